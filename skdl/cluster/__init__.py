@@ -1,0 +1,5 @@
+"""Clustering: :class:`KMeans`."""
+
+from ._kmeans import KMeans
+
+__all__ = ["KMeans"]

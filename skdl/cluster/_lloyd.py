@@ -1,0 +1,237 @@
+"""Private kernels and driver of Lloyd's algorithm for k-means.
+
+No estimator state and no validation here: plain functions of tensors that keep
+their input's dtype and device.
+
+Lloyd's algorithm alternates two steps that each never increase the
+within-cluster sum of squares (WCSS) ``sum_i w_i ||x_i - c_{l_i}||^2``:
+
+* assignment: ``l_i = argmin_j ||x_i - c_j||^2``, computed as
+  ``argmin_j (||c_j||^2 - 2 x_i . c_j)`` since ``||x_i||^2`` is the same for
+  every ``j``;
+* update: ``c_j = sum_{l_i = j} w_i x_i / sum_{l_i = j} w_i``, the weighted
+  mean, which minimises the WCSS of cluster ``j`` for fixed labels.
+
+Two routes compute one step. On a GPU the step is tensor code (a matrix
+product, a row-wise min, ``index_add_``). On the CPU those tensor calls read the
+data twice and reduce along a short axis slowly, so the step is one fused
+numba loop over cache-sized chunks of rows: a BLAS product for the chunk, then
+the argmin and the weighted sums in a single pass, with one set of partial
+sums per thread. ``_assign_torch`` is the reference the tests hold it to.
+"""
+
+import numba
+import numpy as np
+import torch
+from numba import njit, prange
+from threadpoolctl import threadpool_limits
+
+# Rows per chunk of the CPU kernel: chunk x n_clusters distances stay in cache.
+_CPU_CHUNK_ROWS = 256
+
+
+@njit(parallel=True, nogil=True)
+def _assign_numba(X, sample_weight, centers_T, half_c_sq, labels, part_dist, sums, weights, accumulate):
+    """Fused assignment (and, if ``accumulate``, the sums for the update).
+
+    ``part_dist[i]`` receives ``min_j (||c_j||^2 - 2 x_i . c_j)``. ``sums`` and
+    ``weights`` have a leading axis of one slot per thread.
+    """
+    n_samples, n_features = X.shape
+    n_clusters = centers_T.shape[1]
+    n_threads = sums.shape[0]
+    n_chunks = (n_samples + _CPU_CHUNK_ROWS - 1) // _CPU_CHUNK_ROWS
+    for thread in prange(n_threads):
+        for chunk in range(thread, n_chunks, n_threads):
+            start = chunk * _CPU_CHUNK_ROWS
+            stop = min(start + _CPU_CHUNK_ROWS, n_samples)
+            dots = np.dot(X[start:stop], centers_T)
+            for row in range(stop - start):
+                i = start + row
+                best = half_c_sq[0] - dots[row, 0]
+                best_j = 0
+                for j in range(1, n_clusters):
+                    value = half_c_sq[j] - dots[row, j]
+                    if value < best:
+                        best = value
+                        best_j = j
+                labels[i] = best_j
+                part_dist[i] = 2 * best
+                if accumulate:
+                    w = sample_weight[i]
+                    weights[thread, best_j] += w
+                    for f in range(n_features):
+                        sums[thread, best_j, f] += w * X[i, f]
+
+
+def _assign_cpu(X, sample_weight, centers, accumulate):
+    """CPU route of one assignment step, through the numba kernel."""
+    X_np, centers_np = X.numpy(), centers.numpy()
+    n_samples, n_features = X_np.shape
+    n_clusters = centers_np.shape[0]
+    n_slots = numba.get_num_threads() if accumulate else 1
+    labels = np.empty(n_samples, dtype=np.int64)
+    part_dist = np.empty(n_samples, dtype=X_np.dtype)
+    sums = np.zeros((n_slots, n_clusters, n_features), dtype=X_np.dtype)
+    weights = np.zeros((n_slots, n_clusters), dtype=X_np.dtype)
+    w = sample_weight.numpy() if accumulate else np.empty(0, dtype=X_np.dtype)
+    half_c_sq = 0.5 * np.einsum("ij,ij->i", centers_np, centers_np)
+    # Each numba thread calls BLAS on its own chunk: BLAS must not add threads.
+    with threadpool_limits(limits=1, user_api="blas"):
+        _assign_numba(
+            X_np, w, np.ascontiguousarray(centers_np.T), half_c_sq,
+            labels, part_dist, sums, weights, accumulate,
+        )
+    return (
+        torch.from_numpy(labels),
+        torch.from_numpy(part_dist),
+        torch.from_numpy(sums.sum(axis=0)),
+        torch.from_numpy(weights.sum(axis=0)),
+    )
+
+
+def _assign_torch(X, sample_weight, centers, accumulate, chunk_rows):
+    """Tensor route of one assignment step (GPU, and reference for tests)."""
+    n_samples = X.shape[0]
+    c_sq = (centers * centers).sum(dim=1)
+    labels = torch.empty(n_samples, dtype=torch.int64, device=X.device)
+    part_dist = torch.empty(n_samples, dtype=X.dtype, device=X.device)
+    sums = torch.zeros_like(centers)
+    weights = torch.zeros(centers.shape[0], dtype=X.dtype, device=X.device)
+    for start in range(0, n_samples, chunk_rows):
+        X_chunk = X[start : start + chunk_rows]
+        dist = torch.addmm(c_sq, X_chunk, centers.T, alpha=-2)
+        part_dist_chunk, labels_chunk = dist.min(dim=1)
+        labels[start : start + chunk_rows] = labels_chunk
+        part_dist[start : start + chunk_rows] = part_dist_chunk
+        if accumulate:
+            w_chunk = sample_weight[start : start + chunk_rows]
+            sums.index_add_(0, labels_chunk, X_chunk * w_chunk[:, None])
+            weights.index_add_(0, labels_chunk, w_chunk)
+    return labels, part_dist, sums, weights
+
+
+def assign(X, sample_weight, centers, *, accumulate, chunk_rows):
+    """One assignment step: labels, partial distances and (optionally) sums.
+
+    Parameters
+    ----------
+    X : Tensor of shape (n_samples, n_features)
+    sample_weight : Tensor of shape (n_samples,)
+    centers : Tensor of shape (n_clusters, n_features)
+    accumulate : bool
+        Also return the weighted sums and total weights per cluster that the
+        update step needs.
+    chunk_rows : int
+        Rows per chunk on the tensor route (bounds the distance block).
+
+    Returns
+    -------
+    labels : Tensor of shape (n_samples,), int64
+    part_dist : Tensor of shape (n_samples,)
+        ``||c_{l_i}||^2 - 2 x_i . c_{l_i}``; add ``||x_i||^2`` for the squared
+        distance.
+    sums : Tensor of shape (n_clusters, n_features)
+        ``sum_{l_i = j} w_i x_i`` (zeros unless ``accumulate``).
+    weights : Tensor of shape (n_clusters,)
+        ``sum_{l_i = j} w_i`` (zeros unless ``accumulate``).
+    """
+    if X.device.type == "cpu":
+        return _assign_cpu(X, sample_weight, centers, accumulate)
+    return _assign_torch(X, sample_weight, centers, accumulate, chunk_rows)
+
+
+def relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sums, weights):
+    """Give each empty cluster the point farthest from its own center.
+
+    The donor point's weighted coordinates move from its cluster's sums to the
+    empty cluster's, in place. Labels are left as they were, as the next
+    assignment step recomputes them.
+    """
+    empty = torch.nonzero(weights == 0).flatten()
+    if empty.numel() == 0:
+        return
+    sq_dist = (x_sq_norms + part_dist).clamp_(min=0)
+    if float(sq_dist.max()) == 0:
+        # More clusters than distinct points: there is nothing to move.
+        return
+    farthest = torch.topk(sq_dist, empty.numel()).indices
+    for new_cluster, point in zip(empty.tolist(), farthest.tolist()):
+        old_cluster = int(labels[point])
+        w = sample_weight[point]
+        sums[old_cluster] -= w * X[point]
+        weights[old_cluster] -= w
+        sums[new_cluster] = w * X[point]
+        weights[new_cluster] = w
+
+
+def weighted_means(sums, weights, old_centers):
+    """Update step: per-cluster weighted means; a cluster with no weight keeps its center."""
+    has_weight = weights > 0
+    return torch.where(
+        has_weight[:, None], sums / torch.where(has_weight, weights, 1)[:, None], old_centers
+    )
+
+
+def inertia(X, sample_weight, centers, labels, chunk_rows):
+    """WCSS ``sum_i w_i ||x_i - c_{l_i}||^2``, from differences (no cancellation).
+
+    Accumulated in float64 whatever the input dtype.
+    """
+    total = torch.zeros((), dtype=torch.float64, device=X.device)
+    for start in range(0, X.shape[0], chunk_rows):
+        stop = start + chunk_rows
+        diff = X[start:stop] - centers[labels[start:stop]]
+        total += (sample_weight[start:stop] * (diff * diff).sum(dim=1)).sum(dtype=torch.float64)
+    return float(total)
+
+
+def lloyd(X, sample_weight, centers_init, *, max_iter, tol, chunk_rows, verbose=0):
+    """Run Lloyd's algorithm from one initialisation.
+
+    Stops when the labels no longer change (strict convergence) or when the
+    total squared center shift is at most ``tol``; then, unless strictly
+    converged, reassigns once so labels match the returned centers.
+
+    Parameters
+    ----------
+    X : Tensor of shape (n_samples, n_features)
+    sample_weight : Tensor of shape (n_samples,)
+    centers_init : Tensor of shape (n_clusters, n_features)
+    max_iter : int
+    tol : float
+        Absolute tolerance on ``sum_j ||c_j^new - c_j^old||^2``.
+    chunk_rows : int
+    verbose : int, default=0
+
+    Returns
+    -------
+    labels : Tensor of shape (n_samples,)
+    inertia : float
+    centers : Tensor of shape (n_clusters, n_features)
+    n_iter : int
+    """
+    x_sq_norms = (X * X).sum(dim=1)
+    centers = centers_init.clone()
+    labels_old = None
+    strict_convergence = False
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        labels, part_dist, sums, weights = assign(
+            X, sample_weight, centers, accumulate=True, chunk_rows=chunk_rows
+        )
+        relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sums, weights)
+        centers_new = weighted_means(sums, weights, centers)
+        center_shift = float(((centers_new - centers) ** 2).sum())
+        centers = centers_new
+        if verbose:
+            print(f"Iteration {n_iter}, center shift {center_shift:.6g}.")
+        if labels_old is not None and torch.equal(labels, labels_old):
+            strict_convergence = True
+            break
+        if center_shift <= tol:
+            break
+        labels_old = labels
+    if not strict_convergence:
+        labels = assign(X, sample_weight, centers, accumulate=False, chunk_rows=chunk_rows)[0]
+    return labels, inertia(X, sample_weight, centers, labels, chunk_rows), centers, n_iter

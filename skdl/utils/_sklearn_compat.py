@@ -1,0 +1,28 @@
+"""The one place that imports scikit-learn's private or semi-private helpers.
+
+They move between scikit-learn releases; an upgrade should touch this file
+only.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._chunking import get_chunk_n_rows
+from sklearn.utils._param_validation import (
+    Hidden,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+__all__ = [
+    "Hidden",
+    "Interval",
+    "InvalidParameterError",
+    "StrOptions",
+    "_check_sample_weight",
+    "_fit_context",
+    "get_chunk_n_rows",
+    "validate_data",
+    "validate_params",
+]
