@@ -25,7 +25,7 @@ from ..utils._sklearn_compat import (
     validate_data,
 )
 from ..utils._validation import check_n_samples_at_least, unchanged_on_error
-from ._lloyd import assign, inertia, lloyd
+from ._lloyd import assign, inertia, lloyd, row_sq_norms
 from ._seeding import kmeans_plusplus, random_seeding
 
 _INIT_METHODS = ("k-means++", "random")
@@ -34,6 +34,16 @@ _INIT_METHODS = ("k-means++", "random")
 def _distance_chunk_rows(n_samples, n_clusters, itemsize):
     """Rows per chunk so a block of distances to all centers fits working memory."""
     return chunk_size(bytes_per_row=2 * n_clusters * itemsize, n_rows=n_samples)
+
+
+def _same_partition(labels, other, n_clusters):
+    """True if two labelings are the same partition up to a renaming of clusters."""
+    labels, other = to_numpy(labels), to_numpy(other)
+    mapping = np.full(n_clusters, -1)
+    mapping[labels] = other
+    return bool(np.array_equal(mapping[labels], other)) and len(set(mapping[mapping >= 0])) == len(
+        np.unique(labels)
+    )
 
 
 class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
@@ -107,7 +117,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit; only when X has string feature
         names.
 
@@ -201,10 +211,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             return 1 if self.init == "k-means++" else 10
         return self.n_init
 
-    def _checked_centers(self, centers, X, source):
+    def _checked_centers(self, centers, dtype, source):
         """Validate initial centers given as an array or returned by a callable."""
         centers = np.asarray(centers)
-        expected = (self.n_clusters, X.shape[1])
+        expected = (self.n_clusters, self.n_features_in_)
         if centers.ndim != 2 or centers.shape != expected:
             raise ValueError(
                 f"The initial centers from {source} have shape {centers.shape}; "
@@ -212,7 +222,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             )
         if not np.all(np.isfinite(centers)):
             raise ValueError(f"The initial centers from {source} contain NaN or infinity.")
-        return centers.astype(X.dtype, copy=False)
+        return centers.astype(dtype, copy=False)
 
     def _initial_centers(self, X_t, X_centered_np, x_sq_norms, w_t, X_mean, random_state):
         """Starting centers of one run, in the centered coordinates of ``X_t``."""
@@ -222,10 +232,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             return random_seeding(X_t, self.n_clusters, w_t, random_state)
         if callable(self.init):
             centers = self.init(X_centered_np, self.n_clusters, random_state=random_state)
-            centers = self._checked_centers(centers, X_centered_np, "the init callable")
-            return to_tensor(centers, X_t.device, dtype=X_centered_np.dtype)
-        centers = self._checked_centers(self.init, X_centered_np, "init")
-        return to_tensor(centers, X_t.device, dtype=X_centered_np.dtype) - X_mean
+            centers = self._checked_centers(centers, X_centered_np.dtype, "the init callable")
+            return to_tensor(centers, X_t.device)
+        centers = self._checked_centers(self.init, to_numpy(X_mean).dtype, "init")
+        return to_tensor(centers, X_t.device) - X_mean
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
@@ -251,8 +261,6 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
             check_n_samples_at_least(X, self.n_clusters, "n_clusters")
-            if sample_weight.sum() <= 0:
-                raise ValueError("The sample weights must not all be zero.")
             device = resolve_device(self.device)
             result = self._fit_runs(X, sample_weight, device)
         self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_ = result
@@ -265,11 +273,13 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         n_runs = self._n_init_runs()
         X_t = to_tensor(X, device)
         w_t = to_tensor(sample_weight, device, dtype=X.dtype)
-        # Centering keeps ||c||^2 - 2 x.c accurate (it is what scikit-learn does).
-        X_mean = X_t.mean(dim=0)
+        # Centering keeps ||c||^2 - 2 x.c accurate. The mean is NumPy's, as in
+        # scikit-learn, so ties between equidistant centers break the same way.
+        X_mean = to_tensor(X.mean(axis=0), device)
         X_t = X_t - X_mean
-        tol = float(X_t.var(dim=0, unbiased=False).mean()) * self.tol
-        x_sq_norms = (X_t * X_t).sum(dim=1)
+        x_sq_norms = row_sq_norms(X_t)
+        # X is centered, so the mean feature variance is mean ||x||^2 / n_features.
+        tol = float(x_sq_norms.mean()) / X.shape[1] * self.tol
         X_centered_np = to_numpy(X_t) if callable(self.init) else None
         chunk_rows = _distance_chunk_rows(X.shape[0], self.n_clusters, X.itemsize)
         best = None
@@ -278,13 +288,18 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                 X_t, X_centered_np, x_sq_norms, w_t, X_mean, random_state
             )
             labels, run_inertia, centers, n_iter = lloyd(
-                X_t, w_t, centers, max_iter=self.max_iter, tol=tol,
+                X_t, w_t, centers, x_sq_norms=x_sq_norms, max_iter=self.max_iter, tol=tol,
                 chunk_rows=chunk_rows, verbose=self.verbose,
             )
-            if best is None or run_inertia < best[2]:
+            # A run that finds the same partition again (up to renaming) does not
+            # replace the first one over a rounding-level difference in inertia.
+            if best is None or (
+                run_inertia < best[2]
+                and not _same_partition(labels, best[1], self.n_clusters)
+            ):
                 best = (centers, labels, run_inertia, n_iter)
         centers, labels, best_inertia, n_iter = best
-        n_distinct = int(torch.unique(labels).numel())
+        n_distinct = int((torch.bincount(labels, minlength=self.n_clusters) > 0).sum())
         if n_distinct < self.n_clusters:
             warnings.warn(
                 f"Number of distinct clusters ({n_distinct}) found smaller than "
@@ -346,7 +361,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         blocks = []
         for start in range(0, X_t.shape[0], chunk_rows):
             X_chunk = X_t[start : start + chunk_rows]
-            x_sq = (X_chunk * X_chunk).sum(dim=1, keepdim=True)
+            x_sq = row_sq_norms(X_chunk)[:, None]
             sq = torch.addmm(c_sq + x_sq, X_chunk, centers.T, alpha=-2).clamp_(min=0)
             blocks.append(to_numpy(sq.sqrt_()))
         return np.concatenate(blocks, axis=0)

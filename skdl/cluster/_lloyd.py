@@ -24,10 +24,24 @@ import numba
 import numpy as np
 import torch
 from numba import njit, prange
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 # Rows per chunk of the CPU kernel: chunk x n_clusters distances stay in cache.
 _CPU_CHUNK_ROWS = 256
+
+_threadpools = []
+
+
+def _blas_threadpools():
+    """The process's BLAS thread pools, discovered once (discovery costs ms)."""
+    if not _threadpools:
+        # numba's np.dot calls SciPy's BLAS; it must be loaded before discovery,
+        # or the controller does not see it and each numba thread's product
+        # starts BLAS threads of its own (3x slower here).
+        import scipy.linalg.cython_blas  # noqa: F401
+
+        _threadpools.append(ThreadpoolController())
+    return _threadpools[0]
 
 
 @njit(parallel=True, nogil=True)
@@ -77,7 +91,7 @@ def _assign_cpu(X, sample_weight, centers, accumulate):
     w = sample_weight.numpy() if accumulate else np.empty(0, dtype=X_np.dtype)
     half_c_sq = 0.5 * np.einsum("ij,ij->i", centers_np, centers_np)
     # Each numba thread calls BLAS on its own chunk: BLAS must not add threads.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _blas_threadpools().limit(limits=1, user_api="blas"):
         _assign_numba(
             X_np, w, np.ascontiguousarray(centers_np.T), half_c_sq,
             labels, part_dist, sums, weights, accumulate,
@@ -173,11 +187,30 @@ def weighted_means(sums, weights, old_centers):
     )
 
 
+@njit(parallel=True, nogil=True)
+def _inertia_numba(X, sample_weight, centers, labels):
+    """Exact weighted WCSS, accumulated in float64."""
+    n_samples, n_features = X.shape
+    total = 0.0
+    for i in prange(n_samples):
+        c = labels[i]
+        sq = 0.0
+        for f in range(n_features):
+            diff = X[i, f] - centers[c, f]
+            sq += diff * diff
+        total += sample_weight[i] * sq
+    return total
+
+
 def inertia(X, sample_weight, centers, labels, chunk_rows):
     """WCSS ``sum_i w_i ||x_i - c_{l_i}||^2``, from differences (no cancellation).
 
     Accumulated in float64 whatever the input dtype.
     """
+    if X.device.type == "cpu":
+        return float(
+            _inertia_numba(X.numpy(), sample_weight.numpy(), centers.numpy(), labels.numpy())
+        )
     total = torch.zeros((), dtype=torch.float64, device=X.device)
     for start in range(0, X.shape[0], chunk_rows):
         stop = start + chunk_rows
@@ -186,7 +219,19 @@ def inertia(X, sample_weight, centers, labels, chunk_rows):
     return float(total)
 
 
-def lloyd(X, sample_weight, centers_init, *, max_iter, tol, chunk_rows, verbose=0):
+def row_sq_norms(X):
+    """``||x_i||^2`` for every row (einsum: no n x d temporary, 5x faster here)."""
+    return torch.einsum("ij,ij->i", X, X)
+
+
+def _same_labels(labels, labels_old):
+    """True if no label changed (on the CPU through NumPy, much faster here)."""
+    if labels.device.type == "cpu":
+        return bool(np.array_equal(labels.numpy(), labels_old.numpy()))
+    return bool(torch.equal(labels, labels_old))
+
+
+def lloyd(X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_rows, verbose=0):
     """Run Lloyd's algorithm from one initialisation.
 
     Stops when the labels no longer change (strict convergence) or when the
@@ -198,6 +243,8 @@ def lloyd(X, sample_weight, centers_init, *, max_iter, tol, chunk_rows, verbose=
     X : Tensor of shape (n_samples, n_features)
     sample_weight : Tensor of shape (n_samples,)
     centers_init : Tensor of shape (n_clusters, n_features)
+    x_sq_norms : Tensor of shape (n_samples,)
+        ``row_sq_norms(X)``, computed once by the caller for all runs.
     max_iter : int
     tol : float
         Absolute tolerance on ``sum_j ||c_j^new - c_j^old||^2``.
@@ -211,7 +258,6 @@ def lloyd(X, sample_weight, centers_init, *, max_iter, tol, chunk_rows, verbose=
     centers : Tensor of shape (n_clusters, n_features)
     n_iter : int
     """
-    x_sq_norms = (X * X).sum(dim=1)
     centers = centers_init.clone()
     labels_old = None
     strict_convergence = False
@@ -226,7 +272,7 @@ def lloyd(X, sample_weight, centers_init, *, max_iter, tol, chunk_rows, verbose=
         centers = centers_new
         if verbose:
             print(f"Iteration {n_iter}, center shift {center_shift:.6g}.")
-        if labels_old is not None and torch.equal(labels, labels_old):
+        if labels_old is not None and _same_labels(labels, labels_old):
             strict_convergence = True
             break
         if center_shift <= tol:

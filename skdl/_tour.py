@@ -1,0 +1,210 @@
+"""The tour behind ``python -m skdl``: every skdl estimator in a Pipeline and a
+small GridSearchCV on a dataset shipped with scikit-learn, next to its
+scikit-learn (or imbalanced-learn) counterpart on the same split.
+
+A family adds its estimators by adding one function that returns its
+:class:`TourCase` objects and listing it in ``_CASE_FACTORIES``;
+``tests/test_tour.py`` fails while a registered estimator has no case.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+from sklearn.base import clone
+from sklearn.cluster import KMeans as SklearnKMeans
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from ._config import config_context
+from ._device import resolve_device
+
+_DATASETS = {
+    "digits": load_digits,
+    "breast_cancer": load_breast_cancer,
+    "wine": load_wine,
+    "diabetes": load_diabetes,
+}
+
+
+@dataclass(frozen=True)
+class TourCase:
+    """One row of the tour.
+
+    Parameters
+    ----------
+    estimator : str
+        Name of the skdl estimator, as :func:`skdl.utils.all_estimators` lists it.
+    dataset : str
+        A key of ``_DATASETS``.
+    pipeline : Pipeline
+        The skdl pipeline to search.
+    peer : Pipeline
+        The counterpart pipeline; it gets the best parameters found for skdl.
+    param_grid : dict
+        The full grid.
+    quick_grid : dict
+        The grid for ``--quick``.
+    scoring : str or None
+        Passed to GridSearchCV and used for the held-out scores.
+    stratify : bool
+        Stratify the train/test split (classification).
+    """
+
+    estimator: str
+    dataset: str
+    pipeline: object
+    peer: object
+    param_grid: dict
+    quick_grid: dict
+    scoring: str = None
+    stratify: bool = True
+    cv: int = 3
+    search_kwargs: dict = field(default_factory=dict)
+
+
+def _cluster_cases():
+    from .cluster import KMeans
+
+    return [
+        TourCase(
+            estimator="KMeans",
+            dataset="digits",
+            pipeline=make_pipeline(StandardScaler(), KMeans(n_clusters=10, random_state=0)),
+            peer=make_pipeline(StandardScaler(), SklearnKMeans(n_clusters=10, random_state=0)),
+            param_grid={"kmeans__init": ["k-means++", "random"], "kmeans__n_clusters": [8, 10, 12]},
+            quick_grid={"kmeans__init": ["k-means++", "random"]},
+            scoring="adjusted_rand_score",
+        )
+    ]
+
+
+_CASE_FACTORIES = [_cluster_cases]
+
+
+def tour_cases():
+    """All tour cases, family by family.
+
+    Returns
+    -------
+    cases : list of TourCase
+    """
+    return [case for factory in _CASE_FACTORIES for case in factory()]
+
+
+def _format_params(params):
+    """Best parameters without the pipeline step prefixes."""
+    return ", ".join(f"{key.split('__')[-1]}={value!r}" for key, value in sorted(params.items()))
+
+
+def run_case(case, *, quick, random_state=0):
+    """Search one case and score it and its peer on the same held-out split.
+
+    Parameters
+    ----------
+    case : TourCase
+    quick : bool
+        Use the quick grid.
+    random_state : int, default=0
+        Seeds the train/test split.
+
+    Returns
+    -------
+    row : dict
+        Keys: estimator, dataset, best_params, cv_score, test_score,
+        peer_score, search_time (seconds of the whole search), fit_time (the
+        refit of the best pipeline on the training split) and peer_fit_time
+        (the same fit of the peer).
+    """
+    X, y = _DATASETS[case.dataset](return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=random_state, stratify=y if case.stratify else None
+    )
+    grid = case.quick_grid if quick else case.param_grid
+    search = GridSearchCV(clone(case.pipeline), grid, scoring=case.scoring, cv=case.cv, **case.search_kwargs)
+    start = time.perf_counter()
+    search.fit(X_train, y_train)
+    search_time = time.perf_counter() - start
+    peer = clone(case.peer).set_params(**search.best_params_)
+    start = time.perf_counter()
+    peer.fit(X_train, y_train)
+    peer_fit_time = time.perf_counter() - start
+    scorer = search.scorer_
+    return {
+        "estimator": case.estimator,
+        "dataset": case.dataset,
+        "best_params": _format_params(search.best_params_),
+        "cv_score": search.best_score_,
+        "test_score": scorer(search.best_estimator_, X_test, y_test),
+        "peer_score": scorer(peer, X_test, y_test),
+        "search_time": search_time,
+        "fit_time": search.refit_time_,
+        "peer_fit_time": peer_fit_time,
+    }
+
+
+_COLUMNS = [
+    ("estimator", "estimator", "{}"),
+    ("dataset", "dataset", "{}"),
+    ("best params", "best_params", "{}"),
+    ("CV score", "cv_score", "{:.4f}"),
+    ("test score", "test_score", "{:.4f}"),
+    ("peer test score", "peer_score", "{:.4f}"),
+    ("fit time (s)", "fit_time", "{:.3f}"),
+    ("peer fit time (s)", "peer_fit_time", "{:.3f}"),
+    ("search time (s)", "search_time", "{:.2f}"),
+    ("device", "device", "{}"),
+]
+
+
+def format_table(rows):
+    """Render tour rows as a plain-text table.
+
+    Parameters
+    ----------
+    rows : list of dict
+
+    Returns
+    -------
+    table : str
+    """
+    cells = [[header for header, _, _ in _COLUMNS]]
+    cells += [[fmt.format(row[key]) for _, key, fmt in _COLUMNS] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(_COLUMNS))]
+    lines = ["  ".join(text.ljust(width) for text, width in zip(line, widths)) for line in cells]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def run_tour(*, device="auto", quick=False, estimators=None, out=print):
+    """Run the tour and print its table.
+
+    Parameters
+    ----------
+    device : str, default="auto"
+        Device for every skdl estimator (set through :func:`skdl.config_context`).
+    quick : bool, default=False
+        Use the quick grids.
+    estimators : list of str, default=None
+        Only these estimators; all when None.
+    out : callable, default=print
+        Receives each line of output.
+
+    Returns
+    -------
+    rows : list of dict
+    """
+    resolved = resolve_device(device)
+    rows = []
+    with config_context(device=device):
+        for case in tour_cases():
+            if estimators is not None and case.estimator not in estimators:
+                continue
+            row = run_case(case, quick=quick)
+            row["device"] = str(resolved)
+            out(f"  {case.estimator} on {case.dataset}: searched in {row['search_time']:.1f} s")
+            rows.append(row)
+    out("")
+    out(format_table(rows))
+    return rows
