@@ -1,7 +1,13 @@
 """Test configuration: GPU tests skip cleanly when CUDA is absent."""
 
-import pytest
-import torch
+import os
+
+# scikit-learn's check_array_api_input skips itself unless this is set; with it
+# the check runs (with NumPy inputs) instead of being skipped.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
