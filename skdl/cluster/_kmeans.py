@@ -25,7 +25,7 @@ from ..utils._sklearn_compat import (
     validate_data,
 )
 from ..utils._validation import check_n_samples_at_least, unchanged_on_error
-from ._lloyd import assign, inertia, lloyd, row_sq_norms
+from ._lloyd import assign, euclidean_distances, inertia, lloyd, row_sq_norms
 from ._seeding import kmeans_plusplus, random_seeding
 
 _INIT_METHODS = ("k-means++", "random")
@@ -357,14 +357,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             Euclidean distance of each sample to each center.
         """
         X_t, _, centers, chunk_rows = self._validated_tensors(X)
-        c_sq = (centers * centers).sum(dim=1)
-        blocks = []
-        for start in range(0, X_t.shape[0], chunk_rows):
-            X_chunk = X_t[start : start + chunk_rows]
-            x_sq = row_sq_norms(X_chunk)[:, None]
-            sq = torch.addmm(c_sq + x_sq, X_chunk, centers.T, alpha=-2).clamp_(min=0)
-            blocks.append(to_numpy(sq.sqrt_()))
-        return np.concatenate(blocks, axis=0)
+        return to_numpy(euclidean_distances(X_t, centers, chunk_rows))
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X on the fitted centers.

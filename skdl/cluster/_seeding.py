@@ -8,11 +8,12 @@ so both libraries pick the same seeds from the same state, on any device.
 import numpy as np
 import torch
 
+from ._lloyd import row_sq_norms, squared_distances
+
 
 def _sq_distances_to(points, X, x_sq_norms):
-    """Squared Euclidean distances, shape (n_points, n_samples), clamped at 0."""
-    p_sq = (points * points).sum(dim=1)
-    return torch.addmm(p_sq[:, None] + x_sq_norms[None, :], points, X.T, alpha=-2).clamp_(min=0)
+    """Squared Euclidean distances, shape (n_points, n_samples)."""
+    return squared_distances(points, X, row_sq_norms(points), x_sq_norms)
 
 
 def kmeans_plusplus(X, n_clusters, x_sq_norms, sample_weight, random_state, n_local_trials=None):

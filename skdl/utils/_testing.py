@@ -5,8 +5,6 @@ common tests (as imbalanced-learn's ``INIT_PARAMS``): few iterations, few
 initialisations, always on the CPU so the suite is the same on every machine.
 """
 
-from sklearn.base import clone
-
 from .discovery import all_estimators
 
 FAST_PARAMS = {
@@ -26,7 +24,7 @@ def fast_instance(cls):
     -------
     estimator : estimator instance
     """
-    return clone(cls(**FAST_PARAMS.get(cls.__name__, {})))
+    return cls(**FAST_PARAMS.get(cls.__name__, {}))
 
 
 def expected_failed_checks(estimator):
