@@ -80,7 +80,36 @@ def _cluster_cases():
     ]
 
 
-_CASE_FACTORIES = [_cluster_cases]
+def _linear_cases():
+    from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
+    from sklearn.svm import LinearSVC as SklearnLinearSVC
+
+    from .linear_model import LogisticRegression
+    from .svm import LinearSVC
+
+    return [
+        TourCase(
+            estimator="LogisticRegression",
+            dataset="digits",
+            pipeline=make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)),
+            peer=make_pipeline(StandardScaler(), SklearnLogisticRegression(max_iter=500)),
+            param_grid={"logisticregression__C": [0.01, 0.1, 1.0, 10.0]},
+            quick_grid={"logisticregression__C": [0.1, 1.0]},
+            scoring="accuracy",
+        ),
+        TourCase(
+            estimator="LinearSVC",
+            dataset="breast_cancer",
+            pipeline=make_pipeline(StandardScaler(), LinearSVC(random_state=0)),
+            peer=make_pipeline(StandardScaler(), SklearnLinearSVC(random_state=0)),
+            param_grid={"linearsvc__C": [0.01, 0.1, 1.0], "linearsvc__loss": ["hinge", "squared_hinge"]},
+            quick_grid={"linearsvc__C": [0.1, 1.0]},
+            scoring="accuracy",
+        ),
+    ]
+
+
+_CASE_FACTORIES = [_cluster_cases, _linear_cases]
 
 
 def tour_cases():

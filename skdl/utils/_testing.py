@@ -9,6 +9,8 @@ from .discovery import all_estimators
 
 FAST_PARAMS = {
     "KMeans": {"n_init": 2, "max_iter": 50, "device": "cpu"},
+    "LogisticRegression": {"device": "cpu"},
+    "LinearSVC": {"random_state": 0, "device": "cpu"},
 }
 
 

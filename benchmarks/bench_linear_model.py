@@ -1,0 +1,124 @@
+"""Linear-model workloads: LogisticRegression and LinearSVC against scikit-learn.
+
+The quality figure is the objective each library minimises, evaluated at each
+model's coefficients with the same formula (so the relative difference says
+how close the two solutions are): scikit-learn's penalised mean log loss for
+LogisticRegression, liblinear's primal objective for LinearSVC. Accuracy is
+printed by the tests, not here.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
+from sklearn.svm import LinearSVC as SklearnLinearSVC
+
+from skdl.linear_model import LogisticRegression
+from skdl.svm import LinearSVC
+from skdl.svm._linear import primal_objective
+
+from _workload import Workload
+
+
+def _classification(n_samples, n_features, **kw):
+    def make_data(quick):
+        n = n_samples // 20 if quick else n_samples
+        X, y = make_classification(n, n_features, random_state=0, **kw)
+        return {"X": X, "y": y}
+
+    return make_data
+
+
+def _log_loss_objective(C, l1_ratio=0.0):
+    def quality(model, data):
+        X, y = data["X"], data["y"]
+        classes = np.unique(y)
+        Z = X @ model.coef_.T + model.intercept_
+        if len(classes) == 2:
+            z = Z[:, 0]
+            loss = np.logaddexp(0, z) - (y == classes[1]) * z
+        else:
+            shift = Z.max(axis=1, keepdims=True)
+            lse = shift[:, 0] + np.log(np.exp(Z - shift).sum(axis=1))
+            loss = lse - Z[np.arange(len(y)), np.searchsorted(classes, y)]
+        W = model.coef_
+        penalty = (1 - l1_ratio) / 2 * (W * W).sum() + l1_ratio * np.abs(W).sum()
+        return float(loss.mean() + penalty / (C * len(y)))
+
+    return quality
+
+
+def _svm_objective(C, loss="squared_hinge"):
+    def quality(model, data):
+        X, y = data["X"], data["y"]
+        classes = np.unique(y)
+        total = 0.0
+        for k, w in enumerate(model.coef_):
+            positive = classes[1] if len(classes) == 2 else classes[k]
+            y_pm = np.where(y == positive, 1.0, -1.0)
+            total += primal_objective(X, y_pm, np.full(len(y), C), np.r_[w, model.intercept_[k]],
+                                      bias=1.0, squared=loss == "squared_hinge", l1=False)
+        return total
+
+    return quality
+
+
+def _quiet(fit):
+    def wrapped(*args):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return fit(*args)
+
+    return wrapped
+
+
+def _logreg(name, make_data, target, skdl_kw=None, peer_kw=None, needs_cuda=False, l1_ratio=0.0):
+    skdl_kw, peer_kw = skdl_kw or {}, peer_kw or {}
+    return Workload(
+        name=name,
+        estimators=("LogisticRegression",),
+        make_data=make_data,
+        fit_skdl=_quiet(lambda data, device: LogisticRegression(device=device, **skdl_kw).fit(data["X"], data["y"])),
+        fit_peer=_quiet(lambda data: SklearnLogisticRegression(**peer_kw).fit(data["X"], data["y"])),
+        quality=_log_loss_objective(skdl_kw.get("C", 1.0), l1_ratio),
+        quality_name="objective",
+        target=target,
+        needs_cuda=needs_cuda,
+    )
+
+
+def _svc(name, make_data, target, loss="squared_hinge"):
+    return Workload(
+        name=name,
+        estimators=("LinearSVC",),
+        make_data=make_data,
+        fit_skdl=_quiet(lambda data, device: LinearSVC(loss=loss, random_state=0, device=device).fit(data["X"], data["y"])),
+        fit_peer=_quiet(lambda data: SklearnLinearSVC(loss=loss, random_state=0).fit(data["X"], data["y"])),
+        quality=_svm_objective(1.0, loss),
+        quality_name="primal objective",
+        target=target,
+    )
+
+
+WORKLOADS = [
+    _logreg("logreg_lbfgs_binary_100k_x50", _classification(100_000, 50),
+            "ratio <= 1.0, objective rel. diff <= 1e-6"),
+    _logreg("logreg_lbfgs_10class_100k_x50", _classification(100_000, 50, n_classes=10, n_informative=30),
+            "ratio <= 1.0, objective rel. diff <= 1e-6"),
+    _logreg("logreg_newton_10class_100k_x50", _classification(100_000, 50, n_classes=10, n_informative=30),
+            "objective rel. diff <= 1e-6 (peer: newton-cholesky)",
+            skdl_kw={"solver": "newton"}, peer_kw={"solver": "newton-cholesky"}),
+    _logreg("logreg_l1_proximal_20k_x50", _classification(20_000, 50, n_informative=10),
+            "objective rel. diff <= 1e-6 (peer: saga)",
+            skdl_kw={"solver": "proximal", "l1_ratio": 1.0, "C": 0.05, "tol": 1e-6, "max_iter": 2000},
+            peer_kw={"solver": "saga", "l1_ratio": 1.0, "C": 0.05, "tol": 1e-6, "max_iter": 2000},
+            l1_ratio=1.0),
+    _svc("linearsvc_sqhinge_50k_x20", _classification(50_000, 20, n_informative=10),
+         "ratio <= 1.0, objective rel. diff <= 1e-3"),
+    _svc("linearsvc_hinge_50k_x20", _classification(50_000, 20, n_informative=10),
+         "ratio <= 1.0, objective rel. diff <= 1e-3", loss="hinge"),
+    _logreg("logreg_lbfgs_1M_x200_gpu", _classification(1_000_000, 200, n_informative=50),
+            "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)", needs_cuda=True),
+]

@@ -1,0 +1,595 @@
+"""Logistic regression (binary sigmoid, multinomial softmax) on the CPU or a CUDA GPU."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from .._device import resolve_device, to_numpy, to_tensor, torch_generator
+from ..utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+    validate_data,
+)
+from ..utils._validation import unchanged_on_error
+from . import _solvers
+from ._losses import Design, loss_value, predict_log_proba, predict_proba, raw_prediction
+
+_SMOOTH_SOLVERS = {"lbfgs": _solvers.lbfgs, "newton": _solvers.newton}
+_SOLVERS = ("lbfgs", "newton", "proximal", "sgd")
+_SPARSE_SOLVERS = ("lbfgs", "proximal")
+
+
+def check_binary_or_more_classes(classes):
+    """Raise scikit-learn's ValueError when y holds a single class."""
+    if len(classes) < 2:
+        raise ValueError(
+            "This solver needs samples of at least 2 classes in the data, but the "
+            f"data contains only one class: {classes[0]!r}"
+        )
+
+
+def class_weights_of(class_weight, classes, y, sample_weight):
+    """One weight per class (ones for ``class_weight=None``).
+
+    ``"balanced"`` counts weighted samples, as scikit-learn does.
+    """
+    if class_weight is None:
+        return np.ones(len(classes))
+    if isinstance(class_weight, dict):
+        unknown = set(class_weight) - set(classes.tolist())
+        if unknown:
+            raise ValueError(
+                f"The class_weight keys {sorted(unknown, key=str)} are not classes of y; "
+                f"classes are {classes.tolist()}."
+            )
+    return compute_class_weight(class_weight, classes=classes, y=y, sample_weight=sample_weight)
+
+
+def class_weighted_sample_weight(class_weight, classes, y, sample_weight):
+    """Sample weights multiplied by the weight of each sample's class."""
+    if class_weight is None:
+        return sample_weight
+    weights = class_weights_of(class_weight, classes, y, sample_weight)
+    return sample_weight * weights[np.searchsorted(classes, y)].astype(sample_weight.dtype)
+
+
+class LogisticRegression(ClassifierMixin, BaseEstimator):
+    """Logistic regression classifier, on the CPU or a CUDA GPU.
+
+    Minimises scikit-learn's objective (>= 1.8 parametrisation)::
+
+        sum_i s_i loss_i / S + ((1 - l1_ratio) / 2 ||W||^2 + l1_ratio |W|_1) / (C S)
+
+    where ``loss_i`` is the log loss of sample i, ``s_i`` its weight
+    (``sample_weight`` times the weight of its class) and ``S = sum_i s_i``;
+    the minimiser is that of ``C sum_i s_i loss_i + penalty``. Two classes use
+    the sigmoid, more classes the multinomial softmax (computed with the
+    log-sum-exp shift). See the :ref:`user guide <linear_models>`.
+
+    Parameters
+    ----------
+    C : float, default=1.0
+        Inverse of the regularisation strength, > 0; ``np.inf`` gives no
+        penalty. Smaller values regularise more.
+
+    l1_ratio : float, default=0.0
+        Elastic-net mixing, in [0, 1]: 0 is the L2 penalty, 1 the L1
+        penalty, values between mix them. ``l1_ratio > 0`` (with finite
+        ``C``) needs ``solver="proximal"`` or ``"sgd"``.
+
+    fit_intercept : bool, default=True
+        Fit an intercept (never penalised).
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, ``{label: weight}``; ``"balanced"`` uses
+        ``n_samples / (n_classes * np.bincount(y))``. They multiply
+        ``sample_weight``.
+
+    solver : {"lbfgs", "newton", "proximal", "sgd"}, default="lbfgs"
+        - ``"lbfgs"``: quasi-Newton (SciPy's L-BFGS-B on the torch
+          objective); L2 or no penalty; dense or sparse X.
+        - ``"newton"``: Newton's method with the exact Hessian and a line
+          search; L2 or no penalty; dense X; for small ``n_features *
+          n_classes``.
+        - ``"proximal"``: accelerated proximal gradient (FISTA with
+          restarts); any ``l1_ratio``; exact zeros for L1; dense or sparse X.
+        - ``"sgd"``: mini-batch stochastic training with ``optimizer``,
+          ``learning_rate``, ``lr_schedule``, ``batch_size`` and optional
+          early stopping; any ``l1_ratio``; dense X.
+
+    tol : float, default=1e-4
+        Tolerance on the largest absolute entry of the gradient (of the
+        gradient mapping for ``"proximal"``) for the full-batch solvers; for
+        ``"sgd"``, the improvement of the epoch loss (or validation accuracy)
+        below which an epoch counts as no improvement.
+
+    max_iter : int, default=100
+        Maximum number of iterations (epochs for ``"sgd"``).
+
+    warm_start : bool, default=False
+        Start from the previous solution when refitting with the same
+        classes and features.
+
+    optimizer : {"sgd", "momentum", "nesterov", "adagrad", "adadelta", \
+            "rmsprop", "adam"}, default="adam"
+        Update rule of ``solver="sgd"`` (momentum 0.9 for ``"momentum"`` and
+        ``"nesterov"``; torch's defaults otherwise). For ``"adadelta"``,
+        ``learning_rate`` scales the step (1.0 is the original method).
+
+    learning_rate : float, default=0.01
+        Base learning rate of ``solver="sgd"``.
+
+    lr_schedule : {"constant", "step", "exponential", "inverse_time", \
+            "cosine"}, default="constant"
+        Learning rate at epoch t (after warm-up), with ``g = lr_decay``:
+        constant ``lr``; step ``lr * g ** (t // lr_step_size)``; exponential
+        ``lr * g ** t``; inverse_time ``lr / (1 + g t)``; cosine
+        ``lr (1 + cos(pi t / T)) / 2`` with T the remaining epochs.
+
+    lr_decay : float, default=0.9
+        The ``g`` of the step, exponential and inverse-time schedules.
+
+    lr_step_size : int, default=10
+        Epochs between decays of the step schedule.
+
+    warmup_epochs : int, default=0
+        Epochs of linear warm-up from ``lr / (warmup_epochs + 1)`` to ``lr``
+        before the schedule starts.
+
+    batch_size : int or "auto", default="auto"
+        Mini-batch size of ``solver="sgd"``: 1 is plain stochastic gradient,
+        ``n_samples`` full batch; ``"auto"`` is ``min(200, n_samples)``.
+
+    early_stopping : bool, default=False
+        For ``solver="sgd"``: hold out ``validation_fraction`` of the
+        training data (stratified) and stop when its accuracy has not
+        improved by ``tol`` for ``n_iter_no_change`` epochs; the best
+        coefficients seen are kept.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement before ``solver="sgd"`` stops.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffling and validation split of ``solver="sgd"``.
+
+    verbose : int, default=0
+        Print the objective at each iteration if positive.
+
+    device : str, torch.device or None, default=None
+        Where to compute: ``"auto"``, ``"cpu"``, ``"cuda"``,
+        ``"cuda:<index>"`` or a :class:`torch.device`; ``None`` uses
+        :func:`skdl.set_config`. Fitted attributes are NumPy arrays.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Coefficients; one row (for ``classes_[1]``) for a binary problem.
+
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercepts (zeros when ``fit_intercept=False``).
+
+    n_iter_ : ndarray of shape (1,)
+        Number of iterations (epochs for ``"sgd"``) run.
+
+    loss_curve_ : list of float
+        ``solver="sgd"`` only: the training objective estimated over each
+        epoch.
+
+    validation_scores_ : list of float
+        ``solver="sgd"`` with ``early_stopping`` only: validation accuracy
+        after each epoch.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit; only when X has string feature
+        names.
+
+    See Also
+    --------
+    sklearn.linear_model.LogisticRegression : The scikit-learn estimator
+        this one mirrors.
+    skdl.svm.LinearSVC : Linear support vector classifier.
+
+    Notes
+    -----
+    float32 input is computed in float32, everything else in float64. With
+    the same ``C``, ``l1_ratio`` and weights the minimiser is scikit-learn's,
+    so ``"lbfgs"`` and ``"newton"`` agree with its ``"lbfgs"`` and
+    ``"newton-cholesky"`` solvers, and ``"proximal"`` with ``"saga"``.
+    ``solver="sgd"`` raises a ValueError if the optimizer diverges (a
+    non-finite loss), never returning NaN coefficients.
+
+    References
+    ----------
+    .. [1] J. Nocedal and S. Wright, "Numerical Optimization", Springer, 2006.
+    .. [2] A. Beck and M. Teboulle, "A fast iterative shrinkage-thresholding
+       algorithm for linear inverse problems", SIAM J. Imaging Sciences, 2009.
+    .. [3] B. O'Donoghue and E. Candes, "Adaptive restart for accelerated
+       gradient schemes", Foundations of Computational Mathematics, 2015.
+    .. [4] D. Kingma and J. Ba, "Adam: a method for stochastic optimization",
+       ICLR 2015.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skdl.linear_model import LogisticRegression
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = LogisticRegression(max_iter=200, device="cpu").fit(X, y)
+    >>> clf.predict(X[:2]).tolist()
+    [0, 0]
+    >>> clf.predict_proba(X[:1]).round(3)
+    array([[0.982, 0.018, 0.   ]])
+    >>> round(clf.score(X, y), 3)
+    0.973
+    """
+
+    _parameter_constraints = {
+        "C": [Interval(Real, 0, None, closed="right")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "solver": [StrOptions(set(_SOLVERS))],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+        "optimizer": [StrOptions(set(_solvers._OPTIMIZERS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "lr_schedule": [StrOptions(set(_solvers._SCHEDULES))],
+        "lr_decay": [Interval(Real, 0, None, closed="neither")],
+        "lr_step_size": [Interval(Integral, 1, None, closed="left")],
+        "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "device": [None, str, torch.device],
+    }
+
+    def __init__(
+        self,
+        *,
+        C=1.0,
+        l1_ratio=0.0,
+        fit_intercept=True,
+        class_weight=None,
+        solver="lbfgs",
+        tol=1e-4,
+        max_iter=100,
+        warm_start=False,
+        optimizer="adam",
+        learning_rate=0.01,
+        lr_schedule="constant",
+        lr_decay=0.9,
+        lr_step_size=10,
+        warmup_epochs=0,
+        batch_size="auto",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        random_state=None,
+        verbose=0,
+        device=None,
+    ):
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.lr_step_size = lr_step_size
+        self.warmup_epochs = warmup_epochs
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.random_state = random_state
+        self.verbose = verbose
+        self.device = device
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self.solver in _SPARSE_SOLVERS
+        return tags
+
+    def _penalty_strengths(self, sw_sum):
+        """``(l1, l2)`` strengths of the penalty in the normalised objective."""
+        if np.isinf(self.C):
+            return 0.0, 0.0
+        scale = 1.0 / (self.C * sw_sum)
+        return self.l1_ratio * scale, (1.0 - self.l1_ratio) * scale
+
+    def _check_solver(self, X):
+        if self.l1_ratio > 0 and not np.isinf(self.C) and self.solver in _SMOOTH_SOLVERS:
+            raise ValueError(
+                f"solver={self.solver!r} supports only the L2 penalty (l1_ratio=0) or none "
+                f"(C=np.inf); got l1_ratio={self.l1_ratio}. Use solver='proximal' (or "
+                "'sgd') for an L1 or elastic-net penalty."
+            )
+        if hasattr(X, "tocsr") and self.solver not in _SPARSE_SOLVERS:
+            raise TypeError(
+                f"solver={self.solver!r} does not support sparse input; use solver='lbfgs' "
+                "or 'proximal', or convert X to a dense array with X.toarray()."
+            )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model by minimising the penalised log loss.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; sparse CSR with ``solver="lbfgs"`` or
+            ``"proximal"``.
+        y : array-like of shape (n_samples,)
+            Class labels (any type scikit-learn accepts).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; ``None`` gives weight 1.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        with unchanged_on_error(self):
+            X, y = validate_data(
+                self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C"
+            )
+            check_classification_targets(y)
+            self._check_solver(X)
+            classes = np.unique(y)
+            check_binary_or_more_classes(classes)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+            sample_weight = class_weighted_sample_weight(self.class_weight, classes, y, sample_weight)
+            if not sample_weight.sum() > 0:
+                raise ValueError("The sample weights (times the class weights) sum to zero.")
+            device = resolve_device(self.device)
+            result = self._fit_solver(X, y, classes, sample_weight, device)
+        self.classes_ = classes
+        self.coef_, self.intercept_, n_iter, extra = result
+        self.n_iter_ = np.array([n_iter], dtype=np.int32)
+        for name in ("loss_curve_", "validation_scores_"):
+            if name in extra:
+                setattr(self, name, extra[name])
+            elif hasattr(self, name):
+                delattr(self, name)
+        return self
+
+    def _initial_coef(self, n_rows, n_features, classes, dtype, device):
+        """Zeros, or the previous solution with ``warm_start``."""
+        W = to_tensor(np.zeros((n_rows, n_features), dtype=dtype), device)
+        b = to_tensor(np.zeros(n_rows, dtype=dtype), device)
+        previous = getattr(self, "coef_", None)
+        if (
+            self.warm_start
+            and previous is not None
+            and previous.shape == (n_rows, n_features)
+            and np.array_equal(getattr(self, "classes_", None), classes)
+        ):
+            W = to_tensor(previous, device, dtype=dtype).clone()
+            if self.fit_intercept:
+                b = to_tensor(self.intercept_, device, dtype=dtype).clone()
+        return W, b
+
+    def _fit_solver(self, X, y, classes, sample_weight, device):
+        """Run the solver; return ``(coef, intercept, n_iter, extra attributes)``."""
+        binary = len(classes) == 2
+        n_rows = 1 if binary else len(classes)
+        y_index = np.searchsorted(classes, y)
+        dtype = X.dtype
+        sw_sum = float(sample_weight.sum())
+        l1, l2 = self._penalty_strengths(sw_sum)
+        W0, b0 = self._initial_coef(n_rows, X.shape[1], classes, dtype, device)
+        target = to_tensor(y_index, device, dtype=dtype if binary else np.int64)
+        common = dict(binary=binary, fit_intercept=self.fit_intercept, tol=self.tol,
+                      max_iter=self.max_iter, verbose=self.verbose)
+        extra = {}
+        if self.solver == "sgd":
+            W, b, n_iter, converged, extra = self._fit_sgd(
+                X, y_index, sample_weight, W0, b0, l1, l2, binary, device, common
+            )
+        else:
+            design = Design(X, device)
+            sw = to_tensor(sample_weight / sw_sum, device, dtype=dtype)
+            with _solvers.cpu_threads(device):
+                if self.solver == "proximal":
+                    W, b, n_iter, converged = _solvers.proximal(
+                        design, target, sw, W0, b0, l1=l1, l2=l2, **common
+                    )
+                else:
+                    W, b, n_iter, converged = _SMOOTH_SOLVERS[self.solver](
+                        design, target, sw, W0, b0, l2=l2, **common
+                    )
+            if not (torch.isfinite(W).all() and torch.isfinite(b).all()):
+                raise ValueError(
+                    f"solver={self.solver!r} produced non-finite coefficients; scale the data "
+                    "(e.g. with StandardScaler) or increase regularisation (lower C)."
+                )
+        if not converged:
+            warnings.warn(
+                f"solver={self.solver!r} did not converge in max_iter={self.max_iter} "
+                f"iterations (tol={self.tol}). Increase max_iter or scale the data, e.g. "
+                "with StandardScaler.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        coef = to_numpy(W).astype(dtype, copy=True)
+        intercept = to_numpy(b).astype(dtype, copy=True) if self.fit_intercept else np.zeros(n_rows, dtype)
+        return coef, intercept, n_iter, extra
+
+    def _fit_sgd(self, X, y_index, sample_weight, W0, b0, l1, l2, binary, device, common):
+        """Mini-batch training, with an optional stratified validation split."""
+        random_state = check_random_state(self.random_state)
+        validation = None
+        if self.early_stopping:
+            stratify = y_index if np.bincount(y_index).min() >= 2 else None
+            X, X_val, y_index, y_val, sample_weight, sw_val = train_test_split(
+                X, y_index, sample_weight, test_size=self.validation_fraction,
+                random_state=random_state, stratify=stratify,
+            )
+            if X.shape[0] == 0 or X_val.shape[0] == 0:
+                raise ValueError(
+                    f"validation_fraction={self.validation_fraction} leaves an empty training "
+                    "or validation set; change it or set early_stopping=False."
+                )
+            validation = (to_tensor(X_val, device), to_tensor(y_val, device, dtype=np.int64),
+                          to_tensor(sw_val, device, dtype=X.dtype))
+            # The objective is now that of the training part.
+            l1, l2 = self._penalty_strengths(float(sample_weight.sum()))
+        n = X.shape[0]
+        batch_size = min(200, n) if self.batch_size == "auto" else min(self.batch_size, n)
+        # Weights scaled to mean 1: a batch's weighted mean estimates the data term.
+        sw = to_tensor(sample_weight * (n / sample_weight.sum()), device, dtype=X.dtype)
+        target = to_tensor(y_index, device, dtype=X.dtype if binary else np.int64)
+        try:
+            with _solvers.cpu_threads(device):
+                W, b, n_iter, converged, loss_curve, scores = _solvers.sgd(
+                    to_tensor(X, device), target, sw, W0, b0, l1=l1, l2=l2,
+                    optimizer=self.optimizer, learning_rate=self.learning_rate,
+                    lr_schedule=self.lr_schedule, lr_decay=self.lr_decay,
+                    lr_step_size=self.lr_step_size, warmup_epochs=self.warmup_epochs,
+                    batch_size=batch_size, n_iter_no_change=self.n_iter_no_change,
+                    validation=validation,
+                    generator=torch_generator(random_state, torch.device("cpu")),
+                    **common,
+                )
+        except _solvers.SGDDivergedError as exc:
+            raise ValueError(str(exc)) from None
+        extra = {"loss_curve_": loss_curve}
+        if self.early_stopping:
+            extra["validation_scores_"] = scores
+        return W, b, n_iter, converged, extra
+
+    def _raw(self, X):
+        """Validated X and its linear predictor as a tensor."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
+        device = resolve_device(self.device, fallback_to_cpu=True)
+        design = Design(X, device)
+        W = to_tensor(self.coef_, device, dtype=X.dtype)
+        b = to_tensor(self.intercept_, device, dtype=X.dtype)
+        return raw_prediction(design, W, b)
+
+    def decision_function(self, X):
+        """Linear predictor of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, the score of ``classes_[1]`` (positive means
+            that class).
+        """
+        Z = to_numpy(self._raw(X))
+        return Z[:, 0] if len(self.classes_) == 2 else Z
+
+    def predict(self, X):
+        """Predict the class of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        scores = self.decision_function(X)
+        index = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[index]
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        return to_numpy(predict_proba(self._raw(X), len(self.classes_) == 2))
+
+    def predict_log_proba(self, X):
+        """Logarithm of the probability of each class, computed stably.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return to_numpy(predict_log_proba(self._raw(X), len(self.classes_) == 2))
+
+    def objective(self, X, y, sample_weight=None):
+        """Value of the penalised objective at the fitted coefficients.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        value : float
+            ``sum_i s_i loss_i / S + penalty / (C S)`` (see the class
+            docstring), with the class weights applied.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
+        y = np.asarray(y)
+        if y.shape != (X.shape[0],) or not np.isin(y, self.classes_).all():
+            raise ValueError(
+                f"y must have shape ({X.shape[0]},) and hold only the classes seen in fit, "
+                f"{self.classes_.tolist()}."
+            )
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        sample_weight = class_weighted_sample_weight(self.class_weight, self.classes_, y, sample_weight)
+        sw_sum = float(sample_weight.sum())
+        l1, l2 = self._penalty_strengths(sw_sum)
+        binary = len(self.classes_) == 2
+        device = torch.device("cpu")
+        design = Design(X.astype(np.float64), device)
+        y_index = np.searchsorted(self.classes_, y)
+        target = to_tensor(y_index, device, dtype=np.float64 if binary else np.int64)
+        W = to_tensor(self.coef_, device, dtype=np.float64)
+        b = to_tensor(self.intercept_, device, dtype=np.float64)
+        sw = to_tensor(sample_weight / sw_sum, device, dtype=np.float64)
+        value = float(loss_value(design, target, sw, W, b, binary=binary, l2=l2))
+        return value + l1 * float(np.abs(self.coef_).sum())

@@ -1,0 +1,444 @@
+"""Solvers of the linear SVM primal problem (one binary problem at a time).
+
+The problem, with labels ``y_i`` in {-1, +1}, per-sample costs ``c_i`` (``C``
+times the sample and class weights) and the bias handled as liblinear does
+(an extra feature of constant value ``B = intercept_scaling`` whose weight
+``w_b`` is penalised like the others)::
+
+    L2:  min_w  1/2 ||w||^2 + 1/2 w_b^2 + sum_i c_i xi_i
+    L1:  min_w  |w|_1 + |w_b|           + sum_i c_i xi_i
+
+with ``xi_i = max(0, 1 - y_i (x_i . w + B w_b))`` (hinge) or its square
+(squared hinge).
+
+- L2 penalty: dual coordinate descent with shrinking (Hsieh et al., 2008),
+  the method of liblinear, as a numba kernel on the CPU (dense or CSR rows).
+  It is an inherently sequential scalar loop. :func:`dual_cd_reference` is
+  the same algorithm in plain NumPy, used by the tests.
+- L1 penalty (squared hinge only): accelerated proximal gradient on the
+  primal in torch (CPU or GPU), giving exact zeros.
+"""
+
+import math
+
+import numpy as np
+import torch
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def _row_dot(data, indices, start, stop, w):
+    total = 0.0
+    for k in range(start, stop):
+        total += data[k] * w[indices[k]]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _dual_cd(indptr, indices, data, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
+    """Dual coordinate descent with shrinking on CSR rows; updates w, alpha.
+
+    ``w`` has ``n_features + 1`` entries, the last the bias weight. Dense X
+    comes in as a CSR view with every column present. Returns the number of
+    outer iterations.
+    """
+    n = y.shape[0]
+    n_features = w.shape[0] - 1
+    np.random.seed(seed)
+    diag = np.empty(n)
+    upper = np.empty(n)
+    qd = np.empty(n)
+    for i in range(n):
+        if squared:
+            diag[i] = 0.5 / cost[i]
+            upper[i] = np.inf
+        else:
+            diag[i] = 0.0
+            upper[i] = cost[i]
+        sq = bias * bias
+        for k in range(indptr[i], indptr[i + 1]):
+            sq += data[k] * data[k]
+        qd[i] = diag[i] + sq
+    index = np.arange(n)
+    active = n
+    pg_max_old, pg_min_old = np.inf, -np.inf
+    n_iter = 0
+    while n_iter < max_iter:
+        pg_max_new, pg_min_new = -np.inf, np.inf
+        for s in range(active):
+            j = s + np.random.randint(active - s)
+            index[s], index[j] = index[j], index[s]
+        s = 0
+        while s < active:
+            i = index[s]
+            start, stop = indptr[i], indptr[i + 1]
+            g = _row_dot(data, indices, start, stop, w) + w[n_features] * bias
+            g = g * y[i] - 1.0 + diag[i] * alpha[i]
+            pg = 0.0
+            if alpha[i] == 0.0:
+                if g > pg_max_old:
+                    active -= 1
+                    index[s], index[active] = index[active], index[s]
+                    continue
+                elif g < 0.0:
+                    pg = g
+            elif alpha[i] == upper[i]:
+                if g < pg_min_old:
+                    active -= 1
+                    index[s], index[active] = index[active], index[s]
+                    continue
+                elif g > 0.0:
+                    pg = g
+            else:
+                pg = g
+            pg_max_new = max(pg_max_new, pg)
+            pg_min_new = min(pg_min_new, pg)
+            if abs(pg) > 1e-12:
+                old = alpha[i]
+                alpha[i] = min(max(old - g / qd[i], 0.0), upper[i])
+                step = (alpha[i] - old) * y[i]
+                for k in range(start, stop):
+                    w[indices[k]] += step * data[k]
+                w[n_features] += step * bias
+            s += 1
+        n_iter += 1
+        if pg_max_new - pg_min_new <= eps:
+            if active == n:
+                break
+            active = n
+            pg_max_old, pg_min_old = np.inf, -np.inf
+            continue
+        pg_max_old, pg_min_old = pg_max_new, pg_min_new
+        if pg_max_old <= 0:
+            pg_max_old = np.inf
+        if pg_min_old >= 0:
+            pg_min_old = -np.inf
+    return n_iter
+
+
+@njit(cache=True, nogil=True)
+def _dual_cd_dense(X, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
+    """:func:`_dual_cd` for a dense C-contiguous X (contiguous row loops)."""
+    n, n_features = X.shape
+    np.random.seed(seed)
+    diag = np.empty(n)
+    upper = np.empty(n)
+    qd = np.empty(n)
+    for i in range(n):
+        if squared:
+            diag[i] = 0.5 / cost[i]
+            upper[i] = np.inf
+        else:
+            diag[i] = 0.0
+            upper[i] = cost[i]
+        sq = bias * bias
+        for k in range(n_features):
+            sq += X[i, k] * X[i, k]
+        qd[i] = diag[i] + sq
+    index = np.arange(n)
+    active = n
+    pg_max_old, pg_min_old = np.inf, -np.inf
+    n_iter = 0
+    while n_iter < max_iter:
+        pg_max_new, pg_min_new = -np.inf, np.inf
+        for s in range(active):
+            j = s + np.random.randint(active - s)
+            index[s], index[j] = index[j], index[s]
+        s = 0
+        while s < active:
+            i = index[s]
+            g = w[n_features] * bias
+            for k in range(n_features):
+                g += X[i, k] * w[k]
+            g = g * y[i] - 1.0 + diag[i] * alpha[i]
+            pg = 0.0
+            if alpha[i] == 0.0:
+                if g > pg_max_old:
+                    active -= 1
+                    index[s], index[active] = index[active], index[s]
+                    continue
+                elif g < 0.0:
+                    pg = g
+            elif alpha[i] == upper[i]:
+                if g < pg_min_old:
+                    active -= 1
+                    index[s], index[active] = index[active], index[s]
+                    continue
+                elif g > 0.0:
+                    pg = g
+            else:
+                pg = g
+            pg_max_new = max(pg_max_new, pg)
+            pg_min_new = min(pg_min_new, pg)
+            if abs(pg) > 1e-12:
+                old = alpha[i]
+                alpha[i] = min(max(old - g / qd[i], 0.0), upper[i])
+                step = (alpha[i] - old) * y[i]
+                for k in range(n_features):
+                    w[k] += step * X[i, k]
+                w[n_features] += step * bias
+            s += 1
+        n_iter += 1
+        if pg_max_new - pg_min_new <= eps:
+            if active == n:
+                break
+            active = n
+            pg_max_old, pg_min_old = np.inf, -np.inf
+            continue
+        pg_max_old, pg_min_old = pg_max_new, pg_min_new
+        if pg_max_old <= 0:
+            pg_max_old = np.inf
+        if pg_min_old >= 0:
+            pg_min_old = -np.inf
+    return n_iter
+
+
+def dual_cd(X, y, cost, *, bias, squared, max_iter, tol, seed):
+    """Solve the L2-penalised problem by dual coordinate descent.
+
+    Parameters
+    ----------
+    X : ndarray (C-contiguous float64) or scipy CSR matrix
+    y : ndarray of shape (n_samples,)
+        Labels in {-1.0, +1.0}.
+    cost : ndarray of shape (n_samples,)
+        Positive per-sample costs ``c_i``.
+    bias : float
+        Value of the constant bias feature (0 for no intercept).
+    squared : bool
+        Squared hinge (True) or hinge (False).
+    max_iter : int
+    tol : float
+        Stop when the spread of the projected gradient is at most ``tol``.
+    seed : int
+        Seeds the order of the coordinates.
+
+    Returns
+    -------
+    w : ndarray of shape (n_features + 1,)
+        Weights, the last one the bias weight.
+    n_iter : int
+    """
+    w = np.zeros(X.shape[1] + 1)
+    alpha = np.zeros(X.shape[0])
+    args = (y, cost, float(bias), bool(squared), int(max_iter), float(tol), int(seed), w, alpha)
+    if hasattr(X, "tocsr"):
+        X = X.tocsr()
+        n_iter = _dual_cd(X.indptr, X.indices, np.asarray(X.data, dtype=np.float64), *args)
+    else:
+        n_iter = _dual_cd_dense(X, *args)
+    return w, n_iter
+
+
+def dual_cd_reference(X, y, cost, *, bias, squared, max_iter, tol):
+    """Plain NumPy dual coordinate descent, cyclic and without shrinking.
+
+    A slow, readable reference for the tests: it converges to the same
+    optimum as :func:`dual_cd`.
+    """
+    n, n_features = X.shape
+    Xb = np.hstack([X, np.full((n, 1), bias)])
+    diag = 0.5 / cost if squared else np.zeros(n)
+    upper = np.full(n, np.inf) if squared else cost
+    qd = diag + (Xb * Xb).sum(axis=1)
+    w = np.zeros(n_features + 1)
+    alpha = np.zeros(n)
+    for _ in range(max_iter):
+        pg_all = []
+        for i in range(n):
+            g = y[i] * (Xb[i] @ w) - 1.0 + diag[i] * alpha[i]
+            pg = min(g, 0.0) if alpha[i] == 0 else (max(g, 0.0) if alpha[i] == upper[i] else g)
+            pg_all.append(pg)
+            new = min(max(alpha[i] - g / qd[i], 0.0), upper[i])
+            w += (new - alpha[i]) * y[i] * Xb[i]
+            alpha[i] = new
+        if max(pg_all) - min(pg_all) <= tol:
+            break
+    return w
+
+
+def primal_objective(X, y, cost, w, *, bias, squared, l1):
+    """The primal objective (see the module docstring) at weights ``w``.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    y : ndarray of {-1, +1}
+    cost : ndarray of shape (n_samples,)
+    w : ndarray of shape (n_features + 1,)
+        The last entry is the bias weight.
+    bias : float
+    squared, l1 : bool
+
+    Returns
+    -------
+    value : float
+    """
+    margin = 1.0 - y * (X @ w[:-1] + bias * w[-1])
+    xi = np.maximum(margin, 0.0)
+    loss = float(cost @ (xi * xi if squared else xi))
+    penalty = float(np.abs(w).sum()) if l1 else 0.5 * float(w @ w)
+    return loss + penalty
+
+
+def l1_squared_hinge(design, y, cost, *, bias, max_iter, tol):
+    """Solve the L1-penalised squared-hinge problem by FISTA with restarts.
+
+    The objective is divided by ``sum(cost)`` (same minimiser) so step sizes
+    do not depend on C. The bias weight is penalised as in liblinear.
+    Stops when the gradient mapping has shrunk below ``tol / 10`` times its
+    first value: liblinear's relative criterion, a tenth tighter because
+    the gradient mapping of a first-order method is a weaker certificate
+    than coordinate descent's; with it the default ``tol`` lands as close
+    to the optimum as liblinear does (on breast cancer, objective within
+    2e-7 relative, liblinear 1e-5).
+
+    Parameters
+    ----------
+    design : skdl.linear_model._losses.Design
+        X, dense or sparse CSR, on the device.
+    y, cost : tensors of shape (n_samples,)
+    bias : float
+    max_iter : int
+    tol : float
+
+    Returns
+    -------
+    w : tensor of shape (n_features + 1,)
+    n_iter : int
+    converged : bool
+    """
+    scale = cost / cost.sum()
+    l1 = float(1.0 / cost.sum())
+    n_features = design.shape[1]
+    dtype, device = y.dtype, y.device
+
+    def smooth(w, with_grad):
+        margin = 1.0 - y * (design.matmul(w[None, :-1])[:, 0] + bias * w[-1])
+        xi = margin.clamp(min=0)
+        value = float(scale @ (xi * xi))
+        if not with_grad:
+            return value, None
+        d = -2.0 * scale * xi * y
+        grad = torch.empty_like(w)
+        grad[:-1] = design.rmatmul(d[:, None])[0]
+        grad[-1] = bias * d.sum()
+        return value, grad
+
+    def prox(v, step):
+        return torch.sign(v) * torch.clamp(v.abs() - step * l1, min=0)
+
+    w = torch.zeros(n_features + 1, dtype=dtype, device=device)
+    z, t, L = w, 1.0, 1.0
+    first, converged, n_iter = None, False, 0
+    for n_iter in range(1, max_iter + 1):
+        f_z, g_z = smooth(z, True)
+        while True:
+            w_new = prox(z - g_z / L, 1.0 / L)
+            d = w_new - z
+            f_new, _ = smooth(w_new, False)
+            if f_new <= f_z + float(g_z @ d) + 0.5 * L * float(d @ d) + 1e-15 * abs(f_z) or L > 1e30:
+                break
+            L *= 2.0
+        residual = L * float(d.abs().max())
+        first = residual if first is None else first
+        uphill = float((z - w_new) @ (w_new - w)) > 0
+        t_new = 1.0 if uphill else 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
+        z = w_new + ((t - 1.0) / t_new) * (w_new - w)
+        w, t = w_new, t_new
+        L *= 0.9
+        if residual <= 0.1 * tol * first:
+            converged = True
+            break
+    return w, n_iter, converged
+
+
+def l2_squared_hinge_newton(design, y, cost, *, bias, max_iter, tol):
+    """Solve the L2-penalised squared-hinge problem by primal Newton-CG.
+
+    The objective is piecewise quadratic and once differentiable; its
+    generalised Hessian ``I + 2 X_A^T diag(c_A) X_A`` (``A`` the samples
+    inside the margin) is applied to vectors, never formed, and the Newton
+    system is solved by conjugate gradient to relative accuracy 0.1, then an
+    Armijo line search follows (a truncated Newton method, as liblinear's
+    primal solver). Stops when ``||grad|| <= tol * max(min(n_pos, n_neg), 1) /
+    n * ||grad_0||``, liblinear's criterion. Runs on the device of the
+    tensors, dense or sparse X.
+
+    Parameters
+    ----------
+    design : skdl.linear_model._losses.Design
+    y, cost : tensors of shape (n_samples,)
+        Labels in {-1, +1} and per-sample costs.
+    bias : float
+    max_iter : int
+    tol : float
+
+    Returns
+    -------
+    w : tensor of shape (n_features + 1,)
+    n_iter : int
+    converged : bool
+    """
+    n, n_features = design.shape
+    dtype, device = y.dtype, y.device
+
+    def margins(w):
+        return design.matmul(w[None, :-1])[:, 0] + bias * w[-1]
+
+    def value_grad(w):
+        xi = (1.0 - y * margins(w)).clamp(min=0)
+        value = 0.5 * float(w @ w) + float(cost @ (xi * xi))
+        d = -2.0 * cost * xi * y
+        grad = w.clone()
+        grad[:-1] += design.rmatmul(d[:, None])[0]
+        grad[-1] += bias * d.sum()
+        return value, grad, xi > 0
+
+    def hess_vec(active_cost, v):
+        u = active_cost * (design.matmul(v[None, :-1])[:, 0] + bias * v[-1])
+        out = v.clone()
+        out[:-1] += 2.0 * design.rmatmul(u[:, None])[0]
+        out[-1] += 2.0 * bias * u.sum()
+        return out
+
+    n_pos = int((y > 0).sum())
+    rel = tol * max(min(n_pos, n - n_pos), 1) / n
+    w = torch.zeros(n_features + 1, dtype=dtype, device=device)
+    value, grad, active = value_grad(w)
+    g0 = float(grad.norm())
+    n_iter, converged = 0, False
+    for n_iter in range(1, max_iter + 1):
+        if float(grad.norm()) <= rel * g0:
+            converged = True
+            n_iter -= 1
+            break
+        active_cost = cost * active
+        # Conjugate gradient on H s = -grad.
+        s = torch.zeros_like(w)
+        r = -grad
+        p = r.clone()
+        rr = float(r @ r)
+        stop = (0.1 * float(grad.norm())) ** 2
+        for _ in range(n_features + 1):
+            Hp = hess_vec(active_cost, p)
+            step = rr / float(p @ Hp)
+            s += step * p
+            r -= step * Hp
+            rr_new = float(r @ r)
+            if rr_new <= stop:
+                break
+            p = r + (rr_new / rr) * p
+            rr = rr_new
+        slope = float(grad @ s)
+        t = 1.0
+        while True:
+            new_value, new_grad, new_active = value_grad(w + t * s)
+            if new_value <= value + 0.01 * t * slope or t < 1e-10:
+                break
+            t *= 0.5
+        w = w + t * s
+        value, grad, active = new_value, new_grad, new_active
+    else:
+        converged = float(grad.norm()) <= rel * g0
+    return w, n_iter, converged
