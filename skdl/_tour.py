@@ -80,6 +80,106 @@ def _cluster_cases():
     ]
 
 
+def _imbalanced_cases():
+    from imblearn import ensemble as imb_ensemble
+    from imblearn import over_sampling as imb_over
+    from imblearn import under_sampling as imb_under
+    from imblearn.pipeline import Pipeline as ImbPipeline
+    from sklearn.ensemble import AdaBoostClassifier as SklearnAdaBoost
+    from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
+
+    from .ensemble import BalanceCascadeClassifier, EasyEnsembleClassifier
+    from .over_sampling import SMOTE, BorderlineSMOTE, RandomOverSampler
+    from .under_sampling import RandomUnderSampler
+
+    def sampler_case(name, ours, peer, grid, quick):
+        def pipe(sampler):
+            return ImbPipeline(
+                [("scale", StandardScaler()), ("sampler", sampler), ("clf", SklearnLogisticRegression(max_iter=1000))]
+            )
+
+        return TourCase(
+            estimator=name, dataset="breast_cancer", pipeline=pipe(ours), peer=pipe(peer),
+            param_grid=grid, quick_grid=quick, scoring="roc_auc",
+        )
+
+    def ensemble_case(name, ours, peer, grid, quick):
+        return TourCase(
+            estimator=name, dataset="breast_cancer",
+            pipeline=ImbPipeline([("scale", StandardScaler()), ("clf", ours)]),
+            peer=ImbPipeline([("scale", StandardScaler()), ("clf", peer)]),
+            param_grid=grid, quick_grid=quick, scoring="roc_auc",
+        )
+
+    k_grid = {"sampler__k_neighbors": [3, 5, 7], "sampler__sampling_strategy": [0.8, 1.0]}
+    return [
+        sampler_case("SMOTE", SMOTE(random_state=0), imb_over.SMOTE(random_state=0), k_grid,
+                     {"sampler__k_neighbors": [3, 5]}),
+        sampler_case("BorderlineSMOTE", BorderlineSMOTE(random_state=0), imb_over.BorderlineSMOTE(random_state=0),
+                     {**k_grid, "sampler__kind": ["borderline-1", "borderline-2"]},
+                     {"sampler__kind": ["borderline-1", "borderline-2"]}),
+        sampler_case("RandomOverSampler", RandomOverSampler(random_state=0),
+                     imb_over.RandomOverSampler(random_state=0),
+                     {"sampler__shrinkage": [None, 0.5, 1.0]}, {"sampler__shrinkage": [None, 1.0]}),
+        sampler_case("RandomUnderSampler", RandomUnderSampler(random_state=0),
+                     imb_under.RandomUnderSampler(random_state=0),
+                     {"sampler__sampling_strategy": [0.8, 1.0], "sampler__replacement": [False, True]},
+                     {"sampler__sampling_strategy": [1.0]}),
+        ensemble_case("EasyEnsembleClassifier", EasyEnsembleClassifier(n_estimators=5, random_state=0),
+                      imb_ensemble.EasyEnsembleClassifier(n_estimators=5, estimator=SklearnAdaBoost(), random_state=0),
+                      {"clf__n_estimators": [5, 10]}, {"clf__n_estimators": [5]}),
+        # The peer is imbalanced-learn's EasyEnsemble (it has no BalanceCascade) of the same size.
+        ensemble_case("BalanceCascadeClassifier",
+                      BalanceCascadeClassifier(n_estimators=5, n_boost=50, random_state=0),
+                      imb_ensemble.EasyEnsembleClassifier(n_estimators=5, estimator=SklearnAdaBoost(), random_state=0),
+                      {"clf__n_estimators": [5, 10]}, {"clf__n_estimators": [5]}),
+    ]
+
+
+def _tree_cases():
+    from sklearn.ensemble import AdaBoostClassifier as SklearnAdaBoostClassifier
+    from sklearn.ensemble import AdaBoostRegressor as SklearnAdaBoostRegressor
+    from sklearn.pipeline import Pipeline
+    from sklearn.tree import DecisionTreeClassifier as SklearnTreeClassifier
+    from sklearn.tree import DecisionTreeRegressor as SklearnTreeRegressor
+
+    from .ensemble import AdaBoostClassifier, AdaBoostRegressor, AdaCostClassifier
+    from .tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    def case(name, dataset, ours, peer, grid, quick, scoring, stratify=True):
+        return TourCase(
+            estimator=name, dataset=dataset, pipeline=Pipeline([("clf", ours)]),
+            peer=Pipeline([("clf", peer)]), param_grid=grid, quick_grid=quick,
+            scoring=scoring, stratify=stratify,
+        )
+
+    return [
+        case("DecisionTreeClassifier", "breast_cancer", DecisionTreeClassifier(random_state=0),
+             SklearnTreeClassifier(random_state=0),
+             {"clf__max_depth": [3, 5, None], "clf__criterion": ["gini", "entropy"]},
+             {"clf__max_depth": [3, None]}, "accuracy"),
+        case("DecisionTreeRegressor", "diabetes", DecisionTreeRegressor(random_state=0),
+             SklearnTreeRegressor(random_state=0),
+             {"clf__max_depth": [3, 5, 8], "clf__min_samples_leaf": [1, 10]},
+             {"clf__max_depth": [3, 5]}, "r2", stratify=False),
+        case("AdaBoostClassifier", "breast_cancer", AdaBoostClassifier(random_state=0),
+             SklearnAdaBoostClassifier(random_state=0),
+             {"clf__n_estimators": [50, 100], "clf__learning_rate": [0.5, 1.0]},
+             {"clf__learning_rate": [0.5, 1.0]}, "accuracy"),
+        case("AdaBoostRegressor", "diabetes", AdaBoostRegressor(random_state=0),
+             SklearnAdaBoostRegressor(random_state=0),
+             {"clf__loss": ["linear", "square", "exponential"], "clf__n_estimators": [25, 50]},
+             {"clf__loss": ["linear", "square"]}, "r2", stratify=False),
+        # Missing a malignant tumour (class 0) costs twice a false alarm; the
+        # peer is scikit-learn's cost-blind AdaBoost of the same size.
+        case("AdaCostClassifier", "breast_cancer",
+             AdaCostClassifier(cost_matrix={0: 2.0, 1: 1.0}, random_state=0),
+             SklearnAdaBoostClassifier(random_state=0),
+             {"clf__n_estimators": [25, 50, 100]}, {"clf__n_estimators": [25, 50]},
+             "balanced_accuracy"),
+    ]
+
+
 def _linear_cases():
     from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
     from sklearn.svm import LinearSVC as SklearnLinearSVC
@@ -109,7 +209,7 @@ def _linear_cases():
     ]
 
 
-_CASE_FACTORIES = [_cluster_cases, _linear_cases]
+_CASE_FACTORIES = [_cluster_cases, _imbalanced_cases, _tree_cases, _linear_cases]
 
 
 def tour_cases():

@@ -5,23 +5,29 @@ only.
 """
 
 from sklearn.base import _fit_context
+from sklearn.ensemble._base import _set_random_states
 from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils._param_validation import (
+    HasMethods,
     Hidden,
     Interval,
     InvalidParameterError,
+    RealNotInt,
     StrOptions,
     validate_params,
 )
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 __all__ = [
+    "HasMethods",
     "Hidden",
     "Interval",
     "InvalidParameterError",
+    "RealNotInt",
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "_set_random_states",
     "get_chunk_n_rows",
     "validate_data",
     "validate_params",

@@ -8,9 +8,18 @@ initialisations, always on the CPU so the suite is the same on every machine.
 from .discovery import all_estimators
 
 FAST_PARAMS = {
+    "DecisionTreeClassifier": {"random_state": 0},
+    "DecisionTreeRegressor": {"random_state": 0},
+    "AdaBoostClassifier": {"n_estimators": 5, "random_state": 0},
+    "AdaBoostRegressor": {"n_estimators": 5, "random_state": 0},
+    "AdaCostClassifier": {"n_estimators": 5, "random_state": 0},
     "KMeans": {"n_init": 2, "max_iter": 50, "device": "cpu"},
     "LogisticRegression": {"device": "cpu"},
     "LinearSVC": {"random_state": 0, "device": "cpu"},
+    "SMOTE": {"device": "cpu"},
+    "BorderlineSMOTE": {"device": "cpu"},
+    "EasyEnsembleClassifier": {"n_estimators": 3},
+    "BalanceCascadeClassifier": {"n_estimators": 3, "n_boost": 5},
 }
 
 

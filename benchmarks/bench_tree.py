@@ -1,0 +1,71 @@
+"""CART tree workloads: skdl's trees against scikit-learn's, full depth.
+
+The quality figure is the held-out R^2 (regression) or accuracy
+(classification) on a second sample of the same generator.
+"""
+
+from sklearn.datasets import make_classification, make_friedman1
+from sklearn.tree import DecisionTreeClassifier as SklearnTreeClassifier
+from sklearn.tree import DecisionTreeRegressor as SklearnTreeRegressor
+
+from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from _workload import Workload
+
+
+def _friedman(n_samples, n_features):
+    def make_data(quick):
+        n = n_samples // 20 if quick else n_samples
+        X, y = make_friedman1(n, n_features, noise=1.0, random_state=0)
+        X_test, y_test = make_friedman1(max(n // 5, 100), n_features, noise=1.0, random_state=1)
+        return {"X": X, "y": y, "X_test": X_test, "y_test": y_test}
+
+    return make_data
+
+
+def _classification(n_samples, n_features):
+    def make_data(quick):
+        n = n_samples // 20 if quick else n_samples
+        X, y = make_classification(2 * n, n_features, n_informative=10, random_state=0)
+        return {"X": X[:n], "y": y[:n], "X_test": X[n:], "y_test": y[n:]}
+
+    return make_data
+
+
+def _score(model, data):
+    return float(model.score(data["X_test"], data["y_test"]))
+
+
+def _tree_workload(name, estimator, ours, peer, make_data, quality_name, target):
+    return Workload(
+        name=name,
+        estimators=(estimator,),
+        make_data=make_data,
+        fit_skdl=lambda data, device: ours(device).fit(data["X"], data["y"]),
+        fit_peer=lambda data: peer().fit(data["X"], data["y"]),
+        quality=_score,
+        quality_name=quality_name,
+        target=target,
+    )
+
+
+WORKLOADS = [
+    _tree_workload(
+        "tree_reg_friedman1_100k_best", "DecisionTreeRegressor",
+        lambda device: DecisionTreeRegressor(random_state=0),
+        lambda: SklearnTreeRegressor(random_state=0),
+        _friedman(100_000, 20), "test R2", "ratio <= 1.5, R2 within 0.005",
+    ),
+    _tree_workload(
+        "tree_reg_friedman1_100k_hist", "DecisionTreeRegressor",
+        lambda device: DecisionTreeRegressor(splitter="hist", random_state=0, device=device),
+        lambda: SklearnTreeRegressor(random_state=0),
+        _friedman(100_000, 20), "test R2", "ratio <= 0.5, R2 within 0.01",
+    ),
+    _tree_workload(
+        "tree_clf_100k_best", "DecisionTreeClassifier",
+        lambda device: DecisionTreeClassifier(random_state=0),
+        lambda: SklearnTreeClassifier(random_state=0),
+        _classification(100_000, 20), "test accuracy", "ratio <= 1.5, accuracy within 0.005",
+    ),
+]

@@ -1,0 +1,324 @@
+"""EasyEnsembleClassifier: boosted learners on balanced random subsets.
+
+Also holds the helpers the imbalance ensembles share (default learner, seeding
+of the cloned learners, the boosting score).
+"""
+
+import numbers
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from ..under_sampling import RandomUnderSampler
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
+from ..utils._validation import unchanged_on_error
+
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+def _default_booster():
+    """skdl's AdaBoostClassifier; scikit-learn's until skdl's is available.
+
+    The default learner of the imbalance ensembles is an AdaBoost of decision
+    stumps. skdl's own (``skdl.ensemble._weight_boosting``) is used when the
+    package has it; the fallback keeps these ensembles usable on their own.
+    """
+    try:
+        from ._weight_boosting import AdaBoostClassifier
+    except ImportError:  # skdl's AdaBoost not built yet: scikit-learn's stands in
+        from sklearn.ensemble import AdaBoostClassifier
+    return AdaBoostClassifier()
+
+
+def _seeded_clone(estimator, rng):
+    """A clone of ``estimator`` with every ``*random_state`` parameter drawn from ``rng``."""
+    estimator = clone(estimator)
+    seeds = {
+        key: int(rng.randint(_MAX_SEED))
+        for key in sorted(estimator.get_params(deep=True))
+        if key == "random_state" or key.endswith("__random_state")
+    }
+    return estimator.set_params(**seeds) if seeds else estimator
+
+
+def boosting_score(estimator, X):
+    """``sum_j alpha_j h_j(x)`` of a fitted binary booster, ``h_j = +1`` for class 1.
+
+    Boosters exposing ``estimators_`` and ``estimator_weights_`` (AdaBoost) are
+    scored from that definition, whatever normalisation their own
+    ``decision_function`` applies; other classifiers give their
+    ``decision_function``, or the log-odds of ``predict_proba``.
+
+    Parameters
+    ----------
+    estimator : fitted classifier
+        Fitted on labels {0, 1}.
+    X : ndarray of shape (n_samples, n_features)
+
+    Returns
+    -------
+    score : ndarray of shape (n_samples,)
+    """
+    learners = getattr(estimator, "estimators_", None)
+    weights = getattr(estimator, "estimator_weights_", None)
+    if learners is not None and weights is not None:
+        score = np.zeros(X.shape[0])
+        for learner, weight in zip(learners, weights):
+            if weight != 0:
+                score += weight * (2.0 * (learner.predict(X) == 1) - 1.0)
+        return score
+    if hasattr(estimator, "decision_function"):
+        return np.asarray(estimator.decision_function(X), dtype=np.float64)
+    proba = np.clip(estimator.predict_proba(X)[:, 1], 1e-12, 1 - 1e-12)
+    return np.log(proba) - np.log1p(-proba)
+
+
+def check_single_output(y):
+    """ValueError for a 2-D target of several columns, as imbalanced-learn raises."""
+    ndim, shape = getattr(y, "ndim", None), getattr(y, "shape", None)
+    if ndim is None:  # a list, or an array-like without ndim
+        shape = np.asarray(y).shape
+        ndim = len(shape)
+    if ndim == 2 and shape[1] > 1:
+        raise ValueError("Multilabel and multioutput targets are not supported.")
+
+
+def _fit_learner(estimator, X, y):
+    return estimator.fit(X, y)
+
+
+def _learner_has(method):
+    """``available_if`` check: the (default) learner has ``method``."""
+
+    def check(ensemble):
+        learner = _default_booster() if ensemble.estimator is None else ensemble.estimator
+        return hasattr(learner, method)
+
+    return check
+
+
+class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
+    """EasyEnsemble: a boosted learner on each of several balanced random subsets.
+
+    Each of the ``n_estimators`` learners is fitted on all the minority
+    samples and an equally large random subset of every other class (a random
+    under-sampling); predictions average the learners' class probabilities.
+    Every majority sample has a chance to be seen, unlike with one
+    under-sampling, and each learner trains on balanced data.
+
+    Read more in the :ref:`User Guide <imbalanced>`.
+
+    Parameters
+    ----------
+    n_estimators : int, default=10
+        Number of balanced subsets, and of learners (T in [1]_).
+    estimator : classifier, default=None
+        The learner fitted on each subset. ``None`` uses an AdaBoost of 50
+        decision stumps (skdl's ``AdaBoostClassifier``; scikit-learn's while
+        skdl's is not available).
+    sampling_strategy : float, str, dict or callable, default="auto"
+        How each subset is drawn, as ``sampling_strategy`` of
+        :class:`~skdl.under_sampling.RandomUnderSampler`; ``"auto"`` reduces
+        every class but the minority to the minority's size.
+    replacement : bool, default=False
+        Draw each subset with replacement.
+    n_jobs : int, default=None
+        Learners fitted (and queried) in parallel with joblib threads. ``None``
+        means 1 unless in a :obj:`joblib.parallel_backend` context, ``-1``
+        uses all processors.
+    random_state : int, RandomState instance or None, default=None
+        Controls the subsets and the learners' own randomness.
+    verbose : int, default=0
+        joblib's verbosity while fitting.
+
+    Attributes
+    ----------
+    estimators_ : list of classifiers
+        The fitted learners.
+    estimators_samples_ : list of ndarray
+        Indices (into the training X) of the subset each learner saw.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_classes_ : int
+        Number of classes.
+    n_features_in_ : int
+        Number of features seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :meth:`fit`. Defined only when ``X`` has
+        feature names that are all strings.
+
+    See Also
+    --------
+    BalanceCascadeClassifier : Subsets drawn from the majority samples still misclassified.
+    imblearn.ensemble.EasyEnsembleClassifier : The imbalanced-learn implementation.
+
+    References
+    ----------
+    .. [1] X.-Y. Liu, J. Wu and Z.-H. Zhou, "Exploratory Undersampling for
+       Class-Imbalance Learning", IEEE Transactions on Systems, Man, and
+       Cybernetics, Part B 39(2), 539-550, 2009.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skdl.ensemble import EasyEnsembleClassifier
+    >>> X, y = make_classification(n_samples=1000, weights=[0.9], random_state=0)
+    >>> clf = EasyEnsembleClassifier(n_estimators=5, random_state=0).fit(X, y)
+    >>> len(clf.estimators_)
+    5
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
+        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "sampling_strategy": [
+            Interval(numbers.Real, 0, 1, closed="right"),
+            StrOptions({"auto", "majority", "not minority", "not majority", "all"}),
+            dict,
+            callable,
+        ],
+        "replacement": ["boolean"],
+        "n_jobs": [numbers.Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        n_estimators=10,
+        estimator=None,
+        *,
+        sampling_strategy="auto",
+        replacement=False,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_estimators = n_estimators
+        self.estimator = estimator
+        self.sampling_strategy = sampling_strategy
+        self.replacement = replacement
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit one learner per balanced random subset.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training samples.
+        y : array-like of shape (n_samples,)
+            Class labels; at least two classes.
+
+        Returns
+        -------
+        self : EasyEnsembleClassifier
+            The fitted ensemble.
+        """
+        with unchanged_on_error(self):
+            check_single_output(y)
+            X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
+            check_classification_targets(y)
+            encoder = LabelEncoder().fit(y)
+            if encoder.classes_.size < 2:
+                raise ValueError(
+                    f"EasyEnsembleClassifier needs samples of at least 2 classes; got 1 class: {encoder.classes_[0]!r}."
+                )
+            y_encoded = encoder.transform(y)
+            sampling_strategy = self.sampling_strategy
+            if isinstance(sampling_strategy, dict):
+                sampling_strategy = {encoder.transform([key])[0]: value for key, value in sampling_strategy.items()}
+            elif callable(sampling_strategy):
+                user_strategy = self.sampling_strategy
+
+                def sampling_strategy(y_enc):
+                    wanted = user_strategy(encoder.inverse_transform(y_enc))
+                    return {encoder.transform([key])[0]: value for key, value in wanted.items()}
+
+            rng = check_random_state(self.random_state)
+            base = _default_booster() if self.estimator is None else self.estimator
+            subsets, learners = [], []
+            for _ in range(self.n_estimators):
+                sampler = RandomUnderSampler(
+                    sampling_strategy=sampling_strategy,
+                    replacement=self.replacement,
+                    random_state=rng.randint(_MAX_SEED),
+                )
+                # Only the drawn indices are needed: a one-column stand-in for X.
+                sampler.fit_resample(np.zeros((y_encoded.size, 1)), y_encoded)
+                subsets.append(sampler.sample_indices_)
+                learners.append(_seeded_clone(base, rng))
+            fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(
+                delayed(_fit_learner)(learner, X[index], y_encoded[index]) for learner, index in zip(learners, subsets)
+            )
+            self.estimators_ = fitted
+            self.estimators_samples_ = subsets
+            self.classes_ = encoder.classes_
+            self.n_classes_ = encoder.classes_.size
+        return self
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+
+    def predict_proba(self, X):
+        """Class probabilities: the mean of the learners' probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, `n_classes_`)
+            Columns follow `classes_`.
+        """
+        X = self._validate_X_predict(X)
+        probas = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(learner.predict_proba)(X) for learner in self.estimators_
+        )
+        return np.mean(probas, axis=0)
+
+    @available_if(_learner_has("decision_function"))
+    def decision_function(self, X):
+        """Mean of the learners' decision functions.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        score : ndarray of shape (n_samples,) or (n_samples, `n_classes_`)
+            Binary: positive favours ``classes_[1]``.
+        """
+        X = self._validate_X_predict(X)
+        scores = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(learner.decision_function)(X) for learner in self.estimators_
+        )
+        return np.mean(scores, axis=0)
+
+    def predict(self, X):
+        """The class of highest mean probability.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]

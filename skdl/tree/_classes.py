@@ -1,0 +1,759 @@
+"""CART decision trees: DecisionTreeRegressor and DecisionTreeClassifier."""
+
+from math import ceil
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, RegressorMixin
+from sklearn.base import clone
+from sklearn.utils import Bunch, check_random_state, compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from .._device import check_device_spec, resolve_device
+from ..utils._sklearn_compat import (
+    Interval,
+    RealNotInt,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+    validate_data,
+)
+from ..utils._validation import unchanged_on_error
+from ._criterion import ABSOLUTE_ERROR, CLASSIFICATION_CRITERIA, REGRESSION_CRITERIA
+from ._splitter import grow_exact
+from ._hist import bin_features, grow_hist
+from ._tree import Tree, cost_complexity_prune
+
+
+def _sorted_indices(Xt, w):
+    """Per feature, the indices of the positive-weight samples sorted by that feature."""
+    active = np.flatnonzero(w > 0)
+    if active.shape[0] == Xt.shape[1]:
+        return np.argsort(Xt, axis=1, kind="stable")
+    return active[np.argsort(Xt[:, active], axis=1, kind="stable")]
+
+
+def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
+    Xt = np.ascontiguousarray(X.T)
+    if presorted is None:
+        sorted_idx = _sorted_indices(Xt, w)
+    else:
+        # An ensemble's presorted rows over all samples: keep positive weights.
+        sorted_idx = presorted[w[presorted] > 0].reshape(presorted.shape[0], -1)
+    n = sorted_idx.shape[1]
+    return grow_exact(
+        Xt, sorted_idx, y_reg, y_enc, w, crit, K, params["max_depth"],
+        params["min_samples_split"], params["min_samples_leaf"], params["min_weight_leaf"],
+        params["min_impurity_decrease"], params["max_features"], params["seed"],
+        _capacity(n, params["max_depth"]), params["max_leaf_nodes"],
+    )
+
+
+def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
+    if crit == ABSOLUTE_ERROR:
+        raise ValueError(
+            'splitter="hist" supports criterion "squared_error", "gini" and "entropy"; '
+            'use splitter="best" with criterion="absolute_error".'
+        )
+    if params["max_leaf_nodes"] > 0:
+        raise ValueError('max_leaf_nodes (best-first growth) needs splitter="best".')
+    resolve_device(tree.device)  # validated; the histogram kernels run on the CPU
+    active = np.flatnonzero(w > 0)
+    codes, edges = bin_features(X, tree.max_bins, params["seed"])
+    return grow_hist(
+        codes, edges, active.astype(np.int64), y_reg, y_enc, w, crit, K,
+        params["max_depth"], params["min_samples_split"], params["min_samples_leaf"],
+        params["min_weight_leaf"], params["min_impurity_decrease"], params["max_features"],
+        params["seed"], _capacity(active.shape[0], params["max_depth"]), _HIST_SMALL_NODE,
+    )
+
+
+_SPLITTERS = {"best": _grow_best, "hist": _grow_hist}
+
+
+# Nodes with fewer samples than this search splits on code-sorted rows, not histograms.
+_HIST_SMALL_NODE = 1024
+
+
+def _capacity(n, max_depth):
+    """Upper bound on the node count: a leaf holds >= 1 sample, depth bounds it too."""
+    bound = 2 * max(n, 1) - 1
+    if max_depth < 62:
+        bound = min(bound, 2 ** (max_depth + 1) - 1)
+    return bound
+
+
+class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
+    """Shared parameters, validation and prediction of the CART trees."""
+
+    _parameter_constraints = {
+        "splitter": [StrOptions(set(_SPLITTERS))],
+        "max_depth": [Interval(Integral, 1, None, closed="left"), None],
+        "min_samples_split": [
+            Interval(Integral, 2, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+        ],
+        "min_samples_leaf": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="neither"),
+        ],
+        "min_weight_fraction_leaf": [Interval(Real, 0.0, 0.5, closed="both")],
+        "max_features": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+            StrOptions({"sqrt", "log2"}),
+            None,
+        ],
+        "random_state": ["random_state"],
+        "min_impurity_decrease": [Interval(Real, 0.0, None, closed="left")],
+        "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
+        "ccp_alpha": [Interval(Real, 0.0, None, closed="left")],
+        "max_bins": [Interval(Integral, 2, 255, closed="both")],
+        "device": [None, str, torch.device],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags
+
+    def _resolved_params(self, n_samples, n_features, sample_weight):
+        """Integer stopping rules from the constructor parameters, as scikit-learn."""
+        if isinstance(self.min_samples_leaf, Integral):
+            min_samples_leaf = self.min_samples_leaf
+        else:
+            min_samples_leaf = ceil(self.min_samples_leaf * n_samples)
+        if isinstance(self.min_samples_split, Integral):
+            min_samples_split = self.min_samples_split
+        else:
+            min_samples_split = max(2, ceil(self.min_samples_split * n_samples))
+        min_samples_split = max(min_samples_split, 2 * min_samples_leaf)
+        if self.max_features == "sqrt":
+            max_features = max(1, int(np.sqrt(n_features)))
+        elif self.max_features == "log2":
+            max_features = max(1, int(np.log2(n_features)))
+        elif self.max_features is None:
+            max_features = n_features
+        elif isinstance(self.max_features, Integral):
+            if self.max_features > n_features:
+                raise ValueError(
+                    f"max_features={self.max_features} must be <= n_features={n_features}."
+                )
+            max_features = self.max_features
+        else:
+            max_features = max(1, int(self.max_features * n_features))
+        return {
+            "max_depth": np.iinfo(np.int32).max if self.max_depth is None else self.max_depth,
+            "min_samples_split": min_samples_split,
+            "min_samples_leaf": min_samples_leaf,
+            "min_weight_leaf": self.min_weight_fraction_leaf * float(np.sum(sample_weight)),
+            "min_impurity_decrease": float(self.min_impurity_decrease),
+            "max_features": max_features,
+            "max_leaf_nodes": -1 if self.max_leaf_nodes is None else self.max_leaf_nodes,
+            "seed": int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max)),
+        }
+
+    def _validate_fit_input(self, X, y, sample_weight):
+        if self.device is not None:
+            check_device_spec(self.device)
+        X, y = validate_data(
+            self, X, y, dtype=np.float32, multi_output=True,
+            y_numeric=not isinstance(self, ClassifierMixin),
+        )
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        return X, y, sample_weight
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Build a decision tree from the training set (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training samples; converted to float32 as scikit-learn's trees do.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets: class labels (classifier) or real values (regressor).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights. Samples of weight zero are ignored when growing
+            the tree (they reach no node).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight=None, check_input=True, presorted=None):
+        """Fit; ensembles call it with ``check_input=False`` on validated data.
+
+        With ``check_input=False``, X must be a C-contiguous float32 array, y
+        an array and ``sample_weight`` a float64 array (or None). ``presorted``
+        (exact splitter only) is ``np.argsort(X.T, axis=1)`` computed once by
+        an ensemble that refits on the same X.
+        """
+        with unchanged_on_error(self):
+            if check_input:
+                X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
+            else:
+                self.n_features_in_ = X.shape[1]
+                if sample_weight is None:
+                    sample_weight = np.ones(X.shape[0])
+            y_reg, y_enc, K, crit, sample_weight, target_info = self._encode_y(y, sample_weight)
+            if not np.any(sample_weight > 0):
+                raise ValueError("sample_weight must have at least one positive entry.")
+            n_samples, n_features = X.shape
+            params = self._resolved_params(n_samples, n_features, sample_weight)
+            arrays = _SPLITTERS[self.splitter](
+                self, X, y_reg, y_enc, sample_weight, crit, K, params, presorted
+            )
+        tree = Tree(n_features, target_info["n_classes"], arrays)
+        self.tree_ = tree.pruned(self.ccp_alpha) if self.ccp_alpha > 0.0 else tree
+        self.max_features_ = params["max_features"]
+        self.n_outputs_ = self.tree_.n_outputs
+        for name, value in target_info.items():
+            if name != "n_classes":
+                setattr(self, name, value)
+        return self
+
+    def _validate_X_predict(self, X, check_input=True):
+        check_is_fitted(self)
+        if check_input:
+            X = validate_data(self, X, dtype=np.float32, order="C", reset=False)
+        return np.ascontiguousarray(X, dtype=np.float32)
+
+    def apply(self, X):
+        """Index of the leaf each sample ends up in.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_leaves : ndarray of shape (n_samples,)
+            Node id (in ``[0, tree_.node_count)``) of each sample's leaf.
+        """
+        X = self._validate_X_predict(X)
+        return self.tree_.apply(X).astype(np.intp)
+
+    def decision_path(self, X):
+        """Nodes each sample goes through.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        indicator : sparse matrix of shape (n_samples, n_nodes)
+            CSR matrix whose non-zero entries ``[i, j]`` say that sample ``i``
+            goes through node ``j``.
+        """
+        X = self._validate_X_predict(X)
+        return self.tree_.decision_path(X)
+
+    def get_depth(self):
+        """Depth of the tree: the maximum distance between the root and a leaf.
+
+        Returns
+        -------
+        depth : int
+        """
+        check_is_fitted(self)
+        return self.tree_.max_depth
+
+    def get_n_leaves(self):
+        """Number of leaves of the tree.
+
+        Returns
+        -------
+        n_leaves : int
+        """
+        check_is_fitted(self)
+        return self.tree_.n_leaves
+
+    def cost_complexity_pruning_path(self, X, y, sample_weight=None):
+        """The pruning path of minimal cost-complexity pruning.
+
+        Fits a clone with ``ccp_alpha=0`` and prunes it weakest link by
+        weakest link; each step's effective alpha is a value of
+        ``ccp_alpha`` at which the pruned tree changes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        ccp_path : :class:`~sklearn.utils.Bunch`
+            ``ccp_alphas``: the increasing effective alphas (0 first);
+            ``impurities``: the total weighted leaf impurity of the pruned
+            tree for each of them.
+        """
+        tree = clone(self).set_params(ccp_alpha=0.0).fit(X, y, sample_weight=sample_weight).tree_
+        _, _, alphas, impurities = cost_complexity_prune(
+            tree.children_left, tree.children_right, tree.weighted_n_node_samples,
+            tree.impurity, np.inf,
+        )
+        return Bunch(ccp_alphas=alphas, impurities=impurities)
+
+    @property
+    def feature_importances_(self):
+        """Normalised total impurity decrease brought by each feature (Gini importance).
+
+        Returns
+        -------
+        feature_importances_ : ndarray of shape (n_features,)
+        """
+        check_is_fitted(self)
+        return self.tree_.compute_feature_importances()
+
+
+
+
+class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
+    """A CART regression tree.
+
+    A leaf predicts the weighted mean of its training targets
+    (``criterion="squared_error"``) or their weighted median
+    (``"absolute_error"``); multi-output y is supported. See the
+    :ref:`user guide <trees>`.
+
+    Parameters
+    ----------
+    criterion : {"squared_error", "absolute_error"}, default="squared_error"
+        Impurity measured at each node: the weighted variance of y, or its
+        weighted mean absolute deviation from the weighted median.
+    splitter : {"best", "hist"}, default="best"
+        How splits are searched:
+
+        - ``"best"``: exact thresholds, every midpoint between consecutive
+          distinct values of a feature (scikit-learn's ``"best"``);
+        - ``"hist"``: each feature is binned once into at most ``max_bins``
+          quantile bins and splits are searched over bin boundaries with
+          histograms of the gradient statistics; much faster on large data.
+
+    max_depth : int, default=None
+        Maximum depth; None grows until leaves are pure or hold fewer than
+        ``min_samples_split`` samples.
+
+    min_samples_split : int or float, default=2
+        Minimum number of samples to split a node (a fraction of n_samples
+        when a float).
+
+    min_samples_leaf : int or float, default=1
+        Minimum number of samples in each leaf (a fraction when a float).
+
+    min_weight_fraction_leaf : float, default=0.0
+        Minimum fraction of the total sample weight in each leaf.
+
+    max_features : int, float, {"sqrt", "log2"} or None, default=None
+        Number of features drawn at random (with ``random_state``) and
+        examined at each split; None examines all of them.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the feature draws of ``max_features`` (and the quantile
+        subsample of ``"hist"`` binning on large data).
+
+    max_leaf_nodes : int, default=None
+        Grow best first (the frontier node whose split most decreases the
+        weighted impurity is split next) until the tree has this many
+        leaves; None grows depth first without a leaf limit. Needs
+        ``splitter="best"``.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split decreases the weighted impurity
+        ``N_t / N * (impurity - N_t_R / N_t * right_impurity - N_t_L / N_t *
+        left_impurity)`` by at least this much.
+
+    ccp_alpha : float, default=0.0
+        Complexity parameter of minimal cost-complexity pruning: after
+        growing, the weakest links are pruned while their effective alpha is
+        at most ``ccp_alpha``. See :meth:`cost_complexity_pruning_path`.
+
+    max_bins : int, default=255
+        Maximum number of bins per feature for ``splitter="hist"``.
+
+    device : str, torch.device or None, default=None
+        Device for ``splitter="hist"``. Accepted and validated; in this
+        version the histogram kernels run on the CPU (numba) whatever the
+        device. The exact route always runs on the CPU.
+
+    Attributes
+    ----------
+    tree_ : Tree
+        The fitted tree as flat arrays (``children_left``,
+        ``children_right``, ``feature``, ``threshold``, ``value``,
+        ``impurity``, ``n_node_samples``, ``weighted_n_node_samples``,
+        ``node_count``, ``max_depth``); see :class:`skdl.tree.Tree`.
+
+    max_features_ : int
+        The resolved number of features examined per split.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
+        Normalised total impurity decrease brought by each feature.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit; only when X has string feature
+        names.
+
+    See Also
+    --------
+    DecisionTreeClassifier : The classification tree.
+    sklearn.tree.DecisionTreeRegressor : The scikit-learn estimator this one mirrors.
+
+    Notes
+    -----
+    X is converted to float32, as in scikit-learn, and thresholds are
+    midpoints of float32 values; targets and statistics are float64. With
+    ``splitter="best"``, no feature subsampling and no ties between candidate
+    splits, the tree equals scikit-learn's node for node. Samples are assigned
+    left when ``x <= threshold``. NaN is rejected.
+
+    References
+    ----------
+    .. [1] L. Breiman, J. Friedman, R. Olshen and C. Stone, "Classification
+       and Regression Trees", Wadsworth, 1984.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdl.tree import DecisionTreeRegressor
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> y = np.array([1.0, 1.2, 3.0, 3.4])
+    >>> reg = DecisionTreeRegressor(max_depth=1).fit(X, y)
+    >>> float(reg.tree_.threshold[0])
+    1.5
+    >>> reg.predict([[0.5], [2.5]]).round(2).tolist()
+    [1.1, 3.2]
+    """
+
+    _parameter_constraints = {
+        **BaseDecisionTree._parameter_constraints,
+        "criterion": [StrOptions(set(REGRESSION_CRITERIA))],
+    }
+
+    def __init__(
+        self,
+        *,
+        criterion="squared_error",
+        splitter="best",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=None,
+        random_state=None,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        ccp_alpha=0.0,
+        max_bins=255,
+        device=None,
+    ):
+        self.criterion = criterion
+        self.splitter = splitter
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.ccp_alpha = ccp_alpha
+        self.max_bins = max_bins
+        self.device = device
+
+    def _encode_y(self, y, sample_weight):
+        y = np.asarray(y, dtype=np.float64)
+        y_reg = np.ascontiguousarray(y.reshape(y.shape[0], -1))
+        y_enc = np.zeros((1, 1), dtype=np.int32)
+        info = {"n_classes": np.ones(y_reg.shape[1], dtype=np.int64)}
+        return y_reg, y_enc, 1, REGRESSION_CRITERIA[self.criterion], sample_weight, info
+
+    def predict(self, X):
+        """Predict the regression target of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The value of the leaf each sample reaches.
+        """
+        return self._predict(self._validate_X_predict(X))
+
+    def _predict(self, X):
+        """predict on validated float32 C-contiguous X (ensembles call this)."""
+        pred = self.tree_.predict(X)[:, :, 0]
+        return pred[:, 0] if self.n_outputs_ == 1 else pred
+
+
+class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
+    """A CART classification tree.
+
+    Splits minimise the Gini impurity or the entropy of the class
+    proportions; a leaf predicts the weighted class proportions of its
+    training samples. Labels of any type, several outputs and
+    ``class_weight`` are supported. See the :ref:`user guide <trees>`.
+
+    Parameters
+    ----------
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+        Impurity measured at each node; ``"log_loss"`` is ``"entropy"``.
+    splitter : {"best", "hist"}, default="best"
+        How splits are searched:
+
+        - ``"best"``: exact thresholds, every midpoint between consecutive
+          distinct values of a feature (scikit-learn's ``"best"``);
+        - ``"hist"``: each feature is binned once into at most ``max_bins``
+          quantile bins and splits are searched over bin boundaries with
+          histograms of the gradient statistics; much faster on large data.
+
+    max_depth : int, default=None
+        Maximum depth; None grows until leaves are pure or hold fewer than
+        ``min_samples_split`` samples.
+
+    min_samples_split : int or float, default=2
+        Minimum number of samples to split a node (a fraction of n_samples
+        when a float).
+
+    min_samples_leaf : int or float, default=1
+        Minimum number of samples in each leaf (a fraction when a float).
+
+    min_weight_fraction_leaf : float, default=0.0
+        Minimum fraction of the total sample weight in each leaf.
+
+    max_features : int, float, {"sqrt", "log2"} or None, default=None
+        Number of features drawn at random (with ``random_state``) and
+        examined at each split; None examines all of them.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the feature draws of ``max_features`` (and the quantile
+        subsample of ``"hist"`` binning on large data).
+
+    max_leaf_nodes : int, default=None
+        Grow best first (the frontier node whose split most decreases the
+        weighted impurity is split next) until the tree has this many
+        leaves; None grows depth first without a leaf limit. Needs
+        ``splitter="best"``.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split decreases the weighted impurity
+        ``N_t / N * (impurity - N_t_R / N_t * right_impurity - N_t_L / N_t *
+        left_impurity)`` by at least this much.
+
+    ccp_alpha : float, default=0.0
+        Complexity parameter of minimal cost-complexity pruning: after
+        growing, the weakest links are pruned while their effective alpha is
+        at most ``ccp_alpha``. See :meth:`cost_complexity_pruning_path`.
+
+    max_bins : int, default=255
+        Maximum number of bins per feature for ``splitter="hist"``.
+
+    device : str, torch.device or None, default=None
+        Device for ``splitter="hist"``. Accepted and validated; in this
+        version the histogram kernels run on the CPU (numba) whatever the
+        device. The exact route always runs on the CPU.
+
+    class_weight : dict, list of dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``, as in
+        scikit-learn (``"balanced"``: ``n_samples / (n_classes *
+        np.bincount(y))``).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,) or list of ndarray
+        Class labels (a list with one array per output for multi-output y).
+
+    n_classes_ : int or list of int
+        Number of classes (per output).
+
+    tree_ : Tree
+        The fitted tree as flat arrays; ``tree_.value`` holds the weighted
+        class proportions of every node. See :class:`skdl.tree.Tree`.
+
+    max_features_ : int
+        The resolved number of features examined per split.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
+        Normalised total impurity decrease brought by each feature.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit; only when X has string feature
+        names.
+
+    See Also
+    --------
+    DecisionTreeRegressor : The regression tree.
+    sklearn.tree.DecisionTreeClassifier : The scikit-learn estimator this one mirrors.
+
+    Notes
+    -----
+    X is converted to float32 as in scikit-learn. With ``splitter="best"``,
+    no feature subsampling and no ties between candidate splits, the tree
+    equals scikit-learn's node for node. NaN is rejected.
+
+    References
+    ----------
+    .. [1] L. Breiman, J. Friedman, R. Olshen and C. Stone, "Classification
+       and Regression Trees", Wadsworth, 1984.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skdl.tree import DecisionTreeClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = DecisionTreeClassifier(max_depth=2).fit(X, y)
+    >>> clf.get_depth(), clf.get_n_leaves()
+    (2, 3)
+    >>> clf.predict(X[[0, 50, 100]]).tolist()
+    [0, 1, 2]
+    >>> clf.predict_proba(X[[0]]).tolist()
+    [[1.0, 0.0, 0.0]]
+    """
+
+    _parameter_constraints = {
+        **BaseDecisionTree._parameter_constraints,
+        "criterion": [StrOptions(set(CLASSIFICATION_CRITERIA))],
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        criterion="gini",
+        splitter="best",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=None,
+        random_state=None,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        class_weight=None,
+        ccp_alpha=0.0,
+        max_bins=255,
+        device=None,
+    ):
+        self.criterion = criterion
+        self.splitter = splitter
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.class_weight = class_weight
+        self.ccp_alpha = ccp_alpha
+        self.max_bins = max_bins
+        self.device = device
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    def _encode_y(self, y, sample_weight):
+        check_classification_targets(y)
+        y = np.asarray(y)
+        y_original = y
+        y2 = y.reshape(y.shape[0], -1)
+        n_out = y2.shape[1]
+        classes, y_enc = [], np.empty(y2.shape, dtype=np.int32)
+        for k in range(n_out):
+            classes_k, y_enc[:, k] = np.unique(y2[:, k], return_inverse=True)
+            classes.append(classes_k)
+        n_classes = np.array([c.shape[0] for c in classes], dtype=np.int64)
+        if self.class_weight is not None:
+            sample_weight = sample_weight * compute_sample_weight(self.class_weight, y_original)
+        info = {
+            "n_classes": n_classes,
+            "classes_": classes[0] if n_out == 1 else classes,
+            "n_classes_": int(n_classes[0]) if n_out == 1 else n_classes,
+        }
+        crit = CLASSIFICATION_CRITERIA[self.criterion]
+        return np.zeros((1, 1)), y_enc, int(n_classes.max()), crit, sample_weight, info
+
+    def predict_proba(self, X):
+        """Class probabilities of X: the class proportions of each sample's leaf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes) or list of such arrays
+            One array per output for multi-output y; columns follow
+            ``classes_``.
+        """
+        X = self._validate_X_predict(X)
+        value = self.tree_.predict(X)
+        if self.n_outputs_ == 1:
+            return value[:, 0, : self.n_classes_].copy()
+        return [value[:, k, :n].copy() for k, n in enumerate(self.n_classes_)]
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes) or list of such arrays
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            if self.n_outputs_ == 1:
+                return np.log(proba)
+            return [np.log(p) for p in proba]
+
+    def predict(self, X):
+        """Predict the class of X: the most frequent (weighted) class of its leaf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        return self._predict(self._validate_X_predict(X))
+
+    def _predict(self, X):
+        """predict on validated float32 C-contiguous X (ensembles call this)."""
+        value = self.tree_.predict(X)
+        if self.n_outputs_ == 1:
+            return self.classes_.take(np.argmax(value[:, 0, : self.n_classes_], axis=1))
+        return np.stack(
+            [c.take(np.argmax(value[:, k, : len(c)], axis=1)) for k, c in enumerate(self.classes_)],
+            axis=1,
+        )

@@ -1,0 +1,288 @@
+"""The fitted tree as flat arrays, and what walks it: apply, predict, decision path."""
+
+import numpy as np
+from numba import njit
+from scipy.sparse import csr_matrix
+
+TREE_LEAF = -1
+TREE_UNDEFINED = -2
+
+
+@njit(cache=True, nogil=True)
+def _apply(X, left, right, feature, threshold):
+    """Leaf reached by each row of X (float32, C order)."""
+    out = np.empty(X.shape[0], dtype=np.int64)
+    for i in range(X.shape[0]):
+        node = 0
+        while left[node] != TREE_LEAF:
+            if X[i, feature[node]] <= threshold[node]:
+                node = left[node]
+            else:
+                node = right[node]
+        out[i] = node
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _decision_path(X, left, right, feature, threshold, max_depth):
+    """CSR (indptr, indices) of the nodes each row of X goes through."""
+    n = X.shape[0]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indices = np.empty(n * (max_depth + 1), dtype=np.int64)
+    nnz = 0
+    for i in range(n):
+        node = 0
+        indices[nnz] = 0
+        nnz += 1
+        while left[node] != TREE_LEAF:
+            if X[i, feature[node]] <= threshold[node]:
+                node = left[node]
+            else:
+                node = right[node]
+            indices[nnz] = node
+            nnz += 1
+        indptr[i + 1] = nnz
+    return indptr, indices[:nnz]
+
+
+@njit(cache=True, nogil=True)
+def cost_complexity_prune(left, right, weighted_n, impurity, ccp_alpha):
+    """Minimal cost-complexity pruning (Breiman et al., ch. 3), as scikit-learn does it.
+
+    The risk of a node is ``R(t) = weighted_n(t) / weighted_n(root) *
+    impurity(t)``; a branch ``T_t`` has ``R(T_t)``, the sum over its leaves.
+    Repeatedly, the internal node with the smallest effective alpha
+    ``(R(t) - R(T_t)) / (|leaves(T_t)| - 1)`` (the weakest link) is turned
+    into a leaf, until that alpha exceeds ``ccp_alpha``.
+
+    Returns
+    -------
+    is_leaf : bool array (node_count,)
+        Nodes that are leaves of the pruned tree (and still in it).
+    in_tree : bool array (node_count,)
+        Nodes of the pruned tree.
+    alphas, impurities : float arrays
+        The pruning path: the effective alpha of each step (0 first) and the
+        total leaf risk ``R(T)`` after it.
+    """
+    n_nodes = left.shape[0]
+    total = weighted_n[0]
+    r_node = weighted_n * impurity / total
+    parent = np.full(n_nodes, -1, dtype=np.int64)
+    is_leaf = left == TREE_LEAF
+    for i in range(n_nodes):
+        if left[i] != TREE_LEAF:
+            parent[left[i]] = i
+            parent[right[i]] = i
+    n_leaves = np.zeros(n_nodes, dtype=np.int64)
+    r_branch = np.zeros(n_nodes)
+    for leaf in range(n_nodes):
+        if not is_leaf[leaf]:
+            continue
+        r_branch[leaf] = r_node[leaf]
+        node = leaf
+        while node != 0:
+            node = parent[node]
+            r_branch[node] += r_node[leaf]
+            n_leaves[node] += 1
+    candidate = ~is_leaf
+    in_tree = np.ones(n_nodes, dtype=np.bool_)
+    alphas = np.zeros(n_nodes + 1)
+    impurities = np.zeros(n_nodes + 1)
+    impurities[0] = r_branch[0]
+    count = 1
+    stack = np.empty(n_nodes, dtype=np.int64)
+    while candidate[0]:
+        effective = np.inf
+        weakest = -1
+        for i in range(n_nodes):
+            if candidate[i]:
+                a = (r_node[i] - r_branch[i]) / (n_leaves[i] - 1)
+                if a < effective:
+                    effective = a
+                    weakest = i
+        if ccp_alpha < effective:
+            break
+        top = 1
+        stack[0] = weakest
+        while top > 0:
+            top -= 1
+            node = stack[top]
+            if not in_tree[node]:
+                continue
+            candidate[node] = False
+            is_leaf[node] = False
+            in_tree[node] = False
+            if left[node] != TREE_LEAF:
+                stack[top] = left[node]
+                stack[top + 1] = right[node]
+                top += 2
+        is_leaf[weakest] = True
+        in_tree[weakest] = True
+        n_pruned = n_leaves[weakest] - 1
+        n_leaves[weakest] = 0
+        r_diff = r_node[weakest] - r_branch[weakest]
+        r_branch[weakest] = r_node[weakest]
+        node = parent[weakest]
+        while node != -1:
+            n_leaves[node] -= n_pruned
+            r_branch[node] += r_diff
+            node = parent[node]
+        alphas[count] = effective
+        impurities[count] = r_branch[0]
+        count += 1
+    return is_leaf, in_tree, alphas[:count], impurities[:count]
+
+
+@njit(cache=True, nogil=True)
+def _preorder_keep(left, right, is_leaf):
+    """Old node ids of the pruned tree in depth-first (left first) order."""
+    order = np.empty(left.shape[0], dtype=np.int64)
+    stack = np.empty(left.shape[0] + 1, dtype=np.int64)
+    stack[0] = 0
+    top = 1
+    count = 0
+    while top > 0:
+        top -= 1
+        node = stack[top]
+        order[count] = node
+        count += 1
+        if not is_leaf[node]:
+            stack[top] = right[node]
+            stack[top + 1] = left[node]
+            top += 2
+    return order[:count]
+
+
+class Tree:
+    """A binary decision tree stored as parallel flat arrays.
+
+    Node ``0`` is the root. Node ``i`` is a leaf when
+    ``children_left[i] == children_right[i] == -1``; otherwise a sample goes
+    to ``children_left[i]`` when ``X[:, feature[i]] <= threshold[i]`` and to
+    ``children_right[i]`` else. Nodes are numbered depth first, left before
+    right, as scikit-learn numbers them, so code that walks
+    ``sklearn.tree.DecisionTreeRegressor().tree_`` walks this one too.
+
+    Attributes
+    ----------
+    node_count : int
+        Number of nodes.
+    max_depth : int
+        Depth of the deepest node (the root has depth 0).
+    n_leaves : int
+        Number of leaves.
+    n_features : int
+        Number of features of the training data.
+    n_outputs : int
+        Number of outputs.
+    n_classes : ndarray of shape (n_outputs,)
+        Number of classes of each output (1 for regression).
+    children_left, children_right : ndarray of shape (node_count,), int64
+        Child node ids, ``-1`` for a leaf.
+    feature : ndarray of shape (node_count,), int64
+        Feature tested at each split node, ``-2`` at leaves.
+    threshold : ndarray of shape (node_count,), float64
+        Threshold of each split node, ``-2.0`` at leaves.
+    value : ndarray of shape (node_count, n_outputs, max_n_classes)
+        The prediction of every node: the mean (``squared_error``) or median
+        (``absolute_error``) of y for regression (last axis of length 1), the
+        weighted class proportions for classification.
+    impurity : ndarray of shape (node_count,)
+        Criterion value at each node.
+    n_node_samples : ndarray of shape (node_count,), int64
+        Number of training samples (with positive weight) reaching each node.
+    weighted_n_node_samples : ndarray of shape (node_count,)
+        Their total weight.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdl.tree import DecisionTreeRegressor
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> tree = DecisionTreeRegressor(max_depth=1).fit(X, [1.0, 1.0, 5.0, 5.0]).tree_
+    >>> tree.node_count, tree.children_left.tolist(), tree.children_right.tolist()
+    (3, [1, -1, -1], [2, -1, -1])
+    >>> tree.value[:, 0, 0].tolist()
+    [3.0, 1.0, 5.0]
+    """
+
+    def __init__(self, n_features, n_classes, arrays):
+        (
+            self.node_count, self.max_depth, self.children_left, self.children_right,
+            self.feature, self.threshold, self.impurity, self.n_node_samples,
+            self.weighted_n_node_samples, self.value,
+        ) = arrays
+        self.node_count = int(self.node_count)
+        self.max_depth = int(self.max_depth)
+        self.n_features = n_features
+        self.n_classes = np.asarray(n_classes, dtype=np.int64)
+        self.n_outputs = self.value.shape[1]
+
+    @property
+    def n_leaves(self):
+        return int(np.sum(self.children_left == TREE_LEAF))
+
+    def apply(self, X):
+        """Leaf id reached by each row of X (float32, C-contiguous)."""
+        return _apply(X, self.children_left, self.children_right, self.feature, self.threshold)
+
+    def predict(self, X):
+        """Value of the leaf reached by each row: shape (n_samples, n_outputs, K)."""
+        return self.value[self.apply(X)]
+
+    def decision_path(self, X):
+        """Sparse CSR indicator of shape (n_samples, node_count) of visited nodes."""
+        indptr, indices = _decision_path(
+            X, self.children_left, self.children_right, self.feature, self.threshold,
+            self.max_depth,
+        )
+        data = np.ones(indices.shape[0], dtype=np.intp)
+        return csr_matrix((data, indices, indptr), shape=(X.shape[0], self.node_count))
+
+    def compute_feature_importances(self, normalize=True):
+        """Total weighted impurity decrease brought by each feature."""
+        importances = np.zeros(self.n_features)
+        internal = np.flatnonzero(self.children_left != TREE_LEAF)
+        left = self.children_left[internal]
+        right = self.children_right[internal]
+        wi = self.weighted_n_node_samples * self.impurity
+        decrease = wi[internal] - wi[left] - wi[right]
+        np.add.at(importances, self.feature[internal], decrease)
+        importances /= self.weighted_n_node_samples[0]
+        if normalize:
+            total = importances.sum()
+            if total > 0.0:
+                importances /= total
+        return importances
+
+    def pruned(self, ccp_alpha):
+        """A copy of this tree after minimal cost-complexity pruning with ``ccp_alpha``."""
+        is_leaf = cost_complexity_prune(
+            self.children_left, self.children_right, self.weighted_n_node_samples,
+            self.impurity, ccp_alpha,
+        )[0]
+        old = _preorder_keep(self.children_left, self.children_right, is_leaf)
+        new_id = np.full(self.node_count, TREE_LEAF, dtype=np.int64)
+        new_id[old] = np.arange(old.shape[0])
+        leaf = is_leaf[old]
+        left = np.where(leaf, TREE_LEAF, new_id[self.children_left[old]])
+        right = np.where(leaf, TREE_LEAF, new_id[self.children_right[old]])
+        feature = np.where(leaf, TREE_UNDEFINED, self.feature[old])
+        threshold = np.where(leaf, float(TREE_UNDEFINED), self.threshold[old])
+        depth = np.zeros(old.shape[0], dtype=np.int64)
+        for j in range(old.shape[0]):  # parents come before their children
+            if not leaf[j]:
+                depth[left[j]] = depth[right[j]] = depth[j] + 1
+        arrays = (
+            old.shape[0], int(depth.max()), left, right, feature, threshold,
+            self.impurity[old], self.n_node_samples[old],
+            self.weighted_n_node_samples[old], self.value[old],
+        )
+        return Tree(self.n_features, self.n_classes, arrays)
+
+    def __repr__(self):
+        return (
+            f"Tree(node_count={self.node_count}, max_depth={self.max_depth}, "
+            f"n_leaves={self.n_leaves}, n_outputs={self.n_outputs})"
+        )

@@ -1,0 +1,103 @@
+"""EasyEnsembleClassifier against imbalanced-learn's, its subsets and averaging; bad input."""
+
+import numpy as np
+import pytest
+from imblearn.ensemble import EasyEnsembleClassifier as ImbEasyEnsemble
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.ensemble import AdaBoostClassifier as SklearnAdaBoost
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import cross_val_score
+from sklearn.svm import LinearSVC
+
+from skdl.ensemble import EasyEnsembleClassifier
+from skdl.ensemble._easy_ensemble import _default_booster
+
+
+def _three_classes():
+    return make_classification(900, 6, n_informative=4, n_classes=3, weights=[0.1, 0.3], random_state=0)
+
+
+def test_each_learner_sees_a_balanced_subset_with_all_minority_samples():
+    X, y = _three_classes()
+    clf = EasyEnsembleClassifier(n_estimators=4, random_state=0).fit(X, y)
+    n_minority = np.bincount(y).min()
+    minority = np.argmin(np.bincount(y))
+    for index in clf.estimators_samples_:
+        assert_array_equal(np.bincount(y[index]), [n_minority] * 3)
+        assert set(np.flatnonzero(y == minority)) <= set(index)
+        assert len(set(index)) == len(index)
+    assert not np.array_equal(clf.estimators_samples_[0], clf.estimators_samples_[1])
+
+
+def test_probabilities_are_the_mean_of_the_learners():
+    X, y = _three_classes()
+    clf = EasyEnsembleClassifier(n_estimators=3, random_state=0).fit(X, y)
+    mean = np.mean([learner.predict_proba(X) for learner in clf.estimators_], axis=0)
+    assert_allclose(clf.predict_proba(X), mean)
+    assert_array_equal(clf.predict(X), clf.classes_[mean.argmax(axis=1)])
+    assert_allclose(clf.decision_function(X), np.mean([e.decision_function(X) for e in clf.estimators_], axis=0))
+
+
+def test_default_learner_is_adaboost_of_50_stumps():
+    booster = _default_booster()
+    assert type(booster).__name__ == "AdaBoostClassifier"
+    assert booster.n_estimators == 50
+
+
+def test_reproducible_and_n_jobs_does_not_change_the_result():
+    X, y = _three_classes()
+    a = EasyEnsembleClassifier(n_estimators=4, random_state=1).fit(X, y)
+    b = EasyEnsembleClassifier(n_estimators=4, random_state=1, n_jobs=2).fit(X, y)
+    assert_allclose(a.predict_proba(X), b.predict_proba(X))
+    for ia, ib in zip(a.estimators_samples_, b.estimators_samples_):
+        assert_array_equal(ia, ib)
+
+
+def test_string_labels_and_sampling_strategy_dict():
+    X, y = _three_classes()
+    labels = np.array(["cat", "dog", "eel"])[y]
+    clf = EasyEnsembleClassifier(n_estimators=2, sampling_strategy={"eel": 200}, random_state=0).fit(X, labels)
+    assert_array_equal(clf.classes_, ["cat", "dog", "eel"])
+    counts = np.bincount(y[clf.estimators_samples_[0]])
+    assert_array_equal(counts, [np.sum(y == 0), np.sum(y == 1), 200])
+    assert set(clf.predict(X)) <= set(clf.classes_)
+
+
+def test_learners_without_decision_function_or_with_other_api():
+    X, y = _three_classes()
+    clf = EasyEnsembleClassifier(n_estimators=2, estimator=LogisticRegression(max_iter=500), random_state=0).fit(X, y)
+    assert clf.predict_proba(X).shape == (len(X), 3)
+    assert hasattr(clf, "decision_function")
+    with pytest.raises(ValueError, match="'estimator' parameter"):
+        EasyEnsembleClassifier(estimator=LinearSVC()).fit(X, y)  # no predict_proba
+
+
+def test_cv_auc_close_to_imblearn_easy_ensemble_on_breast_cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    rng = np.random.RandomState(0)
+    keep = np.concatenate([np.flatnonzero(y == 1), rng.choice(np.flatnonzero(y == 0), 40, replace=False)])
+    X, y = X[keep], (y[keep] == 0).astype(int)
+    ours = EasyEnsembleClassifier(n_estimators=5, estimator=SklearnAdaBoost(n_estimators=20), random_state=0)
+    ref = ImbEasyEnsemble(n_estimators=5, estimator=SklearnAdaBoost(n_estimators=20), random_state=0)
+    auc_ours = cross_val_score(ours, X, y, cv=5, scoring="roc_auc").mean()
+    auc_ref = cross_val_score(ref, X, y, cv=5, scoring="roc_auc").mean()
+    assert auc_ours >= auc_ref - 0.005
+    assert roc_auc_score(y, ours.fit(X, y).predict_proba(X)[:, 1]) > 0.99
+
+
+def test_bad_input():
+    X, y = _three_classes()
+    with pytest.raises(ValueError, match="at least 2 classes; got 1 class"):
+        EasyEnsembleClassifier(n_estimators=2).fit(X, np.zeros(len(X)))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        EasyEnsembleClassifier(n_estimators=2).fit(X, np.linspace(0, 1, len(X)))
+    with pytest.raises(ValueError, match="Multilabel and multioutput targets are not supported"):
+        EasyEnsembleClassifier(n_estimators=2).fit(X, np.column_stack([y, y]))
+    X_inf = X.copy()
+    X_inf[0, 0] = np.inf
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        EasyEnsembleClassifier(n_estimators=2).fit(X_inf, y)
+    with pytest.raises(ValueError, match="'n_estimators' parameter"):
+        EasyEnsembleClassifier(n_estimators=0).fit(X, y)

@@ -1,0 +1,431 @@
+"""CART trees against scikit-learn's trees, a NumPy reference split search, and bad input."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import tree as sk_tree
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_iris,
+    load_wine,
+    make_classification,
+    make_friedman1,
+)
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import train_test_split
+from sklearn.utils.class_weight import compute_sample_weight
+
+from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text
+from skdl.tree._splitter import grow_exact
+
+_STRUCTURE = (
+    "children_left", "children_right", "feature", "threshold", "n_node_samples",
+)
+
+
+def assert_same_tree(ours, ref, values=True):
+    """Node-for-node equality of two fitted trees."""
+    assert ours.tree_.node_count == ref.tree_.node_count
+    assert ours.tree_.max_depth == ref.tree_.max_depth
+    for name in _STRUCTURE:
+        assert_array_equal(getattr(ours.tree_, name), getattr(ref.tree_, name), err_msg=name)
+    assert_allclose(ours.tree_.weighted_n_node_samples, ref.tree_.weighted_n_node_samples)
+    if values:
+        assert_allclose(ours.tree_.value, ref.tree_.value, rtol=1e-9, atol=1e-12)
+        assert_allclose(ours.tree_.impurity, ref.tree_.impurity, rtol=1e-7, atol=1e-9)
+
+
+def _split(loader):
+    X, y = loader(return_X_y=True)
+    return train_test_split(X, y, test_size=0.3, random_state=0)
+
+
+# --- agreement with scikit-learn -------------------------------------------
+
+
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_iris, load_wine])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"criterion": "entropy"},
+        {"max_features": "sqrt"},
+        {"min_samples_leaf": 3, "max_depth": 4},
+        {"min_samples_split": 0.1, "min_impurity_decrease": 0.01},
+        {"class_weight": "balanced", "min_weight_fraction_leaf": 0.02},
+    ],
+)
+def test_classifier_same_tree_as_sklearn_on_real_data(loader, params):
+    X_train, X_test, y_train, y_test = _split(loader)
+    ours = DecisionTreeClassifier(random_state=0, **params).fit(X_train, y_train)
+    ref = sk_tree.DecisionTreeClassifier(random_state=0, **params).fit(X_train, y_train)
+    assert_same_tree(ours, ref)
+    assert_array_equal(ours.predict(X_test), ref.predict(X_test))
+    assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test))
+    assert_array_equal(ours.apply(X_test), ref.apply(X_test))
+    assert (ours.decision_path(X_test) != ref.decision_path(X_test)).nnz == 0
+    assert_allclose(ours.feature_importances_, ref.feature_importances_, atol=1e-12)
+    assert ours.get_depth() == ref.get_depth() and ours.get_n_leaves() == ref.get_n_leaves()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"min_samples_leaf": 3},
+        {"max_depth": 5},
+        {"max_features": "sqrt", "min_samples_leaf": 3},
+        {"criterion": "absolute_error", "max_depth": 4},
+    ],
+)
+def test_regressor_same_tree_as_sklearn_on_diabetes(params):
+    X_train, X_test, y_train, y_test = _split(load_diabetes)
+    ours = DecisionTreeRegressor(random_state=0, **params).fit(X_train, y_train)
+    ref = sk_tree.DecisionTreeRegressor(random_state=0, **params).fit(X_train, y_train)
+    assert_same_tree(ours, ref)
+    assert_allclose(ours.predict(X_test), ref.predict(X_test))
+
+
+def test_full_depth_regressor_on_diabetes_matches_in_quality():
+    # Full-depth trees end in 2-4 sample nodes where several features give the
+    # same partition; which one wins is decided by rounding in the sums (see
+    # the user guide), so only the quality is compared here.
+    X_train, X_test, y_train, y_test = _split(load_diabetes)
+    ours = DecisionTreeRegressor(random_state=0).fit(X_train, y_train)
+    ref = sk_tree.DecisionTreeRegressor(random_state=0).fit(X_train, y_train)
+    assert ours.score(X_train, y_train) == pytest.approx(ref.score(X_train, y_train))
+    assert ours.get_n_leaves() == ref.get_n_leaves()
+    assert abs(ours.score(X_test, y_test) - ref.score(X_test, y_test)) < 0.05
+
+
+@pytest.mark.parametrize(
+    "criterion, n_samples, min_samples_leaf",
+    [("squared_error", 1000, 5), ("absolute_error", 300, 1)],
+)
+def test_regressor_same_tree_as_sklearn_on_continuous_data(criterion, n_samples, min_samples_leaf):
+    # No depth limit. Where two candidate splits are tied in exact arithmetic
+    # (several features giving the same partition of a tiny node, or adjacent
+    # positions with equal absolute error), rounding decides the winner in
+    # both libraries; these sizes stay clear of such ties.
+    X, y = make_friedman1(n_samples, 5, noise=0.5, random_state=0)
+    ours = DecisionTreeRegressor(criterion=criterion, min_samples_leaf=min_samples_leaf,
+                                 random_state=0).fit(X, y)
+    ref = sk_tree.DecisionTreeRegressor(criterion=criterion, min_samples_leaf=min_samples_leaf,
+                                        random_state=0).fit(X, y)
+    assert_same_tree(ours, ref)
+    X_new, _ = make_friedman1(200, 5, random_state=1)
+    assert_allclose(ours.predict(X_new), ref.predict(X_new))
+
+
+@pytest.mark.parametrize("max_features", [None, 3])
+def test_classifier_same_tree_as_sklearn_on_continuous_data(max_features):
+    X, y = make_classification(1000, 8, n_informative=5, n_classes=3, random_state=0)
+    ours = DecisionTreeClassifier(max_features=max_features, random_state=1).fit(X, y)
+    ref = sk_tree.DecisionTreeClassifier(max_features=max_features, random_state=1).fit(X, y)
+    assert_same_tree(ours, ref)
+
+
+def test_multi_output_same_as_sklearn():
+    X, y = make_friedman1(300, 5, random_state=0)
+    Y = np.column_stack([y, np.sin(3 * X[:, 0]) + X[:, 1]])
+    ours = DecisionTreeRegressor(max_depth=6, random_state=0).fit(X, Y)
+    ref = sk_tree.DecisionTreeRegressor(max_depth=6, random_state=0).fit(X, Y)
+    assert_same_tree(ours, ref)
+    assert ours.predict(X).shape == (300, 2)
+
+    Yc = np.column_stack([y > 14, np.where(X[:, 2] > 0.5, "b", "a")])
+    ours = DecisionTreeClassifier(random_state=0).fit(X, Yc)
+    ref = sk_tree.DecisionTreeClassifier(random_state=0).fit(X, Yc)
+    assert_same_tree(ours, ref)
+    assert_array_equal(ours.predict(X[:20]), ref.predict(X[:20]))
+    for p, q in zip(ours.predict_proba(X[:20]), ref.predict_proba(X[:20])):
+        assert_allclose(p, q)
+
+
+def test_sample_weight_same_as_sklearn_and_as_repeated_rows():
+    X, y = make_friedman1(200, 5, random_state=0)
+    w = np.random.RandomState(0).randint(0, 4, size=200).astype(float)
+    ours = DecisionTreeRegressor(min_samples_leaf=5, random_state=0).fit(X, y, sample_weight=w)
+    ref = sk_tree.DecisionTreeRegressor(min_samples_leaf=5, random_state=0)
+    ref.fit(X, y, sample_weight=w)
+    assert_same_tree(ours, ref)
+    ours = DecisionTreeRegressor(max_depth=4, random_state=0).fit(X, y, sample_weight=w)
+    repeated = DecisionTreeRegressor(max_depth=4, random_state=0).fit(
+        np.repeat(X, w.astype(int), axis=0), np.repeat(y, w.astype(int))
+    )
+    X_new, _ = make_friedman1(300, 5, random_state=1)
+    assert_allclose(ours.predict(X_new), repeated.predict(X_new))
+
+
+def test_class_weight_is_sample_weight():
+    X, y = make_classification(300, 6, weights=[0.8], random_state=0)
+    a = DecisionTreeClassifier(class_weight="balanced", max_depth=4, random_state=0).fit(X, y)
+    b = DecisionTreeClassifier(max_depth=4, random_state=0).fit(
+        X, y, sample_weight=compute_sample_weight("balanced", y)
+    )
+    assert_same_tree(a, b)
+
+
+def test_any_label_type():
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    clf = DecisionTreeClassifier(random_state=0).fit(X, names)
+    assert_array_equal(clf.classes_, names[[0, 50, 100]])
+    assert_array_equal(clf.predict(X), names)
+
+
+def test_export_text_same_as_sklearn():
+    iris = load_iris()
+    ours = DecisionTreeClassifier(max_depth=3, random_state=0).fit(iris.data, iris.target)
+    ref = sk_tree.DecisionTreeClassifier(max_depth=3, random_state=0).fit(iris.data, iris.target)
+    for kwargs in [{}, {"show_weights": True, "decimals": 3}, {"max_depth": 1, "spacing": 2},
+                   {"feature_names": iris.feature_names, "class_names": list(iris.target_names)}]:
+        assert export_text(ours, **kwargs) == sk_tree.export_text(ref, **kwargs)
+    X, y = load_diabetes(return_X_y=True)
+    ours = DecisionTreeRegressor(max_depth=2).fit(X, y)
+    ref = sk_tree.DecisionTreeRegressor(max_depth=2).fit(X, y)
+    assert export_text(ours) == sk_tree.export_text(ref)
+    with pytest.raises(ValueError, match="feature_names must contain 10"):
+        export_text(ours, feature_names=["a"])
+
+
+@pytest.mark.parametrize("max_leaf_nodes", [2, 5, 17])
+def test_best_first_growth_same_as_sklearn(max_leaf_nodes):
+    X, y = load_breast_cancer(return_X_y=True)
+    ours = DecisionTreeClassifier(max_leaf_nodes=max_leaf_nodes, random_state=0).fit(X, y)
+    ref = sk_tree.DecisionTreeClassifier(max_leaf_nodes=max_leaf_nodes, random_state=0).fit(X, y)
+    assert_same_tree(ours, ref)
+    assert ours.get_n_leaves() == max_leaf_nodes
+    X, y = make_friedman1(1000, 6, random_state=0)
+    ours = DecisionTreeRegressor(max_leaf_nodes=max_leaf_nodes, random_state=0).fit(X, y)
+    ref = sk_tree.DecisionTreeRegressor(max_leaf_nodes=max_leaf_nodes, random_state=0).fit(X, y)
+    assert_same_tree(ours, ref)
+
+
+def test_cost_complexity_pruning_same_as_sklearn():
+    X, y = load_breast_cancer(return_X_y=True)
+    ours = DecisionTreeClassifier(random_state=0).cost_complexity_pruning_path(X, y)
+    ref = sk_tree.DecisionTreeClassifier(random_state=0).cost_complexity_pruning_path(X, y)
+    assert_allclose(ours.ccp_alphas, ref.ccp_alphas, atol=1e-15)
+    assert_allclose(ours.impurities, ref.impurities)
+    previous = None
+    for alpha in [0.0, 0.002, 0.01, 0.05, 1.0]:
+        a = DecisionTreeClassifier(ccp_alpha=alpha, random_state=0).fit(X, y)
+        b = sk_tree.DecisionTreeClassifier(ccp_alpha=alpha, random_state=0).fit(X, y)
+        assert_same_tree(a, b)
+        assert previous is None or a.get_n_leaves() <= previous
+        previous = a.get_n_leaves()
+    assert previous == 1  # a large alpha prunes to the root
+
+
+def test_pruning_path_by_hand():
+    # Root impurity 0.5 (two balanced classes); one split makes both leaves
+    # pure, so pruning it costs R(root) - R(leaves) = 0.5 for one leaf less.
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    y = np.array([0, 0, 1, 1])
+    path = DecisionTreeClassifier().cost_complexity_pruning_path(X, y)
+    assert_allclose(path.ccp_alphas, [0.0, 0.5])
+    assert_allclose(path.impurities, [0.0, 0.5])
+
+
+# --- the pure-NumPy reference split search ----------------------------------
+
+
+def _reference_root_split(X, y):
+    """Best (feature, threshold) of squared error at the root, by brute force in NumPy."""
+    X = X.astype(np.float32)
+    best = (-np.inf, None, None)
+    for f in range(X.shape[1]):
+        order = np.argsort(X[:, f], kind="stable")
+        xs, ys = X[order, f].astype(np.float64), y[order]
+        left_sum = np.cumsum(ys)[:-1]
+        n_left = np.arange(1, len(y))
+        proxy = left_sum**2 / n_left + (ys.sum() - left_sum) ** 2 / (len(y) - n_left)
+        valid = xs[1:] > xs[:-1] + 1e-7
+        proxy[~valid] = -np.inf
+        p = int(np.argmax(proxy))
+        if proxy[p] > best[0]:
+            best = (proxy[p], f, xs[p] / 2.0 + xs[p + 1] / 2.0)
+    return best[1], best[2]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_kernel_matches_numpy_reference(seed):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(120, 6))
+    y = X[:, seed % 6] * 2 + rng.normal(size=120)
+    tree = DecisionTreeRegressor(max_depth=1, random_state=seed).fit(X, y)
+    feature, threshold = _reference_root_split(X, y)
+    assert tree.tree_.feature[0] == feature
+    assert tree.tree_.threshold[0] == pytest.approx(threshold, rel=1e-12)
+
+
+def test_grow_exact_respects_stopping_rules():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3)).astype(np.float32)
+    y = (X[:, 0] + rng.normal(size=200)).reshape(-1, 1)
+    Xt = np.ascontiguousarray(X.T)
+    sorted_idx = np.argsort(Xt, axis=1, kind="stable")
+    out = grow_exact(Xt, sorted_idx, y, np.zeros((1, 1), np.int32), np.ones(200), 0, 1, 3, 2, 10,
+                     0.0, 0.0, 3, 0, 399)
+    node_count, max_depth, left, _, _, _, _, n_node_samples, _, _ = out
+    assert max_depth <= 3
+    assert n_node_samples[left == -1].min() >= 10
+
+
+# --- the hist splitter -------------------------------------------------------
+
+
+@pytest.mark.parametrize("loader", [load_iris, load_wine])
+def test_hist_same_partitions_as_best_when_few_distinct_values(loader):
+    # Every feature has fewer than max_bins distinct values, so each candidate
+    # split of "best" is a bin edge: the same tree, up to where in the gap
+    # between two values the threshold lies.
+    X, y = loader(return_X_y=True)
+    best = DecisionTreeClassifier(random_state=0).fit(X, y)
+    hist = DecisionTreeClassifier(splitter="hist", random_state=0).fit(X, y)
+    for name in ("children_left", "children_right", "feature", "n_node_samples"):
+        assert_array_equal(getattr(hist.tree_, name), getattr(best.tree_, name))
+    assert_allclose(hist.tree_.value, best.tree_.value)
+    assert_array_equal(hist.predict(X), best.predict(X))
+
+
+def test_hist_regression_quality_close_to_best():
+    X, y = make_friedman1(6000, 10, noise=1.0, random_state=0)
+    X_test, y_test = make_friedman1(3000, 10, noise=1.0, random_state=1)
+    best = DecisionTreeRegressor(min_samples_leaf=5, random_state=0).fit(X, y)
+    hist = DecisionTreeRegressor(splitter="hist", max_bins=64, min_samples_leaf=5,
+                                 random_state=0).fit(X, y)
+    assert abs(hist.score(X_test, y_test) - best.score(X_test, y_test)) < 0.01
+    # thresholds are bin edges: at most 63 distinct thresholds per feature
+    internal = hist.tree_.feature >= 0
+    for f in range(10):
+        assert len(np.unique(hist.tree_.threshold[internal & (hist.tree_.feature == f)])) <= 63
+
+
+def test_hist_device_is_validated():
+    X, y = make_friedman1(60, 5, random_state=0)
+    with pytest.raises(ValueError, match="device must be"):
+        DecisionTreeRegressor(splitter="hist", device="tpu").fit(X, y)
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            DecisionTreeRegressor(splitter="hist", device="cuda").fit(X, y)
+
+
+@pytest.mark.gpu
+def test_hist_on_a_cuda_device_gives_the_cpu_tree():
+    X, y = make_friedman1(500, 5, random_state=0)
+    cpu = DecisionTreeRegressor(splitter="hist", device="cpu", random_state=0).fit(X, y)
+    gpu = DecisionTreeRegressor(splitter="hist", device="cuda", random_state=0).fit(X, y)
+    assert_same_tree(gpu, cpu)
+
+
+def test_hist_rejects_absolute_error():
+    X, y = make_friedman1(50, 5, random_state=0)
+    with pytest.raises(ValueError, match='splitter="hist" supports'):
+        DecisionTreeRegressor(splitter="hist", criterion="absolute_error").fit(X, y)
+
+
+# --- behaviour ---------------------------------------------------------------
+
+
+def test_regression_leaf_is_mean_or_median():
+    X = np.array([[0.0], [0.0], [0.0], [1.0], [1.0], [1.0]])
+    y = np.array([1.0, 2.0, 6.0, 10.0, 11.0, 30.0])
+    mean_tree = DecisionTreeRegressor().fit(X, y)
+    median_tree = DecisionTreeRegressor(criterion="absolute_error").fit(X, y)
+    assert_allclose(mean_tree.predict([[0.0], [1.0]]), [3.0, 17.0])
+    assert_allclose(median_tree.predict([[0.0], [1.0]]), [2.0, 11.0])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_full_trees_fit_distinct_training_rows(seed):
+    rng = np.random.RandomState(seed)
+    n, d = rng.randint(2, 60), rng.randint(1, 5)
+    X = rng.normal(size=(n, d)).astype(np.float32)
+    y = rng.normal(size=n)
+    reg = DecisionTreeRegressor(random_state=seed).fit(X, y)
+    assert_allclose(reg.predict(X), y)
+    labels = rng.randint(0, 3, size=n)
+    clf = DecisionTreeClassifier(random_state=seed).fit(X, labels)
+    assert_array_equal(clf.predict(X), labels)
+    path = clf.decision_path(X)
+    leaves = clf.apply(X)
+    assert_array_equal(path.indices[path.indptr[1:] - 1], leaves)
+    assert np.asarray(path.sum(axis=1)).max() <= clf.get_depth() + 1
+
+
+def test_tree_arrays_can_be_walked():
+    X, y = load_iris(return_X_y=True)
+    clf = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, y)
+    t = clf.tree_
+    leaves = clf.apply(X)
+    for i in range(0, 150, 7):
+        node = 0
+        while t.children_left[node] != -1:
+            go_left = X[i, t.feature[node]].astype(np.float32) <= t.threshold[node]
+            node = t.children_left[node] if go_left else t.children_right[node]
+        assert node == leaves[i]
+    internal = t.children_left != -1
+    assert_array_equal(
+        t.n_node_samples[internal],
+        t.n_node_samples[t.children_left[internal]] + t.n_node_samples[t.children_right[internal]],
+    )
+
+
+def test_float32_and_float64_give_the_same_tree_and_pickle_round_trip():
+    X, y = make_friedman1(200, 5, random_state=0)
+    a = DecisionTreeRegressor(random_state=0).fit(X, y)
+    b = DecisionTreeRegressor(random_state=0).fit(X.astype(np.float32), y)
+    assert_same_tree(a, b)
+    c = pickle.loads(pickle.dumps(a))
+    assert_allclose(c.predict(X), a.predict(X))
+
+
+# --- bad input -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("Tree", [DecisionTreeClassifier, DecisionTreeRegressor])
+def test_bad_input(Tree):
+    X, y = make_classification(40, 4, random_state=0)
+    X_nan = X.copy()
+    X_nan[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        Tree().fit(X_nan, y)
+    with pytest.raises(ValueError, match="max_depth"):
+        Tree(max_depth=0).fit(X, y)
+    with pytest.raises(ValueError, match="splitter"):
+        Tree(splitter="random").fit(X, y)
+    with pytest.raises(ValueError, match="max_features=9 must be <= n_features=4"):
+        Tree(max_features=9).fit(X, y)
+    with pytest.raises(ValueError, match="Negative values in data passed to"):
+        Tree().fit(X, y, sample_weight=-np.ones(40))
+    with pytest.raises(ValueError, match="non-zero"):
+        Tree().fit(X, y, sample_weight=np.zeros(40))
+    with pytest.raises(NotFittedError):
+        Tree().predict(X)
+    fitted = Tree().fit(X, y)
+    with pytest.raises(ValueError, match="4 features"):
+        fitted.predict(X[:, :3])
+
+
+def test_non_finite_y_is_rejected():
+    X, y = make_friedman1(40, 5, random_state=0)
+    y[5] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        DecisionTreeRegressor().fit(X, y)
+
+
+def test_failed_fit_leaves_fitted_tree_untouched():
+    X, y = make_friedman1(60, 5, random_state=0)
+    tree = DecisionTreeRegressor(random_state=0).fit(X, y)
+    before = tree.tree_
+    with pytest.raises(ValueError):
+        tree.fit(np.ones((60, 3)), y, sample_weight=np.zeros(60))
+    assert tree.tree_ is before and tree.n_features_in_ == 5
