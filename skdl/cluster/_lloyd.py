@@ -12,12 +12,16 @@ within-cluster sum of squares (WCSS) ``sum_i w_i ||x_i - c_{l_i}||^2``:
 * update: ``c_j = sum_{l_i = j} w_i x_i / sum_{l_i = j} w_i``, the weighted
   mean, which minimises the WCSS of cluster ``j`` for fixed labels.
 
-Two routes compute one step. On a GPU the step is tensor code (a matrix
-product, a row-wise min, ``index_add_``). On the CPU those tensor calls read the
-data twice and reduce along a short axis slowly, so the step is one fused
-numba loop over cache-sized chunks of rows: a BLAS product for the chunk, then
-the argmin and the weighted sums in a single pass, with one set of partial
-sums per thread. ``_assign_torch`` is the reference the tests hold it to.
+Two routes compute one step, behind one interface (``assign(centers)`` and
+``moved(point, old, new)``). On a GPU the step is tensor code (a matrix
+product, a row-wise min, ``index_add_``) that recomputes the sums each time
+(``_TensorSums``). On the CPU those tensor calls read the data twice and reduce
+along a short axis slowly, so the step is one fused numba loop over
+cache-sized chunks of rows: a BLAS product for the chunk, then the argmin in
+the same pass (``_CpuSums``). The CPU route also keeps the per-cluster sums
+from one step to the next, in float64, and moves only the samples whose
+cluster changed: once the labels settle, the update step costs almost nothing.
+``_assign_torch`` is the reference the tests hold it to.
 """
 
 import numba
@@ -45,15 +49,18 @@ def _blas_threadpools():
 
 
 @njit(parallel=True, nogil=True)
-def _assign_numba(X, sample_weight, centers_T, half_c_sq, labels, part_dist, sums, weights, accumulate):
-    """Fused assignment (and, if ``accumulate``, the sums for the update).
+def _assign_numba(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner,
+                  delta_sums, delta_weights, delta_counts, accumulate):
+    """Fused assignment and, if ``accumulate``, the change of the per-cluster sums.
 
-    ``part_dist[i]`` receives ``min_j (||c_j||^2 - 2 x_i . c_j)``. ``sums`` and
-    ``weights`` have a leading axis of one slot per thread.
+    ``part_dist[i]`` receives ``min_j (||c_j||^2 - 2 x_i . c_j)``. ``owner[i]``
+    is the cluster whose sums hold sample i (-1: none yet); only samples whose
+    cluster changed move their weighted coordinates, so once the labels settle
+    the update costs almost nothing. The deltas have one slot per thread.
     """
     n_samples, n_features = X.shape
     n_clusters = centers_T.shape[1]
-    n_threads = sums.shape[0]
+    n_threads = delta_sums.shape[0]
     n_chunks = (n_samples + _CPU_CHUNK_ROWS - 1) // _CPU_CHUNK_ROWS
     for thread in prange(n_threads):
         for chunk in range(thread, n_chunks, n_threads):
@@ -71,37 +78,95 @@ def _assign_numba(X, sample_weight, centers_T, half_c_sq, labels, part_dist, sum
                         best_j = j
                 labels[i] = best_j
                 part_dist[i] = 2 * best
-                if accumulate:
-                    w = sample_weight[i]
-                    weights[thread, best_j] += w
+                if accumulate and owner[i] != best_j:
+                    old = owner[i]
+                    owner[i] = best_j
+                    w = np.float64(sample_weight[i])  # products in float64 too
+                    member = 1 if w > 0 else 0
+                    delta_weights[thread, best_j] += w
+                    delta_counts[thread, best_j] += member
                     for f in range(n_features):
-                        sums[thread, best_j, f] += w * X[i, f]
+                        delta_sums[thread, best_j, f] += w * X[i, f]
+                    if old >= 0:
+                        delta_weights[thread, old] -= w
+                        delta_counts[thread, old] -= member
+                        for f in range(n_features):
+                            delta_sums[thread, old, f] -= w * X[i, f]
 
 
-def _assign_cpu(X, sample_weight, centers, accumulate):
-    """CPU route of one assignment step, through the numba kernel."""
-    X_np, centers_np = X.numpy(), centers.numpy()
+def _run_assign_numba(X_np, w_np, centers_np, owner, n_slots, accumulate):
+    """Call the numba kernel with fresh outputs; BLAS kept to one thread."""
     n_samples, n_features = X_np.shape
     n_clusters = centers_np.shape[0]
-    n_slots = numba.get_num_threads() if accumulate else 1
     labels = np.empty(n_samples, dtype=np.int64)
     part_dist = np.empty(n_samples, dtype=X_np.dtype)
-    sums = np.zeros((n_slots, n_clusters, n_features), dtype=X_np.dtype)
-    weights = np.zeros((n_slots, n_clusters), dtype=X_np.dtype)
-    w = sample_weight.numpy() if accumulate else np.empty(0, dtype=X_np.dtype)
+    delta_sums = np.zeros((n_slots, n_clusters, n_features))
+    delta_weights = np.zeros((n_slots, n_clusters))
+    delta_counts = np.zeros((n_slots, n_clusters), dtype=np.int64)
     half_c_sq = 0.5 * np.einsum("ij,ij->i", centers_np, centers_np)
     # Each numba thread calls BLAS on its own chunk: BLAS must not add threads.
     with _blas_threadpools().limit(limits=1, user_api="blas"):
         _assign_numba(
-            X_np, w, np.ascontiguousarray(centers_np.T), half_c_sq,
-            labels, part_dist, sums, weights, accumulate,
+            X_np, w_np, np.ascontiguousarray(centers_np.T), half_c_sq, labels, part_dist,
+            owner, delta_sums, delta_weights, delta_counts, accumulate,
         )
-    return (
-        torch.from_numpy(labels),
-        torch.from_numpy(part_dist),
-        torch.from_numpy(sums.sum(axis=0)),
-        torch.from_numpy(weights.sum(axis=0)),
-    )
+    return labels, part_dist, delta_sums.sum(axis=0), delta_weights.sum(axis=0), delta_counts.sum(axis=0)
+
+
+class _CpuSums:
+    """CPU route of the assignment step, keeping the per-cluster sums between steps.
+
+    The sums and weights are float64 whatever the data's dtype, so moving
+    samples in and out of clusters over many iterations stays exact to
+    rounding; a cluster left with no member of positive weight is reset to
+    exactly zero, so it is seen as empty.
+    """
+
+    def __init__(self, X, sample_weight, n_clusters):
+        self.X, self.w = X.numpy(), sample_weight.numpy()
+        self.owner = np.full(self.X.shape[0], -1, dtype=np.int64)
+        self.sums = np.zeros((n_clusters, self.X.shape[1]))
+        self.weights = np.zeros(n_clusters)
+        self.counts = np.zeros(n_clusters, dtype=np.int64)
+
+    def assign(self, centers):
+        """Labels, partial distances, and the sums and weights after this step."""
+        labels, part_dist, d_sums, d_weights, d_counts = _run_assign_numba(
+            self.X, self.w, centers.numpy(), self.owner, numba.get_num_threads(), True
+        )
+        self.sums += d_sums
+        self.weights += d_weights
+        self.counts += d_counts
+        self._reset_empty()
+        return (torch.from_numpy(labels), torch.from_numpy(part_dist),
+                torch.from_numpy(self.sums), torch.from_numpy(self.weights))
+
+    def moved(self, point, old_cluster, new_cluster):
+        """Record that relocation moved ``point`` (its sums are already moved)."""
+        member = int(self.w[point] > 0)
+        self.owner[point] = new_cluster
+        self.counts[old_cluster] -= member
+        self.counts[new_cluster] = member
+        self._reset_empty()
+
+    def _reset_empty(self):
+        empty = self.counts == 0
+        self.sums[empty] = 0.0
+        self.weights[empty] = 0.0
+
+
+class _TensorSums:
+    """Tensor route of the assignment step: the sums are recomputed every step."""
+
+    def __init__(self, X, sample_weight, chunk_rows):
+        self.X, self.w, self.chunk_rows = X, sample_weight, chunk_rows
+
+    def assign(self, centers):
+        """Labels, partial distances, and the sums and weights of this step."""
+        return _assign_torch(self.X, self.w, centers, True, self.chunk_rows)
+
+    def moved(self, point, old_cluster, new_cluster):
+        """Nothing to record: the next step recomputes everything."""
 
 
 def _assign_torch(X, sample_weight, centers, accumulate, chunk_rows):
@@ -150,17 +215,27 @@ def assign(X, sample_weight, centers, *, accumulate, chunk_rows):
     weights : Tensor of shape (n_clusters,)
         ``sum_{l_i = j} w_i`` (zeros unless ``accumulate``).
     """
+    if X.device.type == "cpu" and not accumulate:
+        labels, part_dist = _run_assign_numba(
+            X.numpy(), np.empty(0, dtype=X.numpy().dtype), centers.numpy(),
+            np.empty(0, dtype=np.int64), 1, False,
+        )[:2]
+        zeros = torch.zeros_like(centers)
+        return torch.from_numpy(labels), torch.from_numpy(part_dist), zeros, zeros[:, 0]
     if X.device.type == "cpu":
-        return _assign_cpu(X, sample_weight, centers, accumulate)
+        state = _CpuSums(X, sample_weight, centers.shape[0])
+        return state.assign(centers)
     return _assign_torch(X, sample_weight, centers, accumulate, chunk_rows)
 
 
-def relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sums, weights):
+def relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sums, weights,
+                            on_move=None):
     """Give each empty cluster the point farthest from its own center.
 
     The donor point's weighted coordinates move from its cluster's sums to the
     empty cluster's, in place. Labels are left as they were, as the next
-    assignment step recomputes them.
+    assignment step recomputes them; ``on_move(point, old, new)`` is told of
+    each move.
     """
     empty = torch.nonzero(weights == 0).flatten()
     if empty.numel() == 0:
@@ -177,14 +252,19 @@ def relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sum
         weights[old_cluster] -= w
         sums[new_cluster] = w * X[point]
         weights[new_cluster] = w
+        if on_move is not None:
+            on_move(point, old_cluster, new_cluster)
 
 
 def weighted_means(sums, weights, old_centers):
-    """Update step: per-cluster weighted means; a cluster with no weight keeps its center."""
+    """Update step: per-cluster weighted means; a cluster with no weight keeps its center.
+
+    The result has the dtype of ``old_centers`` (the data's), whatever the
+    dtype the sums were accumulated in.
+    """
     has_weight = weights > 0
-    return torch.where(
-        has_weight[:, None], sums / torch.where(has_weight, weights, 1)[:, None], old_centers
-    )
+    means = sums / torch.where(has_weight, weights, 1)[:, None]
+    return torch.where(has_weight[:, None], means.to(old_centers.dtype), old_centers)
 
 
 @njit(parallel=True, nogil=True)
@@ -299,14 +379,18 @@ def lloyd(X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_ro
     n_iter : int
     """
     centers = centers_init.clone()
+    if X.device.type == "cpu":
+        route = _CpuSums(X, sample_weight, centers.shape[0])
+    else:
+        route = _TensorSums(X, sample_weight, chunk_rows)
     labels_old = None
     strict_convergence = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        labels, part_dist, sums, weights = assign(
-            X, sample_weight, centers, accumulate=True, chunk_rows=chunk_rows
+        labels, part_dist, sums, weights = route.assign(centers)
+        relocate_empty_clusters(
+            X, sample_weight, x_sq_norms, labels, part_dist, sums, weights, on_move=route.moved
         )
-        relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sums, weights)
         centers_new = weighted_means(sums, weights, centers)
         center_shift = float(((centers_new - centers) ** 2).sum())
         centers = centers_new

@@ -17,7 +17,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdl import config_context
 from skdl.cluster import KMeans
-from skdl.cluster._lloyd import _assign_cpu, _assign_torch, inertia, weighted_means
+from skdl.cluster._lloyd import _assign_torch, _CpuSums, assign, inertia, weighted_means
 
 
 def _real_datasets():
@@ -146,13 +146,46 @@ def test_cpu_kernel_matches_the_tensor_route_and_chunking_does_not_matter():
     Xt = torch.from_numpy(X)
     w = torch.from_numpy(np.random.RandomState(1).uniform(0.5, 2.0, len(X)))
     centers = Xt[:7].clone()
-    cpu = _assign_cpu(Xt, w, centers, accumulate=True)
+    cpu = _CpuSums(Xt, w, n_clusters=7).assign(centers)
     whole = _assign_torch(Xt, w, centers, True, chunk_rows=len(X))
     tiny_chunks = _assign_torch(Xt, w, centers, True, chunk_rows=7)
     for reference in (whole, tiny_chunks):
         assert_array_equal(cpu[0].numpy(), reference[0].numpy())
         for ours, theirs in zip(cpu[1:], reference[1:]):
             assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10, atol=1e-8)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_incrementally_kept_sums_equal_a_full_recomputation(dtype):
+    # The CPU route moves only the samples whose cluster changed; after many
+    # steps from moving centers its sums must still be those of the labels.
+    X, _ = make_blobs(5000, 4, centers=6, random_state=3)
+    Xt = torch.from_numpy(X.astype(dtype))
+    w = torch.from_numpy(np.random.RandomState(2).uniform(0.5, 2.0, len(X)).astype(dtype))
+    rng = np.random.RandomState(0)
+    state = _CpuSums(Xt, w, n_clusters=6)
+    for step in range(15):
+        centers = torch.from_numpy(X[rng.choice(len(X), 6, replace=False)].astype(dtype))
+        labels, _, sums, weights = state.assign(centers)
+        labels = labels.numpy()
+        assert_array_equal(labels, _assign_torch(Xt, w, centers, False, 997)[0].numpy())
+        w64, X64 = w.numpy().astype(np.float64), Xt.numpy().astype(np.float64)
+        full_weights = np.bincount(labels, weights=w64, minlength=6)
+        full_sums = np.stack([np.bincount(labels, weights=w64 * X64[:, f], minlength=6) for f in range(4)], axis=1)
+        assert_allclose(sums.numpy(), full_sums, rtol=1e-10, atol=1e-8)
+        assert_allclose(weights.numpy(), full_weights, rtol=1e-10, atol=1e-10)
+        assert_array_equal(np.bincount(labels, minlength=6) == 0, weights.numpy() == 0)
+
+
+def test_prediction_route_matches_the_fitting_route():
+    X, _ = make_blobs(3000, 5, centers=7, random_state=4)
+    Xt = torch.from_numpy(X)
+    w = torch.ones(len(X), dtype=torch.float64)
+    centers = Xt[:7].clone()
+    fitting = _CpuSums(Xt, w, n_clusters=7).assign(centers)
+    predicting = assign(Xt, w, centers, accumulate=False, chunk_rows=100)
+    assert_array_equal(fitting[0].numpy(), predicting[0].numpy())
+    assert_allclose(fitting[1].numpy(), predicting[1].numpy())
 
 
 def test_result_does_not_depend_on_working_memory():
