@@ -23,7 +23,8 @@ from ..utils._sklearn_compat import (
 )
 from ..utils._validation import unchanged_on_error
 from . import _solvers
-from ._losses import Design, loss_value, predict_log_proba, predict_proba, raw_prediction
+from ._base import LinearClassifierMixin
+from ._losses import Design, loss_value, predict_log_proba, predict_proba
 
 _SMOOTH_SOLVERS = {"lbfgs": _solvers.lbfgs, "newton": _solvers.newton}
 _SOLVERS = ("lbfgs", "newton", "proximal", "sgd")
@@ -64,7 +65,7 @@ def class_weighted_sample_weight(class_weight, classes, y, sample_weight):
     return sample_weight * weights[np.searchsorted(classes, y)].astype(sample_weight.dtype)
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression classifier, on the CPU or a CUDA GPU.
 
     Minimises scikit-learn's objective (>= 1.8 parametrisation)::
@@ -487,47 +488,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if self.early_stopping:
             extra["validation_scores_"] = scores
         return W, b, n_iter, converged, extra
-
-    def _raw(self, X):
-        """Validated X and its linear predictor as a tensor."""
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
-        device = resolve_device(self.device, fallback_to_cpu=True)
-        design = Design(X, device)
-        W = to_tensor(self.coef_, device, dtype=X.dtype)
-        b = to_tensor(self.intercept_, device, dtype=X.dtype)
-        return raw_prediction(design, W, b)
-
-    def decision_function(self, X):
-        """Linear predictor of each sample.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            For two classes, the score of ``classes_[1]`` (positive means
-            that class).
-        """
-        Z = to_numpy(self._raw(X))
-        return Z[:, 0] if len(self.classes_) == 2 else Z
-
-    def predict(self, X):
-        """Predict the class of each sample.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        scores = self.decision_function(X)
-        index = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes_[index]
 
     def predict_proba(self, X):
         """Probability of each class.

@@ -9,11 +9,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
 
 from .._device import resolve_device, to_numpy, to_tensor
 from ..linear_model._logistic import check_binary_or_more_classes, class_weights_of
-from ..linear_model._losses import Design, raw_prediction
+from ..linear_model._base import LinearClassifierMixin
+from ..linear_model._losses import Design
 from ..linear_model._solvers import cpu_threads
 from ..utils._sklearn_compat import (
     Interval,
@@ -27,7 +27,7 @@ from ..utils._validation import unchanged_on_error
 from ._linear import dual_cd, l1_squared_hinge, l2_squared_hinge_newton
 
 
-class LinearSVC(ClassifierMixin, BaseEstimator):
+class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Linear support vector classifier, one-vs-rest for several classes.
 
     Solves, for each class against the rest (one problem for two classes),
@@ -319,39 +319,3 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
             raise ValueError("LinearSVC produced non-finite coefficients; scale the data.")
         return coef, intercept, int(max(n_iters))
-
-    def decision_function(self, X):
-        """Signed distance (times ``||w||``) to each separating hyperplane.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            For two classes, the score of ``classes_[1]``.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
-        device = resolve_device(self.device, fallback_to_cpu=True)
-        design = Design(X, device)
-        W = to_tensor(self.coef_, device, dtype=X.dtype)
-        b = to_tensor(self.intercept_, device, dtype=X.dtype)
-        Z = to_numpy(raw_prediction(design, W, b))
-        return Z[:, 0] if len(self.classes_) == 2 else Z
-
-    def predict(self, X):
-        """Predict the class of each sample.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        scores = self.decision_function(X)
-        index = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes_[index]

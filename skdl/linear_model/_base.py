@@ -1,0 +1,59 @@
+"""What skdl's linear classifiers share: the linear predictor and the decided class."""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from .._device import resolve_device, to_numpy, to_tensor
+from ..utils._sklearn_compat import validate_data
+from ._losses import Design, raw_prediction
+
+
+class LinearClassifierMixin:
+    """``decision_function`` and ``predict`` of a linear classifier, on its device.
+
+    For classes with fitted ``coef_`` (n_classes or 1, n_features),
+    ``intercept_``, ``classes_`` and a ``device`` parameter; the scores
+    ``X @ coef_.T + intercept_`` are computed by the same tensor code as in
+    fitting, on the estimator's device (the CPU when CUDA is gone).
+    """
+
+    def _raw(self, X):
+        """Validated X and its linear predictor as a tensor."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
+        device = resolve_device(self.device, fallback_to_cpu=True)
+        design = Design(X, device)
+        W = to_tensor(self.coef_, device, dtype=X.dtype)
+        b = to_tensor(self.intercept_, device, dtype=X.dtype)
+        return raw_prediction(design, W, b)
+
+    def decision_function(self, X):
+        """Confidence score of each sample: its linear predictor.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, the score of ``classes_[1]`` (positive means
+            that class); otherwise one column per class.
+        """
+        Z = to_numpy(self._raw(X))
+        return Z[:, 0] if len(self.classes_) == 2 else Z
+
+    def predict(self, X):
+        """Predict the class of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        scores = self.decision_function(X)
+        index = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[index]
