@@ -1,6 +1,5 @@
 """scikit-learn's estimator checks over every estimator in the registry."""
 
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdl.utils._testing import all_fast_instances, expected_failed_checks

@@ -24,7 +24,11 @@ from ..utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
-from ..utils._validation import check_n_samples_at_least, unchanged_on_error
+from ..utils._validation import (
+    check_n_samples_at_least,
+    check_squares_are_finite,
+    unchanged_on_error,
+)
 from ._lloyd import assign, euclidean_distances, inertia, lloyd, row_sq_norms
 from ._seeding import kmeans_plusplus, random_seeding
 
@@ -261,6 +265,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
             check_n_samples_at_least(X, self.n_clusters, "n_clusters")
+            # Squared distances overflow near the float limits: a clear error, not NaN
+            # (the clustering does not depend on the scale, so rescaling is safe).
+            check_squares_are_finite(X, "squared distances between samples")
             device = resolve_device(self.device)
             result = self._fit_runs(X, sample_weight, device)
         self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_ = result

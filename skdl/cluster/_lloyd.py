@@ -28,25 +28,11 @@ import numba
 import numpy as np
 import torch
 from numba import njit, prange
-from threadpoolctl import ThreadpoolController
+
+from ..utils._threads import single_threaded_blas
 
 # Rows per chunk of the CPU kernel: chunk x n_clusters distances stay in cache.
 _CPU_CHUNK_ROWS = 256
-
-_threadpools = []
-
-
-def _blas_threadpools():
-    """The process's BLAS thread pools, discovered once (discovery costs ms)."""
-    if not _threadpools:
-        # numba's np.dot calls SciPy's BLAS; it must be loaded before discovery,
-        # or the controller does not see it and each numba thread's product
-        # starts BLAS threads of its own (3x slower here).
-        import scipy.linalg.cython_blas  # noqa: F401
-
-        _threadpools.append(ThreadpoolController())
-    return _threadpools[0]
-
 
 @njit(parallel=True, nogil=True)
 def _assign_numba(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner,
@@ -105,7 +91,7 @@ def _run_assign_numba(X_np, w_np, centers_np, owner, n_slots, accumulate):
     delta_counts = np.zeros((n_slots, n_clusters), dtype=np.int64)
     half_c_sq = 0.5 * np.einsum("ij,ij->i", centers_np, centers_np)
     # Each numba thread calls BLAS on its own chunk: BLAS must not add threads.
-    with _blas_threadpools().limit(limits=1, user_api="blas"):
+    with single_threaded_blas():
         _assign_numba(
             X_np, w_np, np.ascontiguousarray(centers_np.T), half_c_sq, labels, part_dist,
             owner, delta_sums, delta_weights, delta_counts, accumulate,

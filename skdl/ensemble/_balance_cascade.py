@@ -5,13 +5,13 @@ on balanced subsets, each round dropping the majority samples already handled.
 import numbers
 
 import numpy as np
-from joblib import Parallel, delayed
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._parallel import Parallel, delayed
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
 from ..utils._validation import unchanged_on_error
 from ..utils._tags import with_xfail_checks

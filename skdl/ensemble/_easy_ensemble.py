@@ -7,7 +7,6 @@ of the cloned learners, the boosting score).
 import numbers
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
@@ -16,35 +15,32 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ..under_sampling import RandomUnderSampler
-from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
+from ..utils._parallel import Parallel, delayed
+from ..utils._sklearn_compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+    _set_random_states,
+    validate_data,
+)
 from ..utils._validation import unchanged_on_error
 
 _MAX_SEED = np.iinfo(np.int32).max
 
 
 def _default_booster():
-    """skdl's AdaBoostClassifier; scikit-learn's until skdl's is available.
+    """The default learner of the imbalance ensembles: skdl's AdaBoost of stumps."""
+    from ._weight_boosting import AdaBoostClassifier
 
-    The default learner of the imbalance ensembles is an AdaBoost of decision
-    stumps. skdl's own (``skdl.ensemble._weight_boosting``) is used when the
-    package has it; the fallback keeps these ensembles usable on their own.
-    """
-    try:
-        from ._weight_boosting import AdaBoostClassifier
-    except ImportError:  # skdl's AdaBoost not built yet: scikit-learn's stands in
-        from sklearn.ensemble import AdaBoostClassifier
     return AdaBoostClassifier()
 
 
 def _seeded_clone(estimator, rng):
     """A clone of ``estimator`` with every ``*random_state`` parameter drawn from ``rng``."""
     estimator = clone(estimator)
-    seeds = {
-        key: int(rng.randint(_MAX_SEED))
-        for key in sorted(estimator.get_params(deep=True))
-        if key == "random_state" or key.endswith("__random_state")
-    }
-    return estimator.set_params(**seeds) if seeds else estimator
+    _set_random_states(estimator, rng)
+    return estimator
 
 
 def boosting_score(estimator, X):
@@ -120,8 +116,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         Number of balanced subsets, and of learners (T in [1]_).
     estimator : classifier, default=None
         The learner fitted on each subset. ``None`` uses an AdaBoost of 50
-        decision stumps (skdl's ``AdaBoostClassifier``; scikit-learn's while
-        skdl's is not available).
+        decision stumps (skdl's ``AdaBoostClassifier``).
     sampling_strategy : float, str, dict or callable, default="auto"
         How each subset is drawn, as ``sampling_strategy`` of
         :class:`~skdl.under_sampling.RandomUnderSampler`; ``"auto"`` reduces

@@ -45,6 +45,20 @@ def _accepts_sample_weight(estimator):
         return False
 
 
+def _as_float32(X):
+    """X in float32 for skdl trees, refusing values that overflow it.
+
+    The trees validate X as float32 themselves (as scikit-learn's do), but the
+    ensembles call them with ``check_input=False``: without this check 1e300
+    would silently become inf and the members would fit garbage.
+    """
+    with np.errstate(over="ignore"):
+        X32 = np.ascontiguousarray(X, dtype=np.float32)
+    if not np.isfinite(X32).all():
+        raise ValueError("Input X contains infinity or a value too large for dtype('float32').")
+    return X32
+
+
 class _Members:
     """How an ensemble fits and queries its members on already validated X.
 
@@ -56,8 +70,12 @@ class _Members:
 
     def __init__(self, estimator, X, presort):
         self.skdl_tree = isinstance(estimator, BaseDecisionTree)
+        if self.skdl_tree:
+            # _fit(check_input=False) skips the tree's own parameter validation
+            # (max_depth=-1 would otherwise run off its node arrays).
+            estimator._validate_params()
         self.X = X
-        self.X32 = np.ascontiguousarray(X, dtype=np.float32) if self.skdl_tree else None
+        self.X32 = _as_float32(X) if self.skdl_tree else None
         self.presorted = None
         if self.skdl_tree and presort and estimator.splitter == "best":
             self.presorted = np.argsort(self.X32.T, axis=1, kind="stable")

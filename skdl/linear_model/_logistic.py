@@ -21,7 +21,8 @@ from ..utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
-from ..utils._validation import unchanged_on_error
+from ..utils._validation import check_squares_are_finite, unchanged_on_error
+from ..utils._threads import one_torch_thread
 from . import _solvers
 from ._base import LinearClassifierMixin
 from ._losses import Design, loss_value, predict_log_proba, predict_proba
@@ -94,7 +95,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, ``{label: weight}``; ``"balanced"`` uses
-        ``n_samples / (n_classes * np.bincount(y))``. They multiply
+        ``n_samples / (n_classes * np.bincount(y))``, or its weighted
+        equivalent when ``sample_weight`` is given. They multiply
         ``sample_weight``.
 
     solver : {"lbfgs", "newton", "proximal", "sgd"}, default="lbfgs"
@@ -363,6 +365,9 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                 self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C"
             )
             check_classification_targets(y)
+            # X.T @ D @ X overflows near the float limits: the solver would return a
+            # meaningless model (scikit-learn's does; its liblinear hangs).
+            check_squares_are_finite(X, "products of X with itself (X.T @ X)")
             self._check_solver(X)
             classes = np.unique(y)
             check_binary_or_more_classes(classes)
@@ -420,7 +425,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         else:
             design = Design(X, device)
             sw = to_tensor(sample_weight / sw_sum, device, dtype=dtype)
-            with _solvers.cpu_threads(device):
+            with one_torch_thread(device):
                 if self.solver == "proximal":
                     W, b, n_iter, converged = _solvers.proximal(
                         design, target, sw, W0, b0, l1=l1, l2=l2, **common
@@ -471,7 +476,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         sw = to_tensor(sample_weight * (n / sample_weight.sum()), device, dtype=X.dtype)
         target = to_tensor(y_index, device, dtype=X.dtype if binary else np.int64)
         try:
-            with _solvers.cpu_threads(device):
+            with one_torch_thread(device):
                 W, b, n_iter, converged, loss_curve, scores = _solvers.sgd(
                     to_tensor(X, device), target, sw, W0, b0, l1=l1, l2=l2,
                     optimizer=self.optimizer, learning_rate=self.learning_rate,
@@ -542,9 +547,11 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
         sample_weight = class_weighted_sample_weight(self.class_weight, self.classes_, y, sample_weight)
         sw_sum = float(sample_weight.sum())
+        if not sw_sum > 0:
+            raise ValueError("The sample weights (times the class weights) sum to zero.")
         l1, l2 = self._penalty_strengths(sw_sum)
         binary = len(self.classes_) == 2
-        device = torch.device("cpu")
+        device = resolve_device("cpu")
         design = Design(X.astype(np.float64), device)
         y_index = np.searchsorted(self.classes_, y)
         target = to_tensor(y_index, device, dtype=np.float64 if binary else np.int64)

@@ -7,9 +7,7 @@ validation; the public class does both.
 """
 
 import math
-import threading
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -30,40 +28,6 @@ from ._losses import (
 # iterations among 0.5, 0.7, 0.9, 0.95 and 1 on breast cancer and
 # make_classification).
 _L_DECAY = 0.9
-
-_THREADS_LOCK = threading.Lock()
-_THREADS_STATE = {"depth": 0, "previous": None}
-
-
-@contextmanager
-def cpu_threads(device):
-    """Run torch's CPU kernels with one thread inside the block.
-
-    The full-batch solvers make a few passes over X per iteration, each a
-    memory-bound matrix-vector (or thin matrix) product plus elementwise
-    work, and the sgd solver many small steps; scikit-learn computes the
-    same loss with one thread for the same reason. Thread synchronisation
-    then costs more than it saves, badly so on a loaded machine (measured:
-    up to 7x slower with 2 threads on 2 busy cores). Nested or concurrent
-    blocks (e.g. fits in threads) share one counter, so the setting in force
-    before the first block is restored after the last. Nothing changes on a
-    GPU.
-    """
-    if device.type != "cpu":
-        yield
-        return
-    with _THREADS_LOCK:
-        if _THREADS_STATE["depth"] == 0:
-            _THREADS_STATE["previous"] = torch.get_num_threads()
-            torch.set_num_threads(1)
-        _THREADS_STATE["depth"] += 1
-    try:
-        yield
-    finally:
-        with _THREADS_LOCK:
-            _THREADS_STATE["depth"] -= 1
-            if _THREADS_STATE["depth"] == 0:
-                torch.set_num_threads(_THREADS_STATE["previous"])
 
 
 def _flat(W, b, fit_intercept):

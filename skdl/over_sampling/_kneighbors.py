@@ -20,7 +20,7 @@ import torch
 from numba import njit, prange
 
 from .._device import chunk_size
-from ..cluster._lloyd import _blas_threadpools
+from ..utils._threads import single_threaded_blas
 
 # CPU blocks: query rows x reference rows; a 64 x 1024 float64 block is 512 KiB.
 _CPU_QUERY_ROWS = 64
@@ -75,7 +75,7 @@ def _kneighbors_cpu(query, reference, n_neighbors, query_index):
         index = np.ascontiguousarray(query_index.numpy(), dtype=np.int64)
     out = np.empty((query_np.shape[0], n_neighbors), dtype=np.int64)
     # Each numba thread calls BLAS on its own block: BLAS must not add threads.
-    with _blas_threadpools().limit(limits=1, user_api="blas"):
+    with single_threaded_blas():
         _kneighbors_numba(np.ascontiguousarray(query_np), np.ascontiguousarray(reference_np), half_r_sq, index, out)
     return torch.from_numpy(out)
 

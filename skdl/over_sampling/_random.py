@@ -7,9 +7,9 @@ import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
 from scipy import sparse
-from sklearn.utils import _safe_indexing, check_array, check_consistent_length, check_random_state
+from sklearn.utils import check_array, check_consistent_length, check_random_state
 
-from ..utils._sklearn_compat import Interval, validate_data
+from ..utils._sklearn_compat import Interval, _safe_indexing, validate_data
 from ..utils._validation import unchanged_on_error
 
 

@@ -14,7 +14,6 @@ from .._device import resolve_device, to_numpy, to_tensor
 from ..linear_model._logistic import check_binary_or_more_classes, class_weights_of
 from ..linear_model._base import LinearClassifierMixin
 from ..linear_model._losses import Design
-from ..linear_model._solvers import cpu_threads
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -23,7 +22,8 @@ from ..utils._sklearn_compat import (
     validate_data,
 )
 from ..utils._tags import with_xfail_checks
-from ..utils._validation import unchanged_on_error
+from ..utils._threads import one_torch_thread
+from ..utils._validation import check_squares_are_finite, unchanged_on_error
 from ._linear import dual_cd, l1_squared_hinge, l2_squared_hinge_newton
 
 
@@ -55,9 +55,11 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Cost of the margin violations, > 0. Smaller values regularise more.
 
     tol : float, default=1e-4
-        Stopping tolerance: for L2, on the spread of the projected dual
-        gradient (liblinear's criterion); for L1, on the gradient mapping
-        relative to its first value.
+        Stopping tolerance, as liblinear's: for the hinge loss (dual
+        coordinate descent), on the spread of the projected dual gradient;
+        for the squared hinge with L2 (primal Newton), on the gradient norm
+        relative to its first value; for L1 (proximal gradient), on the
+        gradient mapping relative to its first value.
 
     fit_intercept : bool, default=True
         Fit an intercept.
@@ -69,7 +71,8 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     class_weight : dict, "balanced" or None, default=None
         Multiplies C per class; ``"balanced"`` uses ``n_samples /
-        (n_classes * np.bincount(y))``. As in liblinear (and so in
+        (n_classes * np.bincount(y))``, or its weighted equivalent when
+        ``sample_weight`` is given. As in liblinear (and so in
         scikit-learn), with more than two classes the weight of class k
         applies in the problem "k versus rest" to the samples of class k
         only.
@@ -239,6 +242,9 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                 self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C"
             )
             check_classification_targets(y)
+            # X.T @ D @ X overflows near the float limits: the solver would return a
+            # meaningless model (scikit-learn's does; its liblinear hangs).
+            check_squares_are_finite(X, "products of X with itself (X.T @ X)")
             classes = np.unique(y)
             check_binary_or_more_classes(classes)
             sample_weight = _check_sample_weight(
@@ -294,7 +300,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                 done = n_iter < self.max_iter
             else:
                 design = full_design if keep.all() else Design(X_k, device)
-                with cpu_threads(device):
+                with one_torch_thread(device):
                     w, n_iter, done = primal(
                         design, to_tensor(y_k, device, dtype=X.dtype),
                         to_tensor(cost, device, dtype=X.dtype), bias=bias,

@@ -25,6 +25,8 @@ import numpy as np
 import torch
 from numba import njit
 
+from ..utils._random import rand_r
+
 
 @njit(cache=True, nogil=True)
 def _row_dot(data, indices, start, stop, w):
@@ -38,13 +40,13 @@ def _row_dot(data, indices, start, stop, w):
 def _dual_cd(indptr, indices, data, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
     """Dual coordinate descent with shrinking on CSR rows; updates w, alpha.
 
-    ``w`` has ``n_features + 1`` entries, the last the bias weight. Dense X
-    comes in as a CSR view with every column present. Returns the number of
-    outer iterations.
+    ``w`` has ``n_features + 1`` entries, the last the bias weight. X is CSR
+    (dense X goes to ``_dual_cd_dense``). Returns the number of outer
+    iterations.
     """
     n = y.shape[0]
     n_features = w.shape[0] - 1
-    np.random.seed(seed)
+    state = seed
     diag = np.empty(n)
     upper = np.empty(n)
     qd = np.empty(n)
@@ -66,7 +68,8 @@ def _dual_cd(indptr, indices, data, y, cost, bias, squared, max_iter, eps, seed,
     while n_iter < max_iter:
         pg_max_new, pg_min_new = -np.inf, np.inf
         for s in range(active):
-            j = s + np.random.randint(active - s)
+            state = rand_r(state)
+            j = s + state % (active - s)
             index[s], index[j] = index[j], index[s]
         s = 0
         while s < active:
@@ -120,7 +123,7 @@ def _dual_cd(indptr, indices, data, y, cost, bias, squared, max_iter, eps, seed,
 def _dual_cd_dense(X, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
     """:func:`_dual_cd` for a dense C-contiguous X (contiguous row loops)."""
     n, n_features = X.shape
-    np.random.seed(seed)
+    state = seed
     diag = np.empty(n)
     upper = np.empty(n)
     qd = np.empty(n)
@@ -142,7 +145,8 @@ def _dual_cd_dense(X, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
     while n_iter < max_iter:
         pg_max_new, pg_min_new = -np.inf, np.inf
         for s in range(active):
-            j = s + np.random.randint(active - s)
+            state = rand_r(state)
+            j = s + state % (active - s)
             index[s], index[j] = index[j], index[s]
         s = 0
         while s < active:

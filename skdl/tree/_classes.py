@@ -11,7 +11,7 @@ from sklearn.utils import Bunch, check_random_state, compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._device import check_device_spec, resolve_device
+from .._device import resolve_device
 from ..utils._sklearn_compat import (
     Interval,
     RealNotInt,
@@ -59,7 +59,6 @@ def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
         )
     if params["max_leaf_nodes"] > 0:
         raise ValueError('max_leaf_nodes (best-first growth) needs splitter="best".')
-    resolve_device(tree.device)  # validated; the histogram kernels run on the CPU
     active = np.flatnonzero(w > 0)
     codes, edges = bin_features(X, tree.max_bins, params["seed"])
     return grow_hist(
@@ -156,8 +155,9 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         }
 
     def _validate_fit_input(self, X, y, sample_weight):
-        if self.device is not None:
-            check_device_spec(self.device)
+        # Resolved as every skdl estimator does (an unavailable CUDA is an
+        # error), though both splitters compute on the CPU in this version.
+        resolve_device(self.device)
         X, y = validate_data(
             self, X, y, dtype=np.float32, multi_output=True,
             y_numeric=not isinstance(self, ClassifierMixin),

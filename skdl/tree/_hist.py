@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from ._criterion import ABSOLUTE_ERROR, SQUARED_ERROR, class_impurity, node_statistics
-from ._splitter import _rand_r
+from ..utils._random import rand_r
 
 EPSILON = np.finfo(np.float64).eps
 TREE_LEAF = -1
@@ -384,7 +384,7 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
             n_total = n_known
             while f_i > n_total and (n_visited < max_features or n_visited <= n_found + n_drawn):
                 n_visited += 1
-                rng_state[0] = _rand_r(rng_state[0])
+                rng_state[0] = rand_r(rng_state[0])
                 f_j = n_drawn + (rng_state[0] % 2147483648) % (f_i - n_found - n_drawn)
                 if f_j < n_known:
                     features[n_drawn], features[f_j] = features[f_j], features[n_drawn]

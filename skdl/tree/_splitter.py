@@ -21,6 +21,8 @@ scikit-learn's, node for node.
 import numpy as np
 from numba import njit
 
+from ..utils._random import rand_r
+
 from ._criterion import (
     ABSOLUTE_ERROR,
     SQUARED_ERROR,
@@ -33,17 +35,6 @@ FEATURE_THRESHOLD = 1e-7
 EPSILON = np.finfo(np.float64).eps
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
-
-
-@njit(cache=True, nogil=True)
-def _rand_r(state):
-    """scikit-learn's xorshift step (``our_rand_r``) on a uint32 held in an int64."""
-    if state == 0:
-        state = 1
-    state ^= (state << 13) & 0xFFFFFFFF
-    state ^= state >> 17
-    state ^= (state << 5) & 0xFFFFFFFF
-    return state
 
 
 @njit(cache=True, nogil=True)
@@ -453,7 +444,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
             n_total = n_known
             while f_i > n_total and (n_visited < max_features or n_visited <= n_found + n_drawn):
                 n_visited += 1
-                rng_state[0] = _rand_r(rng_state[0])
+                rng_state[0] = rand_r(rng_state[0])
                 f_j = n_drawn + (rng_state[0] % 2147483648) % (f_i - n_found - n_drawn)
                 if f_j < n_known:
                     features[n_drawn], features[f_j] = features[f_j], features[n_drawn]

@@ -161,7 +161,8 @@ class Tree:
     ``children_left[i] == children_right[i] == -1``; otherwise a sample goes
     to ``children_left[i]`` when ``X[:, feature[i]] <= threshold[i]`` and to
     ``children_right[i]`` else. Nodes are numbered depth first, left before
-    right, as scikit-learn numbers them, so code that walks
+    right (with ``max_leaf_nodes``, in the best-first order they are split),
+    as scikit-learn numbers them, so code that walks
     ``sklearn.tree.DecisionTreeRegressor().tree_`` walks this one too.
 
     Attributes

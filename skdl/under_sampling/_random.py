@@ -2,7 +2,9 @@
 
 import numpy as np
 from imblearn.under_sampling.base import BaseUnderSampler
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
+
+from ..utils._sklearn_compat import _safe_indexing
 
 from ..over_sampling._random import check_any_X
 from ..utils._validation import unchanged_on_error

@@ -6,6 +6,7 @@ only.
 
 from sklearn.base import _fit_context
 from sklearn.ensemble._base import _set_random_states
+from sklearn.utils import _safe_indexing
 from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -27,6 +28,7 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "_safe_indexing",
     "_set_random_states",
     "get_chunk_n_rows",
     "validate_data",

@@ -2,6 +2,8 @@
 
 from contextlib import contextmanager
 
+import numpy as np
+
 
 def check_n_samples_at_least(X, minimum, parameter):
     """Raise a ValueError when X has fewer samples than a parameter needs.
@@ -43,3 +45,33 @@ def unchanged_on_error(estimator):
         estimator.__dict__.clear()
         estimator.__dict__.update(saved)
         raise
+
+
+def check_squares_are_finite(X, what="sums of squares of its features"):
+    """Raise a ValueError when X's values are too large to square in its dtype.
+
+    Squared distances (k-means) and the Gram / Hessian products of linear
+    models (``X.T @ D @ X``) overflow to inf for values near the float limits
+    (e.g. 1e300 in float64), and the solvers then return NaN or a meaningless
+    model. The bound used is ``n_features * (2 * max|X|) ** 2``.
+
+    Parameters
+    ----------
+    X : ndarray or scipy.sparse matrix of shape (n_samples, n_features)
+    what : str
+        What overflows, named in the message.
+
+    Raises
+    ------
+    ValueError
+        ``"X has values up to <m>: <what> overflow <dtype>. Rescale X ..."``
+    """
+    values = X.data if hasattr(X, "tocsr") else X
+    if values.size == 0:
+        return
+    largest = float(abs(values).max())
+    if 4.0 * largest * largest * X.shape[1] > float(np.finfo(X.dtype).max):
+        raise ValueError(
+            f"X has values up to {largest:.3g}: {what} overflow {X.dtype}. "
+            "Rescale X (for example with sklearn.preprocessing.StandardScaler)."
+        )

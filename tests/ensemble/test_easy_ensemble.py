@@ -101,3 +101,23 @@ def test_bad_input():
         EasyEnsembleClassifier(n_estimators=2).fit(X_inf, y)
     with pytest.raises(ValueError, match="'n_estimators' parameter"):
         EasyEnsembleClassifier(n_estimators=0).fit(X, y)
+
+
+def test_parallel_members_see_the_callers_configuration(monkeypatch):
+    # Jobs run in joblib worker threads, which start from the global
+    # configuration unless it is carried to them.
+    import skdl
+    from skdl.ensemble import _easy_ensemble
+
+    seen = []
+    fit_learner = _easy_ensemble._fit_learner
+
+    def spy(estimator, X, y):
+        seen.append(skdl.get_config()["device"])
+        return fit_learner(estimator, X, y)
+
+    monkeypatch.setattr(_easy_ensemble, "_fit_learner", spy)
+    X, y = make_classification(300, 5, weights=[0.8], random_state=0)
+    with skdl.config_context(device="cpu"):
+        EasyEnsembleClassifier(n_estimators=4, n_jobs=2, random_state=0).fit(X, y)
+    assert seen == ["cpu"] * 4

@@ -191,3 +191,22 @@ def test_a_child_whose_weight_cancels_to_zero_is_skipped_like_sklearn():
     ref = SklearnTree(max_depth=1).fit(X, y, sample_weight=weights)
     assert ours.tree_.threshold[0] == pytest.approx(ref.tree_.threshold[0]) == 0.5
     assert_array_equal(ours.predict(X), ref.predict(X))
+
+
+@pytest.mark.parametrize(
+    "booster",
+    ["AdaBoostClassifier", "AdaBoostRegressor", "AdaCostClassifier"],
+)
+def test_invalid_parameters_of_a_given_skdl_tree_are_a_clear_error(booster):
+    # Members are fitted through _fit(check_input=False), which skips the
+    # tree's own validation: a negative max_depth used to hang.
+    from sklearn.datasets import load_breast_cancer
+
+    from skdl import ensemble
+    from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    X, y = load_breast_cancer(return_X_y=True)
+    tree = DecisionTreeRegressor if booster == "AdaBoostRegressor" else DecisionTreeClassifier
+    model = getattr(ensemble, booster)(tree(max_depth=-1), n_estimators=2)
+    with pytest.raises(ValueError, match="max_depth"):
+        model.fit(X, y)
