@@ -253,7 +253,7 @@ def weighted_means(sums, weights, old_centers):
     return torch.where(has_weight[:, None], means.to(old_centers.dtype), old_centers)
 
 
-@njit(parallel=True, nogil=True)
+@njit(parallel=True, nogil=True, cache=True)
 def _inertia_numba(X, sample_weight, centers, labels):
     """Exact weighted WCSS, accumulated in float64."""
     n_samples, n_features = X.shape
