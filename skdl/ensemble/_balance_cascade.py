@@ -15,7 +15,8 @@ from ..utils._parallel import Parallel, delayed
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
 from ..utils._validation import unchanged_on_error
 from ..utils._tags import with_xfail_checks
-from ._easy_ensemble import _default_booster, _seeded_clone, boosting_score, check_single_output
+from ..utils._validation import check_single_output
+from ._easy_ensemble import _default_booster, _seeded_clone, boosting_score
 
 
 def false_positive_threshold(scores, n_kept, rng):

@@ -24,7 +24,7 @@ from ..utils._sklearn_compat import (
     _set_random_states,
     validate_data,
 )
-from ..utils._validation import unchanged_on_error
+from ..utils._validation import check_single_output, unchanged_on_error
 
 _MAX_SEED = np.iinfo(np.int32).max
 
@@ -75,14 +75,6 @@ def boosting_score(estimator, X):
     return np.log(proba) - np.log1p(-proba)
 
 
-def check_single_output(y):
-    """ValueError for a 2-D target of several columns, as imbalanced-learn raises."""
-    ndim, shape = getattr(y, "ndim", None), getattr(y, "shape", None)
-    if ndim is None:  # a list, or an array-like without ndim
-        shape = np.asarray(y).shape
-        ndim = len(shape)
-    if ndim == 2 and shape[1] > 1:
-        raise ValueError("Multilabel and multioutput targets are not supported.")
 
 
 def _fit_learner(estimator, X, y):

@@ -9,7 +9,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -21,7 +20,12 @@ from ..utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
-from ..utils._validation import check_squares_are_finite, unchanged_on_error
+from ..utils._validation import (
+    check_binary_or_more_classes,
+    check_squares_are_finite,
+    class_weighted_sample_weight,
+    unchanged_on_error,
+)
 from ..utils._threads import one_torch_thread
 from . import _solvers
 from ._base import LinearClassifierMixin
@@ -32,38 +36,10 @@ _SOLVERS = ("lbfgs", "newton", "proximal", "sgd")
 _SPARSE_SOLVERS = ("lbfgs", "proximal")
 
 
-def check_binary_or_more_classes(classes):
-    """Raise scikit-learn's ValueError when y holds a single class."""
-    if len(classes) < 2:
-        raise ValueError(
-            "This solver needs samples of at least 2 classes in the data, but the "
-            f"data contains only one class: {classes[0]!r}"
-        )
 
 
-def class_weights_of(class_weight, classes, y, sample_weight):
-    """One weight per class (ones for ``class_weight=None``).
-
-    ``"balanced"`` counts weighted samples, as scikit-learn does.
-    """
-    if class_weight is None:
-        return np.ones(len(classes))
-    if isinstance(class_weight, dict):
-        unknown = set(class_weight) - set(classes.tolist())
-        if unknown:
-            raise ValueError(
-                f"The class_weight keys {sorted(unknown, key=str)} are not classes of y; "
-                f"classes are {classes.tolist()}."
-            )
-    return compute_class_weight(class_weight, classes=classes, y=y, sample_weight=sample_weight)
 
 
-def class_weighted_sample_weight(class_weight, classes, y, sample_weight):
-    """Sample weights multiplied by the weight of each sample's class."""
-    if class_weight is None:
-        return sample_weight
-    weights = class_weights_of(class_weight, classes, y, sample_weight)
-    return sample_weight * weights[np.searchsorted(classes, y)].astype(sample_weight.dtype)
 
 
 class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):

@@ -5,25 +5,13 @@ from collections.abc import Mapping
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_target_type
 from scipy import sparse
-from sklearn.utils import check_array, check_consistent_length, check_random_state
+from sklearn.utils import check_array, check_random_state
 
-from ..utils._sklearn_compat import Interval, _safe_indexing, validate_data
-from ..utils._validation import unchanged_on_error
+from ..utils._sklearn_compat import Interval, _safe_indexing
+from ..utils._validation import check_any_X, unchanged_on_error
 
 
-def check_any_X(sampler, X, y):
-    """Validate X without converting it (strings, NaN, sparse and frames pass).
-
-    Samplers that only index rows accept any 2-D data, as imbalanced-learn's
-    random samplers do; complex numbers and non 2-D input are still refused.
-    """
-    y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-    X_checked = check_array(X, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False)
-    check_consistent_length(X_checked, y)
-    validate_data(sampler, X=X, y=y, reset=True, skip_check_array=True)
-    return X_checked, np.asarray(y), binarize_y
 
 
 def _smoothing_scale(X, class_index, shrinkage):

@@ -11,7 +11,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 
 from .._device import resolve_device, to_numpy, to_tensor
-from ..linear_model._logistic import check_binary_or_more_classes, class_weights_of
 from ..linear_model._base import LinearClassifierMixin
 from ..linear_model._losses import Design
 from ..utils._sklearn_compat import (
@@ -23,7 +22,12 @@ from ..utils._sklearn_compat import (
 )
 from ..utils._tags import with_xfail_checks
 from ..utils._threads import one_torch_thread
-from ..utils._validation import check_squares_are_finite, unchanged_on_error
+from ..utils._validation import (
+    check_binary_or_more_classes,
+    check_squares_are_finite,
+    class_weights_of,
+    unchanged_on_error,
+)
 from ._linear import dual_cd, l1_squared_hinge, l2_squared_hinge_newton
 
 

@@ -6,7 +6,7 @@ from sklearn.utils import check_random_state
 
 from ..utils._sklearn_compat import _safe_indexing
 
-from ..over_sampling._random import check_any_X
+from ..utils._validation import check_any_X
 from ..utils._validation import unchanged_on_error
 
 

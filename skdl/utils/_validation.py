@@ -3,6 +3,11 @@
 from contextlib import contextmanager
 
 import numpy as np
+from imblearn.utils import check_target_type
+from sklearn.utils import check_array, check_consistent_length
+from sklearn.utils.class_weight import compute_class_weight
+
+from ._sklearn_compat import validate_data
 
 
 def check_n_samples_at_least(X, minimum, parameter):
@@ -75,3 +80,60 @@ def check_squares_are_finite(X, what="sums of squares of its features"):
             f"X has values up to {largest:.3g}: {what} overflow {X.dtype}. "
             "Rescale X (for example with sklearn.preprocessing.StandardScaler)."
         )
+
+
+def check_binary_or_more_classes(classes):
+    """Raise scikit-learn's ValueError when y holds a single class."""
+    if len(classes) < 2:
+        raise ValueError(
+            "This solver needs samples of at least 2 classes in the data, but the "
+            f"data contains only one class: {classes[0]!r}"
+        )
+
+
+def class_weights_of(class_weight, classes, y, sample_weight):
+    """One weight per class (ones for ``class_weight=None``).
+
+    ``"balanced"`` counts weighted samples, as scikit-learn does.
+    """
+    if class_weight is None:
+        return np.ones(len(classes))
+    if isinstance(class_weight, dict):
+        unknown = set(class_weight) - set(classes.tolist())
+        if unknown:
+            raise ValueError(
+                f"The class_weight keys {sorted(unknown, key=str)} are not classes of y; "
+                f"classes are {classes.tolist()}."
+            )
+    return compute_class_weight(class_weight, classes=classes, y=y, sample_weight=sample_weight)
+
+
+def class_weighted_sample_weight(class_weight, classes, y, sample_weight):
+    """Sample weights multiplied by the weight of each sample's class."""
+    if class_weight is None:
+        return sample_weight
+    weights = class_weights_of(class_weight, classes, y, sample_weight)
+    return sample_weight * weights[np.searchsorted(classes, y)].astype(sample_weight.dtype)
+
+
+def check_any_X(sampler, X, y):
+    """Validate X without converting it (strings, NaN, sparse and frames pass).
+
+    Samplers that only index rows accept any 2-D data, as imbalanced-learn's
+    random samplers do; complex numbers and non 2-D input are still refused.
+    """
+    y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+    X_checked = check_array(X, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False)
+    check_consistent_length(X_checked, y)
+    validate_data(sampler, X=X, y=y, reset=True, skip_check_array=True)
+    return X_checked, np.asarray(y), binarize_y
+
+
+def check_single_output(y):
+    """ValueError for a 2-D target of several columns, as imbalanced-learn raises."""
+    ndim, shape = getattr(y, "ndim", None), getattr(y, "shape", None)
+    if ndim is None:  # a list, or an array-like without ndim
+        shape = np.asarray(y).shape
+        ndim = len(shape)
+    if ndim == 2 and shape[1] > 1:
+        raise ValueError("Multilabel and multioutput targets are not supported.")
