@@ -11,7 +11,7 @@ from ..tree import DecisionTreeClassifier
 from ..utils._sklearn_compat import _fit_context
 from ..utils._validation import unchanged_on_error
 from ..utils._tags import with_xfail_checks
-from ._weight_boosting import _WEIGHT_REASON, BaseWeightBoosting, _Members, _accepts_sample_weight
+from ._weight_boosting import _WEIGHT_REASON, BaseWeightBoosting, _Members
 
 
 def _class_costs(cost_matrix, classes):
@@ -221,15 +221,7 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
                     "AdaCostClassifier needs two classes in y; y has 1 class."
                 )
             costs = _class_costs(self.cost_matrix, classes)
-            estimator = (
-                DecisionTreeClassifier(max_depth=1) if self.estimator is None else self.estimator
-            )
-            if not _accepts_sample_weight(estimator):
-                raise ValueError(
-                    f"{estimator.__class__.__name__} doesn't support sample_weight: "
-                    "AdaCostClassifier needs an estimator whose fit accepts it."
-                )
-            self.estimator_ = estimator
+            self.estimator_ = self._validated_estimator(DecisionTreeClassifier(max_depth=1))
             self.classes_ = classes
             self.n_classes_ = 2
             factors = (costs - costs.min()) / costs.max()

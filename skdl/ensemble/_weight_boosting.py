@@ -105,6 +105,16 @@ class BaseWeightBoosting(BaseEstimator):
         "random_state": ["random_state"],
     }
 
+    def _validated_estimator(self, default):
+        """The estimator to boost (``default`` when None); its fit must take sample_weight."""
+        estimator = default if self.estimator is None else self.estimator
+        if not _accepts_sample_weight(estimator):
+            raise ValueError(
+                f"{estimator.__class__.__name__} doesn't support sample_weight: "
+                f"{self.__class__.__name__} needs an estimator whose fit accepts it."
+            )
+        return estimator
+
     def _validate_fit_data(self, X, y, sample_weight):
         X, y = validate_data(
             self, X, y, dtype=[np.float64, np.float32], y_numeric=is_regressor(self)
@@ -270,17 +280,6 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
             tags, {"check_sample_weight_equivalence_on_dense_data": _WEIGHT_REASON}
         )
 
-    def _validated_estimator(self):
-        estimator = self.estimator
-        if estimator is None:
-            estimator = DecisionTreeClassifier(max_depth=1)
-        if not _accepts_sample_weight(estimator):
-            raise ValueError(
-                f"{estimator.__class__.__name__} doesn't support sample_weight: "
-                f"{self.__class__.__name__} needs an estimator whose fit accepts it."
-            )
-        return estimator
-
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
         """Build a boosted classifier from the training set (X, y).
@@ -302,7 +301,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         with unchanged_on_error(self):
             X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
             check_classification_targets(y)
-            self.estimator_ = self._validated_estimator()
+            self.estimator_ = self._validated_estimator(DecisionTreeClassifier(max_depth=1))
             self.classes_ = np.unique(y)
             self.n_classes_ = len(self.classes_)
             members, weights, errors = self._boost(X, y, sample_weight)
