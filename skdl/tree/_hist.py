@@ -18,12 +18,11 @@ both files short; they share the criteria of :mod:`._criterion`.
 import numpy as np
 from numba import njit
 
-from ._criterion import ABSOLUTE_ERROR, SQUARED_ERROR, class_impurity, node_statistics
 from ..utils._random import rand_r
+from ._criterion import ABSOLUTE_ERROR, SQUARED_ERROR, class_impurity, node_statistics
+from ._splitter import EPSILON
+from ._tree import TREE_LEAF, TREE_UNDEFINED
 
-EPSILON = np.finfo(np.float64).eps
-TREE_LEAF = -1
-TREE_UNDEFINED = -2
 _QUANTILE_SUBSAMPLE = 200_000
 
 

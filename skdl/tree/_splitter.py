@@ -22,6 +22,7 @@ import numpy as np
 from numba import njit
 
 from ..utils._random import rand_r
+from ._tree import TREE_LEAF, TREE_UNDEFINED
 
 from ._criterion import (
     ABSOLUTE_ERROR,
@@ -33,8 +34,6 @@ from ._criterion import (
 
 FEATURE_THRESHOLD = 1e-7
 EPSILON = np.finfo(np.float64).eps
-TREE_LEAF = -1
-TREE_UNDEFINED = -2
 
 
 @njit(cache=True, nogil=True)
