@@ -29,7 +29,7 @@ from ..utils._validation import (
     check_squares_are_finite,
     unchanged_on_error,
 )
-from ._lloyd import assign, euclidean_distances, inertia, lloyd, row_sq_norms
+from ._lloyd import euclidean_distances, inertia, lloyd, nearest_centers, row_sq_norms
 from ._seeding import kmeans_plusplus, random_seeding
 
 _INIT_METHODS = ("k-means++", "random")
@@ -321,17 +321,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             n_iter,
         )
 
-    def _validated_tensors(self, X, sample_weight=None):
-        """Validate prediction input and move it, the centers and weights to the device."""
+    def _validated_tensors(self, X):
+        """Validate prediction input and move it and the centers to the device."""
         check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], order="C", reset=False)
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         device = resolve_device(self.device, fallback_to_cpu=True)
         X_t = to_tensor(X, device)
         centers = to_tensor(self.cluster_centers_, device, dtype=X.dtype)
-        w_t = to_tensor(sample_weight, device, dtype=X.dtype)
         chunk_rows = _distance_chunk_rows(X.shape[0], self.n_clusters, X.itemsize)
-        return X_t, w_t, centers, chunk_rows
+        return X, X_t, centers, chunk_rows
 
     def predict(self, X):
         """Predict the closest cluster of each sample.
@@ -346,8 +344,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         labels : ndarray of shape (n_samples,)
             Index of the cluster each sample belongs to.
         """
-        X_t, w_t, centers, chunk_rows = self._validated_tensors(X)
-        labels = assign(X_t, w_t, centers, accumulate=False, chunk_rows=chunk_rows)[0]
+        _, X_t, centers, chunk_rows = self._validated_tensors(X)
+        labels = nearest_centers(X_t, centers, chunk_rows=chunk_rows)[0]
         return to_numpy(labels).astype(np.int32)
 
     def transform(self, X):
@@ -363,7 +361,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         X_new : ndarray of shape (n_samples, n_clusters)
             Euclidean distance of each sample to each center.
         """
-        X_t, _, centers, chunk_rows = self._validated_tensors(X)
+        _, X_t, centers, chunk_rows = self._validated_tensors(X)
         return to_numpy(euclidean_distances(X_t, centers, chunk_rows))
 
     def score(self, X, y=None, sample_weight=None):
@@ -383,6 +381,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         score : float
             ``-sum_i w_i min_j ||x_i - c_j||^2``; higher is better.
         """
-        X_t, w_t, centers, chunk_rows = self._validated_tensors(X, sample_weight)
-        labels = assign(X_t, w_t, centers, accumulate=False, chunk_rows=chunk_rows)[0]
+        X, X_t, centers, chunk_rows = self._validated_tensors(X)
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        w_t = to_tensor(sample_weight, X_t.device, dtype=X.dtype)
+        labels = nearest_centers(X_t, centers, chunk_rows=chunk_rows)[0]
         return -inertia(X_t, w_t, centers, labels, chunk_rows)

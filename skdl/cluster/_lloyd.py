@@ -176,17 +176,13 @@ def _assign_torch(X, sample_weight, centers, accumulate, chunk_rows):
     return labels, part_dist, sums, weights
 
 
-def assign(X, sample_weight, centers, *, accumulate, chunk_rows):
-    """One assignment step: labels, partial distances and (optionally) sums.
+def nearest_centers(X, centers, *, chunk_rows):
+    """Assignment without the update: each sample's nearest center.
 
     Parameters
     ----------
     X : Tensor of shape (n_samples, n_features)
-    sample_weight : Tensor of shape (n_samples,)
     centers : Tensor of shape (n_clusters, n_features)
-    accumulate : bool
-        Also return the weighted sums and total weights per cluster that the
-        update step needs.
     chunk_rows : int
         Rows per chunk on the tensor route (bounds the distance block).
 
@@ -196,22 +192,15 @@ def assign(X, sample_weight, centers, *, accumulate, chunk_rows):
     part_dist : Tensor of shape (n_samples,)
         ``||c_{l_i}||^2 - 2 x_i . c_{l_i}``; add ``||x_i||^2`` for the squared
         distance.
-    sums : Tensor of shape (n_clusters, n_features)
-        ``sum_{l_i = j} w_i x_i`` (zeros unless ``accumulate``).
-    weights : Tensor of shape (n_clusters,)
-        ``sum_{l_i = j} w_i`` (zeros unless ``accumulate``).
     """
-    if X.device.type == "cpu" and not accumulate:
+    if X.device.type == "cpu":
+        X_np = X.numpy()
         labels, part_dist = _run_assign_numba(
-            X.numpy(), np.empty(0, dtype=X.numpy().dtype), centers.numpy(),
+            X_np, np.empty(0, dtype=X_np.dtype), centers.numpy(),
             np.empty(0, dtype=np.int64), 1, False,
         )[:2]
-        zeros = torch.zeros_like(centers)
-        return torch.from_numpy(labels), torch.from_numpy(part_dist), zeros, zeros[:, 0]
-    if X.device.type == "cpu":
-        state = _CpuSums(X, sample_weight, centers.shape[0])
-        return state.assign(centers)
-    return _assign_torch(X, sample_weight, centers, accumulate, chunk_rows)
+        return torch.from_numpy(labels), torch.from_numpy(part_dist)
+    return _assign_torch(X, None, centers, False, chunk_rows)[:2]
 
 
 def relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sums, weights,
@@ -389,5 +378,5 @@ def lloyd(X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_ro
             break
         labels_old = labels
     if not strict_convergence:
-        labels = assign(X, sample_weight, centers, accumulate=False, chunk_rows=chunk_rows)[0]
+        labels = nearest_centers(X, centers, chunk_rows=chunk_rows)[0]
     return labels, inertia(X, sample_weight, centers, labels, chunk_rows), centers, n_iter

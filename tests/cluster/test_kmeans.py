@@ -17,7 +17,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdl import config_context
 from skdl.cluster import KMeans
-from skdl.cluster._lloyd import _assign_torch, _CpuSums, assign, inertia, weighted_means
+from skdl.cluster._lloyd import _assign_torch, _CpuSums, inertia, nearest_centers, weighted_means
 
 
 def _real_datasets():
@@ -183,7 +183,7 @@ def test_prediction_route_matches_the_fitting_route():
     w = torch.ones(len(X), dtype=torch.float64)
     centers = Xt[:7].clone()
     fitting = _CpuSums(Xt, w, n_clusters=7).assign(centers)
-    predicting = assign(Xt, w, centers, accumulate=False, chunk_rows=100)
+    predicting = nearest_centers(Xt, centers, chunk_rows=100)
     assert_array_equal(fitting[0].numpy(), predicting[0].numpy())
     assert_allclose(fitting[1].numpy(), predicting[1].numpy())
 
