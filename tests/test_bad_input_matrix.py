@@ -164,6 +164,29 @@ def test_values_near_the_float64_limits_are_finite_or_a_value_error(estimator, s
 
 
 @pytest.mark.parametrize("scale", [1e300, 1e-300], ids=["1e300", "1e-300"])
+@pytest.mark.parametrize("estimator", [e for e in ESTIMATORS if not _is_sampler(e)], ids=_ids)
+def test_predicting_near_the_float64_limits_is_finite_or_a_value_error(estimator, scale):
+    # Fitted on ordinary data, then asked about X near the float64 limits:
+    # distances and linear scores of 1e300 overflow, so either every output is
+    # finite or the call is refused with a message naming the problem, and the
+    # refusal leaves the fitted outputs untouched.
+    X, y = _data(estimator)
+    est = _fresh(estimator)
+    before = _results(est, X, y)
+    try:
+        with warnings.catch_warnings():
+            # scikit-learn's own float32 cast warns before it raises
+            warnings.simplefilter("ignore", RuntimeWarning)
+            outputs = _outputs(est, X * scale, y)
+    except ValueError as error:
+        assert any(word in str(error) for word in ("too large", "overflow")), str(error)
+        for old, new in zip(before, _outputs(est, X, y)):
+            assert_array_equal(old, new)
+        return
+    assert _all_finite(outputs), "finite input gave NaN or inf output"
+
+
+@pytest.mark.parametrize("scale", [1e300, 1e-300], ids=["1e300", "1e-300"])
 @pytest.mark.parametrize("Tree", [DecisionTreeClassifier, DecisionTreeRegressor])
 def test_trees_at_the_float64_limits_behave_like_sklearns(Tree, scale):
     # Both cast X to float32: 1e300 is "too large for dtype('float32')" and

@@ -325,6 +325,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """Validate prediction input and move it and the centers to the device."""
         check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], order="C", reset=False)
+        check_squares_are_finite(X, "squared distances to the centers")
         device = resolve_device(self.device, fallback_to_cpu=True)
         X_t = to_tensor(X, device)
         centers = to_tensor(self.cluster_centers_, device, dtype=X.dtype)
