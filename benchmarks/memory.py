@@ -38,11 +38,12 @@ N_FEATURES = 10
 
 # Runs in the child process; prints one JSON line.
 _CHILD = r"""
-import json, resource, sys, time
+import json, resource, sys, time, warnings
 import numpy as np
 import torch
 from skdl.cluster import KMeans
 from skdl.over_sampling import SMOTE
+from skdl.svm import SVC
 
 name, n, d, device = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 rng = np.random.default_rng(0)
@@ -53,6 +54,15 @@ if name == "KMeans":
         X[label::8] += 4.0 * label
     estimator = KMeans(n_clusters=8, n_init=1, max_iter=20, random_state=0, device=device)
     fit = lambda X: estimator.fit(X)
+elif name == "SVC":
+    # Two noisy classes; max_iter bounds the time at 1e6 samples (the memory,
+    # the data plus a cache of at most cache_size=200 MB, does not depend on it).
+    y = (X[:, 0] + X[:, 1] + rng.standard_normal(n) > 0).astype(np.int64)
+    estimator = SVC(max_iter=1000, device=device)
+    def fit(X, y=y):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the ConvergenceWarning of max_iter
+            return estimator.fit(X, y[: len(X)])
 else:
     y = (np.arange(n) % 10 == 0).astype(np.int64)  # 10% minority
     X[y == 1] += 1.0
@@ -101,7 +111,7 @@ def _mib(n_bytes):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--estimators", nargs="+", default=["KMeans", "SMOTE"])
+    parser.add_argument("--estimators", nargs="+", default=["KMeans", "SMOTE", "SVC"])
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args(argv)
 

@@ -283,6 +283,15 @@ def test_an_added_constant_feature_gives_the_same_model(estimator):
         plain = _fresh(estimator).set_params(intercept_scaling=np.hypot(s, 3.0)).fit(X, y)
         assert_allclose(with_const.decision_function(X_const), plain.decision_function(X), atol=1e-8)
         return
+    if "kernel" in params:
+        # Kernel SVM (rbf): distances, hence the kernel, ignore a constant column;
+        # only gamma="scale" (from X.var()) would change, so fix gamma.
+        gamma = 1.0 / (X.shape[1] * X.var())
+        ours = _fresh(estimator).set_params(gamma=gamma, tol=1e-8)
+        _quiet_fit(ours, X_const, y)
+        plain = _fresh(estimator).set_params(gamma=gamma, tol=1e-8).fit(X, y)
+        assert_allclose(ours.decision_function(X_const), plain.decision_function(X), atol=1e-6)
+        return
     if "C" in params:
         # The intercept is free: the constant column's weight is 0 at the optimum.
         plain = _fresh(estimator).set_params(tol=1e-8, max_iter=1000).fit(X, y)
@@ -426,6 +435,8 @@ def _random_and_why(estimator):
         if params["solver"] == "sgd":
             return True, "mini-batches are shuffled"
         return False, f"solver={params['solver']!r} is a deterministic full-batch method"
+    if "kernel" in params and "shrinking" in params:
+        return False, "SMO is deterministic; the seed is unused (as in scikit-learn's SVC)"
     if "loss" in params and "penalty" in params and "C" in params:
         if params["penalty"] == "l2" and params["loss"] == "hinge":
             return True, "the dual coordinate descent visits samples in a random order"

@@ -1,5 +1,6 @@
-"""Support vector machines: :class:`LinearSVC`."""
+"""Support vector machines: :class:`SVC` (kernel) and :class:`LinearSVC`."""
 
 from ._classes import LinearSVC
+from ._svc import SVC
 
-__all__ = ["LinearSVC"]
+__all__ = ["LinearSVC", "SVC"]

@@ -17,6 +17,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
+from sklearn.utils.multiclass import _ovr_decision_function
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "_ovr_decision_function",
     "_safe_indexing",
     "_set_random_states",
     "get_chunk_n_rows",

@@ -1,0 +1,370 @@
+"""Kernels of the SVM: linear, poly, rbf and sigmoid, on arrays and tensors.
+
+The definitions are scikit-learn's (and libsvm's)::
+
+    linear   k(x, z) = x . z
+    poly     k(x, z) = (gamma x . z + coef0) ** degree
+    rbf      k(x, z) = exp(-gamma ||x - z||^2)
+    sigmoid  k(x, z) = tanh(gamma x . z + coef0)
+
+Every kernel starts from the matrix of dot products, one BLAS product, and
+transforms it in place; ``||x - z||^2`` is ``||x||^2 + ||z||^2 - 2 x . z``
+(as libsvm computes it), clipped at 0. The same functions take NumPy arrays
+(the CPU solver fills its kernel-row cache with them) or torch tensors
+(the blocked solver and the predictions, on the CPU or a GPU). ``"precomputed"``
+kernels and callables are read or called by the solvers' row sources
+(:class:`FeatureRows`, :class:`PrecomputedRows`).
+
+No estimator state and no validation here.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from numba import njit
+
+
+def _is_tensor(a):
+    return isinstance(a, torch.Tensor)
+
+
+def _exp_(a):
+    return a.exp_() if _is_tensor(a) else np.exp(a, out=a)
+
+
+def _tanh_(a):
+    return a.tanh_() if _is_tensor(a) else np.tanh(a, out=a)
+
+
+@njit(cache=True, nogil=True)
+def _rbf_exponent_block(dots, rows_sq, cols_sq, gamma):
+    """``dots <- -gamma * max(rows_sq + cols_sq - 2 dots, 0)`` in one pass (then exp)."""
+    for r in range(dots.shape[0]):
+        row = dots[r]
+        sq_r = rows_sq[r]
+        for c in range(dots.shape[1]):
+            d = sq_r + cols_sq[c] - 2.0 * row[c]
+            row[c] = -gamma * d if d > 0.0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _rbf_exponent(dots, rows_sq, sq, gamma):
+    """``dots <- -gamma * max(rows_sq + sq - 2 dots, 0)`` in one pass (then exp)."""
+    for t in range(dots.shape[0]):
+        d = rows_sq[t] + sq - 2.0 * dots[t]
+        dots[t] = -gamma * d if d > 0.0 else 0.0
+
+
+def _linear(dots, rows_sq, cols_sq, spec):
+    return dots
+
+
+def _poly(dots, rows_sq, cols_sq, spec):
+    dots *= spec.gamma
+    dots += spec.coef0
+    if _is_tensor(dots):
+        return dots.pow_(spec.degree)
+    return np.power(dots, spec.degree, out=dots)
+
+
+def _rbf(dots, rows_sq, cols_sq, spec):
+    if not _is_tensor(dots):
+        _rbf_exponent_block(dots, rows_sq, cols_sq, spec.gamma)
+        return np.exp(dots, out=dots)
+    dots *= -2.0
+    dots += rows_sq[:, None]
+    dots += cols_sq[None, :]
+    dots.clamp_(min=0)
+    dots *= -spec.gamma
+    return dots.exp_()
+
+
+def _sigmoid(dots, rows_sq, cols_sq, spec):
+    dots *= spec.gamma
+    dots += spec.coef0
+    return _tanh_(dots)
+
+
+_KERNELS = {"linear": _linear, "poly": _poly, "rbf": _rbf, "sigmoid": _sigmoid}
+
+
+@dataclass(frozen=True)
+class KernelSpec:
+    """A resolved kernel: its name and numeric parameters.
+
+    Parameters
+    ----------
+    name : {"linear", "poly", "rbf", "sigmoid", "precomputed", "callable"}
+    gamma, coef0 : float
+    degree : int
+    function : callable or None
+        The user's kernel when ``name == "callable"``.
+    """
+
+    name: str
+    gamma: float = 1.0
+    coef0: float = 0.0
+    degree: int = 3
+    function: object = None
+
+    @property
+    def on_features(self):
+        """True when the kernel is computed from feature vectors."""
+        return self.name in _KERNELS
+
+
+def sq_norms(A):
+    """Squared Euclidean norm of each row (array or tensor)."""
+    if _is_tensor(A):
+        return (A * A).sum(dim=1)
+    return np.einsum("ij,ij->i", A, A)
+
+
+def pairwise(A, B, spec, rows_sq=None, cols_sq=None, out=None):
+    """The kernel matrix ``K[i, j] = k(A[i], B[j])``.
+
+    Parameters
+    ----------
+    A : ndarray or tensor of shape (n_a, n_features)
+    B : ndarray or tensor of shape (n_b, n_features)
+        Same kind, dtype and device as ``A``.
+    spec : KernelSpec
+        A kernel on features or a callable.
+    rows_sq, cols_sq : ndarray or tensor, default=None
+        Squared norms of the rows of ``A`` and ``B`` (rbf only); computed
+        when not given.
+    out : ndarray or tensor of shape (n_a, n_b), default=None
+        Where to write the result (not used for a callable): reusing memory
+        saves the page faults of fresh allocations.
+
+    Returns
+    -------
+    K : ndarray or tensor of shape (n_a, n_b)
+        In the dtype of ``A`` (a callable's output is converted).
+    """
+    if spec.name == "callable":
+        if _is_tensor(A):
+            K = spec.function(A.cpu().numpy(), B.cpu().numpy())
+            return torch.as_tensor(np.asarray(K), dtype=A.dtype, device=A.device)
+        return np.asarray(spec.function(A, B), dtype=A.dtype)
+    if out is None:
+        dots = A @ B.T
+    elif _is_tensor(A):
+        dots = torch.matmul(A, B.T, out=out)
+    else:
+        dots = np.dot(A, B.T, out=out)
+    if spec.name == "rbf":
+        rows_sq = sq_norms(A) if rows_sq is None else rows_sq
+        cols_sq = sq_norms(B) if cols_sq is None else cols_sq
+    return _KERNELS[spec.name](dots, rows_sq, cols_sq, spec)
+
+
+def diagonal(A, spec, chunk_rows):
+    """``k(A[i], A[i])`` for every row (an array, as ``A``).
+
+    Parameters
+    ----------
+    A : ndarray of shape (n, n_features)
+    spec : KernelSpec
+    chunk_rows : int
+        Rows per call of a callable kernel (it returns a square block).
+
+    Returns
+    -------
+    diag : ndarray of shape (n,)
+    """
+    if spec.name == "callable":
+        out = np.empty(A.shape[0], dtype=A.dtype)
+        for start in range(0, A.shape[0], chunk_rows):
+            block = A[start:start + chunk_rows]
+            out[start:start + len(block)] = np.diagonal(pairwise(block, block, spec))
+        return out
+    sq = sq_norms(A)
+    if spec.name == "rbf":
+        return np.ones(A.shape[0], dtype=A.dtype)
+    return _KERNELS[spec.name](sq[:, None].copy(), None, None, spec)[:, 0]
+
+
+class FeatureRows:
+    """Kernel values of one binary problem whose kernel is computed from features.
+
+    The CPU solver keeps its variables in "position" order and swaps them as
+    its active set shrinks; it swaps the rows of ``X_perm`` (and
+    ``sq_perm``) with them, so the kernel between one sample and the active
+    ones is one BLAS product with a contiguous block.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_total, n_features)
+        Samples (C-contiguous, float32 or float64); never modified.
+    spec : KernelSpec
+    index : ndarray of shape (n,), default=None
+        The samples that make up the problem (all when None).
+    """
+
+    def __init__(self, X, spec, index=None):
+        self.spec = spec
+        self.X_perm = X.copy() if index is None else X[index]
+        self.sq_perm = (
+            sq_norms(self.X_perm) if spec.name == "rbf" else np.zeros(len(X), dtype=X.dtype)
+        )
+        self._row = np.empty((len(X), 1), dtype=X.dtype)
+
+    @property
+    def kernel_code(self):
+        """Code of the kernel for the solver's own row loop (-1: a callable)."""
+        if not self.spec.on_features:
+            return -1
+        return ("linear", "poly", "rbf", "sigmoid").index(self.spec.name)
+
+    def row(self, r, start, stop, active):
+        """``k(x_r, x_t)`` for the samples at positions ``start <= t < stop``."""
+        out = self._row[: stop - start]
+        if self.spec.name == "rbf":
+            dots = np.dot(self.X_perm[start:stop], self.X_perm[r], out=out[:, 0])
+            _rbf_exponent(dots, self.sq_perm[start:stop], self.sq_perm[r], self.spec.gamma)
+            return np.exp(dots, out=dots)
+        x_r = self.X_perm[r:r + 1]
+        if self.spec.name == "callable":
+            return pairwise(self.X_perm[start:stop], x_r, self.spec)[:, 0]
+        return pairwise(self.X_perm[start:stop], x_r, self.spec, out=out)[:, 0]
+
+    def block(self, start, stop, columns, active, out=None):
+        """``k(x_t, x_c)`` for positions ``start <= t < stop`` and ``c`` in ``columns``."""
+        if self.spec.name == "callable":
+            out = None
+        return pairwise(
+            self.X_perm[start:stop], self.X_perm[columns], self.spec,
+            self.sq_perm[start:stop], self.sq_perm[columns], out=out,
+        )
+
+    def diagonal(self, chunk_rows):
+        return diagonal(self.X_perm, self.spec, chunk_rows)
+
+
+class PrecomputedRows:
+    """Kernel values of one binary problem read from a precomputed Gram matrix.
+
+    Parameters
+    ----------
+    K : ndarray of shape (n_total, n_total)
+        The user's training Gram matrix.
+    index : ndarray of shape (n,)
+        Rows of ``K`` that make up the problem.
+    """
+
+    def __init__(self, K, index):
+        self.K = K
+        self.index = index
+        n = len(index)
+        # Nothing to permute: samples are found through the solver's positions.
+        self.X_perm = np.empty((n, 0), dtype=K.dtype)
+        self.sq_perm = np.zeros(n, dtype=K.dtype)
+
+    def row(self, r, start, stop, active):
+        return self.K[self.index[active[r]], self.index[active[start:stop]]]
+
+    def block(self, start, stop, columns, active, out=None):
+        return self.K[np.ix_(self.index[active[start:stop]], self.index[active[columns]])]
+
+    def diagonal(self, chunk_rows):
+        return self.K[self.index, self.index]
+
+
+def decision_values(X, support_vectors, weights, intercepts, spec, chunk_rows, sv_sq=None):
+    """``K(X, SV) @ weights + intercepts``, a block of rows of X at a time.
+
+    Parameters
+    ----------
+    X : tensor of shape (n_samples, n_features)
+        For a precomputed kernel, the columns of the test kernel matrix for
+        the support vectors (n_samples, n_SV).
+    support_vectors : tensor of shape (n_SV, n_features) or None
+        None for a precomputed kernel.
+    weights : tensor of shape (n_SV, n_machines)
+        Signed dual coefficients of each machine (zero for the support vectors
+        a machine does not use).
+    intercepts : tensor of shape (n_machines,)
+    spec : KernelSpec
+    chunk_rows : int
+        Rows of X per block, so a block of kernel values fits the memory budget.
+    sv_sq : tensor of shape (n_SV,), default=None
+        Squared norms of the support vectors (rbf).
+
+    Returns
+    -------
+    values : tensor of shape (n_samples, n_machines)
+    """
+    out = torch.empty((X.shape[0], weights.shape[1]), dtype=X.dtype, device=X.device)
+    if spec.name == "rbf" and sv_sq is None:
+        sv_sq = sq_norms(support_vectors)
+    for start in range(0, X.shape[0], chunk_rows):
+        block = X[start:start + chunk_rows]
+        K = block if support_vectors is None else pairwise(block, support_vectors, spec, cols_sq=sv_sq)
+        torch.addmm(intercepts, K, weights, out=out[start:start + len(block)])
+    return out
+
+
+class TensorRows:
+    """Kernel rows of one binary problem as tensors on a device (blocked solver).
+
+    Parameters
+    ----------
+    X : tensor of shape (n, n_features)
+        The problem's samples, on the device.
+    spec : KernelSpec
+        A kernel on features or a callable.
+    """
+
+    def __init__(self, X, spec):
+        self.X = X
+        self.spec = spec
+        self.sq = sq_norms(X) if spec.name == "rbf" else None
+
+    def empty(self, n_rows):
+        """Memory for ``n_rows`` kernel rows (reused between working sets)."""
+        return torch.empty((n_rows, self.X.shape[0]), dtype=self.X.dtype, device=self.X.device)
+
+    def rows(self, index, out=None):
+        """``k(x_i, x_j)`` for ``i`` in ``index`` (a tensor) and every sample j."""
+        rows_sq = None if self.sq is None else self.sq[index]
+        return pairwise(self.X[index], self.X, self.spec, rows_sq, self.sq, out=out)
+
+    def diagonal(self, chunk_rows):
+        if self.spec.name == "rbf":
+            return torch.ones(self.X.shape[0], dtype=self.X.dtype, device=self.X.device)
+        out = torch.empty(self.X.shape[0], dtype=self.X.dtype, device=self.X.device)
+        for start in range(0, self.X.shape[0], chunk_rows):
+            block = self.X[start:start + chunk_rows]
+            if self.spec.name == "callable":
+                out[start:start + len(block)] = torch.diagonal(pairwise(block, block, self.spec))
+            else:
+                sq = sq_norms(block)[:, None]
+                out[start:start + len(block)] = _KERNELS[self.spec.name](sq, None, None, self.spec)[:, 0]
+        return out
+
+
+class PrecomputedTensorRows:
+    """Kernel rows of one binary problem gathered from a precomputed Gram matrix.
+
+    Parameters
+    ----------
+    K : tensor of shape (n_total, n_total)
+        The training Gram matrix, on the device.
+    index : tensor of shape (n,)
+        Rows of ``K`` that make up the problem.
+    """
+
+    def __init__(self, K, index):
+        self.K = K
+        self.index = index
+
+    def empty(self, n_rows):
+        return torch.empty((n_rows, len(self.index)), dtype=self.K.dtype, device=self.K.device)
+
+    def rows(self, index, out=None):
+        return self.K[self.index[index]][:, self.index]
+
+    def diagonal(self, chunk_rows):
+        return self.K[self.index, self.index]

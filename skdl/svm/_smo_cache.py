@@ -1,0 +1,604 @@
+"""libsvm's SMO solver on the CPU: WSS2, shrinking and a kernel-row cache.
+
+The problem and the pair step are those of :mod:`skdl.svm._smo`. The pair
+loop is a numba kernel (:func:`_advance`) that runs until it needs a kernel
+row it does not hold, and returns; the driver (:func:`solve_cached`)
+computes the row with one BLAS product and NumPy's vectorised ``exp``
+(several times faster than libsvm's per-entry loop) and resumes it; rows of
+small problems, for which that round trip costs more than the row, are
+computed in the loop itself (:func:`_row_inline`). Gradient reconstruction
+after shrinking is a block product.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ._smo import (
+    TAU,
+    _FREE,
+    _LOWER,
+    _UPPER,
+    Solution,
+    _pair_step,
+    _status_of,
+    calculate_rho,
+    dual_objective,
+)
+
+# Rows are computed inside the numba loop, entry by entry as in libsvm, when
+# n_samples * (n_features + 45) is at most this: then cheaper than a return to
+# the driver (~15 us) for a BLAS product and a vectorised exp (measured: an
+# entry costs about 0.3 ns per feature plus 15 ns for exp in the loop).
+_INLINE_WORK = 50_000
+# Kernel codes of the loop's own row computation.
+_LINEAR, _POLY, _RBF, _SIGMOID = range(4)
+
+# Rows of the packed float array (columns in position order, see below).
+_ALPHA, _GRAD, _GBAR, _BOUND, _DIAG, _LABEL = range(6)
+# Rows of the packed integer array.
+_STATUS, _ACTIVE, _SLOT = range(3)
+# Rows of the LRU bookkeeping array (one column per slot, the last the list head).
+_ROW, _LEN, _PREV, _NEXT = range(4)
+# Entries of the integer state vector.
+(_S_L, _S_ACTIVE_SIZE, _S_ITER, _S_COUNTER, _S_UNSHRINK, _S_PHASE, _S_I, _S_J,
+ _S_REQ_ROW, _S_REQ_SLOT, _S_REQ_START, _S_REQ_STOP, _S_RESELECT, _S_MAX_ITER,
+ _S_SHRINKING, _S_KERNEL, _S_DEGREE) = range(17)
+_N_STATE = 17
+# Entries of the float state vector.
+_R_EPS, _R_GMAX, _R_GMAX1, _R_GMAX2, _R_GAMMA, _R_COEF0 = range(6)
+# Phases of one iteration of the resumable solver.
+_PH_START, _PH_SHRINK, _PH_SELECT, _PH_SELECT_J, _PH_UPDATE = range(5)
+# What the resumable solver returns.
+_DONE, _NEED_ROW, _NEED_RECONSTRUCT, _MAX_ITER = range(4)
+
+
+# --------------------------------------------------- cached, shrinking solver
+#
+# Layout (libsvm's): every per-variable array is in "position" order; the
+# active variables are positions 0 .. A - 1, and shrinking swaps a variable
+# out to the end. ``I[_ACTIVE][p]`` is the sample at position p. Cached kernel
+# rows belong to a position (they move with it) and hold ``Q[p, t]`` for
+# positions ``0 <= t < len``; a swap of two positions swaps those two columns
+# of every cached row, applied in one batch after each shrinking pass.
+
+
+@njit(cache=True, nogil=True)
+def _lru_unlink(lru, s):
+    p = lru[_PREV, s]
+    q = lru[_NEXT, s]
+    lru[_NEXT, p] = q
+    lru[_PREV, q] = p
+
+
+@njit(cache=True, nogil=True)
+def _lru_append(lru, s):
+    """Make slot ``s`` the most recently used."""
+    head = lru.shape[1] - 1
+    last = lru[_PREV, head]
+    lru[_NEXT, last] = s
+    lru[_PREV, s] = last
+    lru[_NEXT, s] = head
+    lru[_PREV, head] = s
+
+
+@njit(cache=True, nogil=True)
+def _lru_prepend(lru, s):
+    """Make slot ``s`` the next to be reused."""
+    head = lru.shape[1] - 1
+    first = lru[_NEXT, head]
+    lru[_PREV, first] = s
+    lru[_NEXT, s] = first
+    lru[_PREV, s] = head
+    lru[_NEXT, head] = s
+
+
+@njit(cache=True, nogil=True)
+def _lookup(p, length, lru, slot, S):
+    """The cache slot holding the row of position ``p`` for ``length`` positions.
+
+    Returns the slot, or -1 after writing a request (position, slot, first
+    and last column to compute) into ``S``: the caller must return so the
+    driver computes it. A row already there for fewer columns is extended.
+    """
+    s = slot[p]
+    if s >= 0:
+        _lru_unlink(lru, s)
+        _lru_append(lru, s)
+        if lru[_LEN, s] >= length:
+            return s
+        start = lru[_LEN, s]
+    else:
+        head = lru.shape[1] - 1
+        s = lru[_NEXT, head]
+        old = lru[_ROW, s]
+        if old >= 0:
+            slot[old] = -1
+        _lru_unlink(lru, s)
+        _lru_append(lru, s)
+        lru[_ROW, s] = p
+        slot[p] = s
+        start = 0
+    S[_S_REQ_ROW] = p
+    S[_S_REQ_SLOT] = s
+    S[_S_REQ_START] = start
+    S[_S_REQ_STOP] = length
+    lru[_LEN, s] = length
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def _be_shrunk(t, y, G, status, Gmax1, Gmax2):
+    if status[t] == _UPPER:
+        if y[t] > 0:
+            return -G[t] > Gmax1
+        return -G[t] > Gmax2
+    if status[t] == _LOWER:
+        if y[t] > 0:
+            return G[t] > Gmax2
+        return G[t] > Gmax1
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _swap_positions(a, b, F, I, X_perm, sq_perm, lru):
+    """Swap two positions: every per-variable array, the data rows, the row slots."""
+    for r in range(F.shape[0]):
+        F[r, a], F[r, b] = F[r, b], F[r, a]
+    for r in range(I.shape[0]):
+        I[r, a], I[r, b] = I[r, b], I[r, a]
+    slot = I[_SLOT]
+    if slot[a] >= 0:
+        lru[_ROW, slot[a]] = a
+    if slot[b] >= 0:
+        lru[_ROW, slot[b]] = b
+    sq_perm[a], sq_perm[b] = sq_perm[b], sq_perm[a]
+    for f in range(X_perm.shape[1]):
+        X_perm[a, f], X_perm[b, f] = X_perm[b, f], X_perm[a, f]
+
+
+@njit(cache=True, nogil=True)
+def _shrink(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
+    """libsvm's shrinking pass over the active set, with the saved Gmax1, Gmax2."""
+    y, G, status, slot = F[_LABEL], F[_GRAD], I[_STATUS], I[_SLOT]
+    A = S[_S_ACTIVE_SIZE]
+    n_slots = lru.shape[1] - 1
+    # Rows covering fewer columns than the active set were computed before it
+    # last grew; the swaps below would move samples across their edge: drop them.
+    for s in range(n_slots):
+        if lru[_ROW, s] >= 0 and lru[_LEN, s] < A:
+            slot[lru[_ROW, s]] = -1
+            lru[_ROW, s] = -1
+            lru[_LEN, s] = 0
+            _lru_unlink(lru, s)
+            _lru_prepend(lru, s)
+    Gmax1, Gmax2 = R[_R_GMAX1], R[_R_GMAX2]
+    n_swaps = 0
+    t = 0
+    while t < A:
+        if _be_shrunk(t, y, G, status, Gmax1, Gmax2):
+            A -= 1
+            while A > t:
+                if not _be_shrunk(A, y, G, status, Gmax1, Gmax2):
+                    _swap_positions(t, A, F, I, X_perm, sq_perm, lru)
+                    swaps[n_swaps, 0] = t
+                    swaps[n_swaps, 1] = A
+                    n_swaps += 1
+                    break
+                A -= 1
+        t += 1
+    S[_S_ACTIVE_SIZE] = A
+    # The same swaps on the columns of every cached row, one row at a time.
+    if n_swaps > 0:
+        for s in range(n_slots):
+            if lru[_ROW, s] >= 0:
+                row = cache[s]
+                for k in range(n_swaps):
+                    a, b = swaps[k, 0], swaps[k, 1]
+                    row[a], row[b] = row[b], row[a]
+
+
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def _row_inline(X_perm, sq_perm, cache, y, S, R):
+    """Serve the pending row request inside the loop: ``Q_rt`` entry by entry.
+
+    Reassociation lets the dot products vectorise (their sums are then not
+    in sequential order, a rounding-level difference).
+    """
+    r, s = S[_S_REQ_ROW], S[_S_REQ_SLOT]
+    start, stop = S[_S_REQ_START], S[_S_REQ_STOP]
+    kernel, degree = S[_S_KERNEL], S[_S_DEGREE]
+    gamma, coef0 = R[_R_GAMMA], R[_R_COEF0]
+    x_r = X_perm[r]
+    sq_r = sq_perm[r]
+    y_r = y[r]
+    row = cache[s, start:stop]
+    for k in range(stop - start):
+        x_t = X_perm[start + k]
+        dot = 0.0
+        for f in range(x_t.shape[0]):
+            dot += x_t[f] * x_r[f]
+        if kernel == _RBF:
+            d = sq_perm[start + k] + sq_r - 2.0 * dot
+            value = math.exp(-gamma * d) if d > 0.0 else 1.0
+        elif kernel == _LINEAR:
+            value = dot
+        elif kernel == _POLY:
+            value = (gamma * dot + coef0) ** degree
+        else:
+            value = math.tanh(gamma * dot + coef0)
+        row[k] = y_r * y[start + k] * value
+
+
+@njit(cache=True, nogil=True)
+def _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
+    """Run libsvm's solver until it is done or needs something from the driver.
+
+    Every quantity lives in the arguments (see the ``_S_*``, ``_R_*`` and row
+    constants), so a call resumes where the last one returned. Returns
+    ``_DONE``, ``_MAX_ITER``, ``_NEED_ROW`` (compute the row described in
+    ``S``) or ``_NEED_RECONSTRUCT`` (rebuild the gradient of the inactive
+    variables and reset the active set to every variable). No state changes
+    between a request and the resumption, so the step that asked is redone.
+    """
+    alpha, G, G_bar, C, QD, y = F[_ALPHA], F[_GRAD], F[_GBAR], F[_BOUND], F[_DIAG], F[_LABEL]
+    status, slot = I[_STATUS], I[_SLOT]
+    l = S[_S_L]
+    eps = R[_R_EPS]
+    while True:
+        A = S[_S_ACTIVE_SIZE]
+        phase = S[_S_PHASE]
+        if phase == _PH_START:
+            if S[_S_MAX_ITER] >= 0 and S[_S_ITER] >= S[_S_MAX_ITER]:
+                return _MAX_ITER
+            S[_S_COUNTER] -= 1
+            S[_S_PHASE] = _PH_SELECT
+            if S[_S_COUNTER] == 0:
+                S[_S_COUNTER] = min(l, 1000)
+                if S[_S_SHRINKING]:
+                    Gmax1 = -np.inf
+                    Gmax2 = -np.inf
+                    for t in range(A):
+                        if y[t] > 0:
+                            if status[t] != _UPPER and -G[t] >= Gmax1:
+                                Gmax1 = -G[t]
+                            if status[t] != _LOWER and G[t] >= Gmax2:
+                                Gmax2 = G[t]
+                        else:
+                            if status[t] != _UPPER and -G[t] >= Gmax2:
+                                Gmax2 = -G[t]
+                            if status[t] != _LOWER and G[t] >= Gmax1:
+                                Gmax1 = G[t]
+                    R[_R_GMAX1] = Gmax1
+                    R[_R_GMAX2] = Gmax2
+                    S[_S_PHASE] = _PH_SHRINK
+                    if S[_S_UNSHRINK] == 0 and Gmax1 + Gmax2 <= eps * 10.0:
+                        S[_S_UNSHRINK] = 1
+                        if A < l:
+                            return _NEED_RECONSTRUCT
+            continue
+        if phase == _PH_SHRINK:
+            _shrink(F, I, X_perm, sq_perm, cache, lru, S, R, swaps)
+            S[_S_PHASE] = _PH_SELECT
+            continue
+        if phase == _PH_SELECT:
+            Gmax = -np.inf
+            i = -1
+            for t in range(A):
+                if y[t] > 0:
+                    if status[t] != _UPPER and -G[t] >= Gmax:
+                        Gmax = -G[t]
+                        i = t
+                else:
+                    if status[t] != _LOWER and G[t] >= Gmax:
+                        Gmax = G[t]
+                        i = t
+            S[_S_I] = i
+            R[_R_GMAX] = Gmax
+            S[_S_PHASE] = _PH_SELECT_J
+            continue
+        if phase == _PH_SELECT_J:
+            i = S[_S_I]
+            Gmax = R[_R_GMAX]
+            Gmax2 = -np.inf
+            j = -1
+            if i >= 0:
+                s_i = _lookup(i, A, lru, slot, S)
+                if s_i < 0:
+                    if S[_S_KERNEL] >= 0:
+                        _row_inline(X_perm, sq_perm, cache, y, S, R)
+                        continue
+                    return _NEED_ROW
+                Q_i = cache[s_i]
+                y_i = y[i]
+                QD_i = QD[i]
+                obj_diff_min = np.inf
+                for t in range(A):
+                    if y[t] > 0:
+                        if status[t] != _LOWER:
+                            grad_diff = Gmax + G[t]
+                            if G[t] >= Gmax2:
+                                Gmax2 = G[t]
+                            if grad_diff > 0.0:
+                                quad = QD_i + QD[t] - 2.0 * y_i * Q_i[t]
+                                obj_diff = -(grad_diff * grad_diff) / (quad if quad > 0.0 else TAU)
+                                if obj_diff <= obj_diff_min:
+                                    j = t
+                                    obj_diff_min = obj_diff
+                    else:
+                        if status[t] != _UPPER:
+                            grad_diff = Gmax - G[t]
+                            if -G[t] >= Gmax2:
+                                Gmax2 = -G[t]
+                            if grad_diff > 0.0:
+                                quad = QD_i + QD[t] + 2.0 * y_i * Q_i[t]
+                                obj_diff = -(grad_diff * grad_diff) / (quad if quad > 0.0 else TAU)
+                                if obj_diff <= obj_diff_min:
+                                    j = t
+                                    obj_diff_min = obj_diff
+            else:
+                for t in range(A):
+                    if y[t] > 0:
+                        if status[t] != _LOWER and G[t] >= Gmax2:
+                            Gmax2 = G[t]
+                    elif status[t] != _UPPER and -G[t] >= Gmax2:
+                        Gmax2 = -G[t]
+            if Gmax + Gmax2 < eps or j == -1:
+                if A < l:
+                    # Optimal on the shrunk problem: check the whole one.
+                    S[_S_RESELECT] = 1
+                    S[_S_PHASE] = _PH_SELECT
+                    return _NEED_RECONSTRUCT
+                return _DONE
+            if S[_S_RESELECT] == 1:
+                S[_S_RESELECT] = 0
+                S[_S_COUNTER] = 1  # shrink at the next iteration
+            S[_S_J] = j
+            S[_S_PHASE] = _PH_UPDATE
+            continue
+        # _PH_UPDATE: the pair (i, j) is chosen; nothing is written until every
+        # row the update needs is in the cache.
+        i = S[_S_I]
+        j = S[_S_J]
+        s_i = _lookup(i, A, lru, slot, S)
+        if s_i < 0:
+            if S[_S_KERNEL] >= 0:
+                _row_inline(X_perm, sq_perm, cache, y, S, R)
+                continue
+            return _NEED_ROW
+        s_j = _lookup(j, A, lru, slot, S)
+        if s_j < 0:
+            if S[_S_KERNEL] >= 0:
+                _row_inline(X_perm, sq_perm, cache, y, S, R)
+                continue
+            return _NEED_ROW
+        C_i, C_j = C[i], C[j]
+        a_i, a_j = _pair_step(
+            y[i], y[j], G[i], G[j], alpha[i], alpha[j], C_i, C_j, QD[i], QD[j], cache[s_i, j]
+        )
+        status_i, status_j = _status_of(a_i, C_i), _status_of(a_j, C_j)
+        flip_i = (status[i] == _UPPER) != (status_i == _UPPER)
+        flip_j = (status[j] == _UPPER) != (status_j == _UPPER)
+        if (flip_i and _lookup(i, l, lru, slot, S) < 0) or (
+            flip_j and _lookup(j, l, lru, slot, S) < 0
+        ):
+            if S[_S_KERNEL] >= 0:
+                _row_inline(X_perm, sq_perm, cache, y, S, R)
+                continue
+            return _NEED_ROW
+        Q_i = cache[s_i]
+        Q_j = cache[s_j]
+        d_i = a_i - alpha[i]
+        d_j = a_j - alpha[j]
+        for t in range(A):
+            G[t] += Q_i[t] * d_i + Q_j[t] * d_j
+        if flip_i:
+            sign_C = -C_i if status[i] == _UPPER else C_i
+            for t in range(l):
+                G_bar[t] += sign_C * Q_i[t]
+        if flip_j:
+            sign_C = -C_j if status[j] == _UPPER else C_j
+            for t in range(l):
+                G_bar[t] += sign_C * Q_j[t]
+        alpha[i] = a_i
+        alpha[j] = a_j
+        status[i] = status_i
+        status[j] = status_j
+        S[_S_ITER] += 1
+        S[_S_PHASE] = _PH_START
+
+
+@njit(cache=True, nogil=True)
+def _store_row(cache, s, start, stop, r, y, values):
+    """``cache[s, t] = y_r y_t k(x_r, x_t)`` for positions ``start <= t < stop``."""
+    # Slices first: loops indexed from 0 vectorise (no negative-index checks).
+    row = cache[s, start:stop]
+    y_part = y[start:stop]
+    y_r = y[r]
+    for k in range(stop - start):
+        row[k] = y_r * y_part[k] * values[k]
+
+
+@njit(cache=True, nogil=True)
+def _reconstruct_from_cache(F, I, cache, lru, S, pending):
+    """First part of the gradient reconstruction, from what the cache holds.
+
+    ``G_t = G_bar_t - 1 + sum_{free f} alpha_f Q_ft`` for the inactive
+    positions ``t >= A`` (``G_bar`` already holds the bounded variables). Free
+    variables whose cached row covers every position contribute here; the
+    others are written to ``pending`` for :func:`_reconstruct_from_block`.
+    Returns their number.
+    """
+    alpha, G, G_bar = F[_ALPHA], F[_GRAD], F[_GBAR]
+    status, slot = I[_STATUS], I[_SLOT]
+    l, A = S[_S_L], S[_S_ACTIVE_SIZE]
+    G_out = G[A:l]
+    G_bar_out = G_bar[A:l]
+    for k in range(l - A):
+        G_out[k] = G_bar_out[k] - 1.0
+    n_pending = 0
+    for f in range(A):
+        if status[f] == _FREE:
+            s = slot[f]
+            if s >= 0 and lru[_LEN, s] >= l:
+                a_f = alpha[f]
+                row = cache[s, A:l]
+                for k in range(l - A):
+                    G_out[k] += a_f * row[k]
+            else:
+                if s >= 0 and lru[_LEN, s] < A:
+                    # Cannot be extended from A on (it does not reach A): drop it.
+                    slot[f] = -1
+                    lru[_ROW, s] = -1
+                    lru[_LEN, s] = 0
+                    _lru_unlink(lru, s)
+                    _lru_prepend(lru, s)
+                pending[n_pending] = f
+                n_pending += 1
+    return n_pending
+
+
+@njit(cache=True, nogil=True)
+def _reconstruct_from_block(F, I, cache, lru, pending, K, start):
+    """Add the free variables ``pending`` to the gradient of positions
+    ``start .. start + len(K) - 1`` from their kernel block ``K``; extend the
+    cached rows of those variables over these positions on the way.
+    """
+    alpha, y = F[_ALPHA], F[_LABEL]
+    slot = I[_SLOT]
+    stop = start + K.shape[0]
+    G_part = F[_GRAD, start:stop]
+    y_part = y[start:stop]
+    for c in range(pending.shape[0]):
+        f = pending[c]
+        coef = alpha[f] * y[f]
+        for r in range(K.shape[0]):
+            G_part[r] += coef * y_part[r] * K[r, c]
+        s = slot[f]
+        if s >= 0:
+            first = max(lru[_LEN, s], start)
+            row = cache[s, first:stop]
+            offset = first - start
+            for r in range(stop - first):
+                row[r] = y[f] * y_part[offset + r] * K[offset + r, c]
+
+
+def _reconstruct(rows, F, I, S, cache, lru, pending, chunk_rows):
+    """Gradient of the inactive variables (libsvm's reconstruct_gradient); all active.
+
+    Cached full rows of the free variables are used as they are; the kernel
+    between the inactive samples and the other free ones is computed in
+    blocks of rows (one product each), and extends the cached rows of those
+    free variables to every position, as libsvm does: the solver needs full
+    rows once every variable is active again.
+    """
+    l, A = S[_S_L], S[_S_ACTIVE_SIZE]
+    if A < l:
+        n_pending = _reconstruct_from_cache(F, I, cache, lru, S, pending)
+        if n_pending:
+            free = pending[:n_pending].copy()
+            step = max(1, min(chunk_rows, l - A))
+            out = np.empty((step, n_pending), dtype=rows.X_perm.dtype)
+            for start in range(A, l, step):
+                stop = min(start + step, l)
+                K = rows.block(start, stop, free, I[_ACTIVE], out=out[: stop - start])
+                _reconstruct_from_block(F, I, cache, lru, free, K, start)
+            slots = I[_SLOT, free]
+            lru[_LEN, slots[slots >= 0]] = l
+    S[_S_ACTIVE_SIZE] = l
+
+
+def solve_cached(rows, y, C, QD, *, tol, max_iter, shrinking, cache_rows, chunk_rows,
+                 cache_dtype=np.float32, buffer=None):
+    """libsvm's SMO with WSS2, shrinking and a kernel-row cache (CPU).
+
+    Parameters
+    ----------
+    rows : FeatureRows or PrecomputedRows
+        Computes kernel values between samples of the problem; its
+        ``X_perm`` and ``sq_perm`` are permuted in place as positions swap.
+    y : ndarray of shape (n,)
+        Labels in {-1.0, +1.0}.
+    C : ndarray of shape (n,)
+        Positive upper bounds.
+    QD : ndarray of shape (n,)
+        ``k(x_i, x_i)``.
+    tol : float
+    max_iter : int
+        Pair updates at most; -1 for no limit.
+    shrinking : bool
+    cache_rows : int
+        Kernel rows the cache holds (at least 2 are used).
+    chunk_rows : int
+        Rows per block of the gradient reconstruction.
+    cache_dtype : numpy dtype, default=np.float32
+        dtype of the cached values ``Q_ij`` (libsvm's ``Qfloat``); the
+        gradient and the dual variables are always float64.
+    buffer : ndarray of dtype ``cache_dtype``, default=None
+        Memory for the cache, reused between the binary problems of one fit
+        (writing to fresh memory costs page faults); allocated when None or
+        too small.
+
+    Returns
+    -------
+    solution : Solution
+    """
+    l = len(y)
+    F = np.zeros((6, l))
+    F[_GRAD] = -1.0
+    F[_BOUND] = C
+    F[_DIAG] = QD
+    F[_LABEL] = y
+    I = np.zeros((3, l), dtype=np.int64)
+    I[_STATUS] = _LOWER
+    I[_ACTIVE] = np.arange(l)
+    I[_SLOT] = -1
+    n_slots = int(max(2, min(cache_rows, l)))
+    if buffer is None or buffer.size < n_slots * l or buffer.dtype != cache_dtype:
+        buffer = np.empty(n_slots * l, dtype=cache_dtype)
+    cache = buffer[: n_slots * l].reshape(n_slots, l)
+    lru = np.full((4, n_slots + 1), -1, dtype=np.int64)
+    lru[_LEN] = 0
+    order = np.arange(n_slots + 1)
+    lru[_NEXT] = np.roll(order, -1)
+    lru[_PREV] = np.roll(order, 1)
+    S = np.zeros(_N_STATE, dtype=np.int64)
+    S[_S_L] = l
+    S[_S_ACTIVE_SIZE] = l
+    S[_S_COUNTER] = min(l, 1000) + 1
+    S[_S_PHASE] = _PH_START
+    S[_S_MAX_ITER] = max_iter
+    S[_S_SHRINKING] = int(shrinking)
+    S[_S_KERNEL] = -1
+    R = np.zeros(6)
+    R[_R_EPS] = tol
+    swaps = np.empty((l, 2), dtype=np.int64)
+    pending = np.empty(l, dtype=np.int64)
+    code = getattr(rows, "kernel_code", -1)
+    if code >= 0 and l * (rows.X_perm.shape[1] + 45) <= _INLINE_WORK:
+        # Small rows: computed inside the loop (libsvm's way), no round trip.
+        S[_S_KERNEL] = code
+        S[_S_DEGREE] = rows.spec.degree
+        R[_R_GAMMA] = rows.spec.gamma
+        R[_R_COEF0] = rows.spec.coef0
+    X_perm, sq_perm = rows.X_perm, rows.sq_perm
+    labels = F[_LABEL]
+    while True:
+        code = _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps)
+        if code == _NEED_ROW:
+            r, s, start, stop = S[_S_REQ_ROW], S[_S_REQ_SLOT], S[_S_REQ_START], S[_S_REQ_STOP]
+            _store_row(cache, s, start, stop, r, labels, rows.row(r, start, stop, I[_ACTIVE]))
+        elif code == _NEED_RECONSTRUCT:
+            _reconstruct(rows, F, I, S, cache, lru, pending, chunk_rows)
+        else:
+            break
+    converged = code == _DONE
+    if not converged:
+        _reconstruct(rows, F, I, S, cache, lru, pending, chunk_rows)
+    # Back to the sample order.
+    alpha, G = np.empty(l), np.empty(l)
+    alpha[I[_ACTIVE]] = F[_ALPHA]
+    G[I[_ACTIVE]] = F[_GRAD]
+    return Solution(alpha, calculate_rho(y, G, alpha, C), dual_objective(alpha, G),
+                    int(S[_S_ITER]), converged)
