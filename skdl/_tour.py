@@ -182,10 +182,11 @@ def _tree_cases():
 
 def _linear_cases():
     from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
+    from sklearn.svm import SVC as SklearnSVC
     from sklearn.svm import LinearSVC as SklearnLinearSVC
 
     from .linear_model import LogisticRegression
-    from .svm import LinearSVC
+    from .svm import SVC, LinearSVC
 
     return [
         TourCase(
@@ -206,10 +207,55 @@ def _linear_cases():
             quick_grid={"linearsvc__C": [0.1, 1.0]},
             scoring="accuracy",
         ),
+        TourCase(
+            estimator="SVC",
+            dataset="digits",
+            pipeline=make_pipeline(StandardScaler(), SVC()),
+            peer=make_pipeline(StandardScaler(), SklearnSVC()),
+            param_grid={"svc__C": [0.1, 1.0, 10.0], "svc__gamma": ["scale", 0.01],
+                        "svc__kernel": ["rbf", "poly"]},
+            quick_grid={"svc__C": [1.0, 10.0]},
+            scoring="accuracy",
+        ),
     ]
 
 
-_CASE_FACTORIES = [_cluster_cases, _imbalanced_cases, _tree_cases, _linear_cases]
+
+def _nn_cases():
+    from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    from .nn import CNNClassifier, MLPClassifier
+
+    return [
+        TourCase(
+            estimator="MLPClassifier",
+            dataset="breast_cancer",
+            pipeline=make_pipeline(StandardScaler(), MLPClassifier(random_state=0)),
+            peer=make_pipeline(StandardScaler(), SklearnMLPClassifier(random_state=0, max_iter=1000)),
+            param_grid={"mlpclassifier__activation": ["relu", "tanh"],
+                        "mlpclassifier__hidden_layer_sizes": [(50,), (100,)]},
+            quick_grid={"mlpclassifier__activation": ["relu", "tanh"]},
+            scoring="accuracy",
+        ),
+        # The digits as 1x8x8 images; the peer is scikit-learn's MLPClassifier on
+        # the same pixels as flat rows (scikit-learn has no convolutional network).
+        TourCase(
+            estimator="CNNClassifier",
+            dataset="digits",
+            pipeline=Pipeline([("scale", MinMaxScaler()), ("clf", CNNClassifier(
+                "vgg", input_shape=(1, 8, 8), lr_schedule="cosine", learning_rate=3e-3,
+                batch_size=64, max_epochs=30, random_state=0))]),
+            peer=Pipeline([("scale", MinMaxScaler()),
+                           ("clf", SklearnMLPClassifier(random_state=0, max_iter=500))]),
+            param_grid={"clf__activation": ["relu", "tanh"]},
+            quick_grid={"clf__activation": ["relu"]},
+            scoring="accuracy",
+        ),
+    ]
+
+_CASE_FACTORIES = [_cluster_cases, _imbalanced_cases, _tree_cases, _linear_cases, _nn_cases]
 
 
 def tour_cases():

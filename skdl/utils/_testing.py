@@ -16,10 +16,16 @@ FAST_PARAMS = {
     "KMeans": {"n_init": 2, "max_iter": 50, "device": "cpu"},
     "LogisticRegression": {"device": "cpu"},
     "LinearSVC": {"random_state": 0, "device": "cpu"},
+    "SVC": {"random_state": 0, "device": "cpu"},
     "SMOTE": {"device": "cpu"},
     "BorderlineSMOTE": {"device": "cpu"},
     "EasyEnsembleClassifier": {"n_estimators": 3},
     "BalanceCascadeClassifier": {"n_estimators": 3, "n_boost": 5},
+    # Tiny networks, few epochs, small batches (enough steps to learn iris or blobs).
+    "MLPClassifier": {"hidden_layer_sizes": (16,), "max_epochs": 20, "batch_size": 32,
+                      "learning_rate": 0.01, "device": "cpu"},
+    "CNNClassifier": {"width": 8, "depth": 1, "max_epochs": 20, "batch_size": 32,
+                      "learning_rate": 0.01, "device": "cpu"},
 }
 
 

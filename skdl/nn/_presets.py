@@ -1,0 +1,202 @@
+"""Name -> object tables behind the networks' string parameters.
+
+Each table maps the value of one constructor parameter (``activation``,
+``normalization``, ``weight_init``, ``optimizer``, ``lr_schedule``) to what
+it builds, so adding a variant is one line. :func:`lookup` turns an unknown
+name into a ValueError that lists the valid ones.
+"""
+
+import math
+from functools import partial
+
+import torch
+from torch import nn
+
+from ._layers import Maxout, RandomizedReLU
+
+
+def lookup(table, name, what):
+    """``table[name]``, or a ValueError naming ``what`` and the valid names."""
+    try:
+        return table[name]
+    except (KeyError, TypeError):
+        valid = ", ".join(repr(key) for key in table)
+        raise ValueError(f"Unknown {what} {name!r}; valid names are {valid}.") from None
+
+
+# ----------------------------------------------------------------- activations
+
+#: Number of channels a layer produces per unit before the activation.
+MAXOUT_PIECES = 2
+
+# name -> factory(channels) -> module. ``channels`` is the number of values the
+# activation receives per position (PReLU learns one slope per channel).
+ACTIVATIONS = {
+    "relu": lambda channels: nn.ReLU(),
+    "leaky_relu": lambda channels: nn.LeakyReLU(0.01),
+    "prelu": lambda channels: nn.PReLU(channels),
+    "rrelu": lambda channels: RandomizedReLU(),
+    "elu": lambda channels: nn.ELU(),
+    "tanh": lambda channels: nn.Tanh(),
+    "sigmoid": lambda channels: nn.Sigmoid(),
+    "softplus": lambda channels: nn.Softplus(),
+    "maxout": lambda channels: Maxout(MAXOUT_PIECES),
+}
+
+
+def activation_pieces(name):
+    """How many channels the layer before ``name`` produces per output unit."""
+    lookup(ACTIVATIONS, name, "activation")
+    return MAXOUT_PIECES if name == "maxout" else 1
+
+
+def make_activation(name, channels):
+    """The activation module ``name`` for ``channels`` input channels."""
+    return lookup(ACTIVATIONS, name, "activation")(channels)
+
+
+# -------------------------------------------------------------- normalisations
+
+
+def n_groups(channels, largest=8):
+    """Group count of group normalisation: the largest divisor of ``channels`` <= ``largest``."""
+    return max(g for g in range(1, min(largest, channels) + 1) if channels % g == 0)
+
+
+# name -> {"dense": factory(channels), "conv": factory(channels)}; layer
+# normalisation of an image normalises over (C, H, W): one group.
+NORMALIZATIONS = {
+    None: {"dense": lambda c: nn.Identity(), "conv": lambda c: nn.Identity()},
+    "batch": {"dense": nn.BatchNorm1d, "conv": nn.BatchNorm2d},
+    "layer": {"dense": nn.LayerNorm, "conv": lambda c: nn.GroupNorm(1, c)},
+    "group": {"dense": lambda c: nn.GroupNorm(n_groups(c), c), "conv": lambda c: nn.GroupNorm(n_groups(c), c)},
+}
+
+
+def make_norm(name, channels, kind):
+    """The normalisation ``name`` of ``channels`` channels for a ``kind`` ("dense"/"conv") layer."""
+    return lookup(NORMALIZATIONS, name, "normalization")[kind](channels)
+
+
+# -------------------------------------------------------------- initialisation
+
+
+def _fan_in(weight):
+    return weight.shape[1] * math.prod(weight.shape[2:])
+
+
+def sparse_init(weight, generator=None, nonzero=15):
+    """Sparse initialisation (Martens, 2010).
+
+    Each unit (row of the weight viewed as ``(units, fan_in)``) gets
+    ``min(nonzero, fan_in)`` incoming weights drawn from N(0, 1) at random
+    positions; the others are zero.
+    """
+    rows = weight.view(weight.shape[0], -1)
+    k = min(nonzero, rows.shape[1])
+    with torch.no_grad():
+        rows.zero_()
+        for row in rows:
+            where = torch.randperm(rows.shape[1], generator=generator)[:k]
+            row[where.to(row.device)] = torch.randn(k, generator=generator).to(row.device, row.dtype)
+    return weight
+
+
+# name -> init_(weight, generator); biases always start at zero. The lecun
+# and he schemes are torch's kaiming schemes with the gain of a linear unit
+# (variance 1 / fan_in) and of a ReLU (variance 2 / fan_in).
+INITS = {
+    "xavier_uniform": nn.init.xavier_uniform_,
+    "xavier_normal": nn.init.xavier_normal_,
+    "he_uniform": partial(nn.init.kaiming_uniform_, nonlinearity="relu"),
+    "he_normal": partial(nn.init.kaiming_normal_, nonlinearity="relu"),
+    "lecun_uniform": partial(nn.init.kaiming_uniform_, nonlinearity="linear"),
+    "lecun_normal": partial(nn.init.kaiming_normal_, nonlinearity="linear"),
+    "orthogonal": nn.init.orthogonal_,
+    "sparse": sparse_init,
+}
+
+#: Layers whose weights ``weight_init`` draws (and whose weights ``weight_decay`` decays).
+WEIGHTED_LAYERS = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)
+
+
+def init_weights(module, name, generator):
+    """Draw the weights of every Linear/Conv layer of ``module`` with scheme ``name``.
+
+    Biases are set to zero; normalisation layers keep torch's (1, 0).
+    The layers are visited in ``module.modules()`` order.
+    """
+    init = lookup(INITS, name, "weight_init")
+    for layer in module.modules():
+        if isinstance(layer, WEIGHTED_LAYERS):
+            with torch.no_grad():
+                init(layer.weight, generator=generator)
+                if layer.bias is not None:
+                    layer.bias.zero_()
+    return module
+
+
+def decayed_parameters(module):
+    """The parameters weight decay applies to: weights of Linear/Conv layers.
+
+    Biases, normalisation parameters and PReLU slopes are not decayed.
+    """
+    return [layer.weight for layer in module.modules() if isinstance(layer, WEIGHTED_LAYERS)]
+
+
+# ----------------------------------------------------------------- optimizers
+
+# name -> (optimizer class, fixed options, default learning rate)
+OPTIMIZERS = {
+    "sgd": (torch.optim.SGD, {}, 0.01),
+    "momentum": (torch.optim.SGD, {"momentum": 0.9}, 0.01),
+    "nesterov": (torch.optim.SGD, {"momentum": 0.9, "nesterov": True}, 0.01),
+    "adagrad": (torch.optim.Adagrad, {}, 0.01),
+    "adadelta": (torch.optim.Adadelta, {}, 1.0),
+    "rmsprop": (torch.optim.RMSprop, {}, 0.001),
+    "adam": (torch.optim.Adam, {}, 0.001),
+    "adamw": (torch.optim.AdamW, {}, 0.001),
+}
+
+
+def resolve_optimizer(optimizer, learning_rate):
+    """``(class, options, learning rate)`` for a name or a torch optimizer class.
+
+    ``learning_rate=None`` takes the preset's default (0.01 for a class).
+    """
+    if isinstance(optimizer, str) or optimizer is None:
+        cls, options, default_lr = lookup(OPTIMIZERS, optimizer, "optimizer")
+    else:
+        cls, options, default_lr = optimizer, {}, 0.01
+    return cls, dict(options), default_lr if learning_rate is None else learning_rate
+
+
+# ------------------------------------------------------------------ schedules
+
+
+def _warmup_cosine(step, total, warmup=0.1):
+    n_warm = max(1, round(warmup * total))
+    if step < n_warm:
+        return (step + 1) / n_warm
+    return 0.5 * (1.0 + math.cos(math.pi * (step - n_warm) / max(1, total - n_warm)))
+
+
+# name -> factor(step, total): the learning rate of step ``step`` (0-based) of
+# ``total`` optimisation steps is ``learning_rate * factor``.
+SCHEDULES = {
+    "constant": lambda step, total: 1.0,
+    "step": lambda step, total: 0.1 ** ((step >= total / 2) + (step >= 3 * total / 4)),
+    "exponential": lambda step, total: 0.01 ** (step / total),
+    "inverse_time": lambda step, total: 1.0 / (1.0 + 9.0 * step / total),
+    "cosine": lambda step, total: 0.5 * (1.0 + math.cos(math.pi * step / total)),
+    "warmup_cosine": _warmup_cosine,
+}
+
+
+def schedule_factor(name, step, total):
+    """Learning-rate multiplier of schedule ``name`` at ``step`` of ``total``.
+
+    Past ``total`` the schedule keeps its last value.
+    """
+    total = max(1, total)
+    return lookup(SCHEDULES, name, "lr_schedule")(min(step, total - 1), total)
