@@ -1,7 +1,7 @@
 """AdaCost: misclassification cost-sensitive boosting (Fan et al., ICML 1999)."""
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, softmax
 from sklearn.base import ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -14,17 +14,18 @@ from ..utils._tags import with_xfail_checks
 from ._weight_boosting import _WEIGHT_REASON, BaseWeightBoosting, _Members
 
 
-def _class_costs(cost_matrix, classes):
-    """Cost of misclassifying each of the two classes, validated.
+def _validated_cost_matrix(cost_matrix, classes):
+    """The K x K cost matrix from the ``cost_matrix`` parameter, validated.
 
     Returns
     -------
-    costs : ndarray of shape (2,)
-        ``costs[k]`` is the cost of predicting the other class for a sample
-        of class ``classes[k]``.
+    matrix : ndarray of shape (K, K)
+        ``matrix[i, j]`` is the cost of predicting ``classes[j]`` for a
+        sample of class ``classes[i]``; zero diagonal.
     """
+    K = classes.shape[0]
     if cost_matrix is None:
-        return np.ones(2)
+        return 1.0 - np.eye(K)
     if isinstance(cost_matrix, dict):
         missing = [c for c in classes if c not in cost_matrix]
         unknown = [c for c in cost_matrix if c not in set(classes.tolist())]
@@ -34,11 +35,17 @@ def _class_costs(cost_matrix, classes):
                 f"cost of misclassifying it; missing {missing}, unknown {unknown}."
             )
         costs = np.array([cost_matrix[c] for c in classes], dtype=np.float64)
+        if not np.all(np.isfinite(costs)) or np.any(costs < 0):
+            raise ValueError(
+                f"Misclassification costs must be finite and >= 0; got {costs.tolist()}."
+            )
+        matrix = costs[:, None] * (1.0 - np.eye(K))
     else:
         matrix = np.asarray(cost_matrix, dtype=np.float64)
-        if matrix.shape != (2, 2):
+        if matrix.shape != (K, K):
             raise ValueError(
-                f"cost_matrix must have shape (n_classes, n_classes) = (2, 2); got {matrix.shape}."
+                f"cost_matrix must have shape (n_classes, n_classes) = ({K}, {K}); "
+                f"got {matrix.shape}."
             )
         if not np.all(np.isfinite(matrix)):
             raise ValueError("cost_matrix contains NaN or infinity.")
@@ -49,12 +56,21 @@ def _class_costs(cost_matrix, classes):
                 "cost_matrix must have a zero diagonal: cost_matrix[i, i] is the cost of a "
                 "correct prediction."
             )
-        costs = np.array([matrix[0, 1], matrix[1, 0]])
-    if not np.all(np.isfinite(costs)) or np.any(costs < 0):
-        raise ValueError(f"Misclassification costs must be finite and >= 0; got {costs.tolist()}.")
-    if not costs.max() > 0:
+    if not matrix.max() > 0:
         raise ValueError("At least one misclassification cost must be positive.")
-    return costs
+    return matrix
+
+
+def _cost_factors(matrix):
+    """Costs normalised into [0, 1]: ``(cost - min) / max`` over the off-diagonal entries.
+
+    Returns the factor of every (true, predicted) pair and each class's
+    factor at stake (the largest of its row).
+    """
+    off = matrix[~np.eye(matrix.shape[0], dtype=bool)]
+    pair = np.clip((matrix - off.min()) / off.max(), 0.0, 1.0)
+    np.fill_diagonal(pair, 0.0)
+    return pair, pair.max(axis=1)
 
 
 class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
@@ -67,7 +83,8 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
     gives the learner the weight ``alpha = 0.5 * log((1 + r) / (1 - r))`` and
     updates ``D_i <- D_i exp(-alpha y_i h(x_i) beta_i) / Z``: a costly
     mistake raises its weight faster, a costly correct sample loses weight
-    more slowly. The prediction is ``sign(sum_t alpha_t h_t(x))``. See the
+    more slowly. The prediction is ``sign(sum_t alpha_t h_t(x))``. More than
+    two classes are handled by a SAMME-style extension (see Notes). See the
     :ref:`user guide <boosting>`.
 
     Parameters
@@ -82,12 +99,14 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
     learning_rate : float, default=1.0
         Multiplies each ``alpha`` (1 is the paper's algorithm).
 
-    cost_matrix : array-like of shape (2, 2), dict or None, default=None
+    cost_matrix : array-like of shape (n_classes, n_classes), dict or None, \
+            default=None
         Misclassification costs. An array: ``cost_matrix[i, j]`` is the cost
         of predicting ``classes_[j]`` for a sample of class ``classes_[i]``
         (the layout of :func:`sklearn.metrics.confusion_matrix`), with a zero
-        diagonal. A dict: ``{class: cost of misclassifying that class}``.
-        None: equal costs. Entries must be finite and non-negative.
+        diagonal. A dict: ``{class: cost of misclassifying that class}`` (as
+        any other class). None: equal costs. Entries must be finite and
+        non-negative.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the ``random_state`` of every learner.
@@ -106,17 +125,22 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
     estimator_errors_ : ndarray of shape (n_estimators,)
         Weighted error of each member under ``D`` (one for rounds not run).
 
-    class_costs_ : ndarray of shape (2,)
-        Cost of misclassifying each class of ``classes_``.
+    cost_matrix_ : ndarray of shape (n_classes, n_classes)
+        The validated cost matrix, rows and columns in the order of
+        ``classes_``.
 
-    cost_factors_ : ndarray of shape (2,)
-        The normalised cost factors ``c`` in ``[0, 1]`` of the two classes.
+    class_costs_ : ndarray of shape (n_classes,)
+        Cost at stake for each class of ``classes_``: the largest cost of
+        misclassifying it (for two classes, the cost of misclassifying it).
 
-    classes_ : ndarray of shape (2,)
+    cost_factors_ : ndarray of shape (n_classes,)
+        The normalised cost factors ``c`` in ``[0, 1]`` of ``class_costs_``.
+
+    classes_ : ndarray of shape (n_classes,)
         The class labels.
 
     n_classes_ : int
-        Always 2.
+        Number of classes.
 
     feature_importances_ : ndarray of shape (`n_features_in_`,)
         Estimator-weighted mean of the members' importances.
@@ -134,25 +158,42 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
 
     Notes
     -----
-    Two choices the paper leaves open are fixed here. The cost factors are
-    ``c = (cost - min cost) / max cost``, which maps the costs into
-    ``[0, 1]``, keeps their ratio visible (a cost ratio ``R`` gives the
-    costly class ``c = 1 - 1/R``) and gives equal costs ``c = 0``, where
-    ``beta = 1/2`` for every sample and AdaCost is AdaBoost with halved
-    steps; the raw ratio ``c = cost / max cost`` would instead give equal
-    costs ``beta_plus = 0`` and ``r < 0`` at every round. The initial
-    distribution is the paper's suggestion ``D_1(i) ∝ cost_i`` (times
-    ``sample_weight``). Boosting stops at a learner with ``r <= 0``
-    (discarded; an error if it is the first) or a perfect one (kept). Since
-    ``beta_plus + beta_minus = 1``, ``r = sum_i D_i beta_plus_i - err_D``:
-    a learner must beat a cost-dependent error rate, and with large cost
-    ratios a stump may not manage it in the first round; lower the ratio or
-    use a deeper tree then. Only binary problems are supported.
+    Choices the paper leaves open are fixed here. The cost factors are
+    ``c = (cost - min cost) / max cost`` over the off-diagonal costs, which
+    maps the costs into ``[0, 1]``, keeps their ratio visible (a cost ratio
+    ``R`` gives the costly class ``c = 1 - 1/R``) and gives equal costs
+    ``c = 0``, where ``beta = 1/2`` for every sample and AdaCost is AdaBoost
+    with halved steps. The initial distribution is the paper's suggestion
+    ``D_1(i) ∝ cost_i`` (times ``sample_weight``).
+
+    Since ``beta_plus + beta_minus = 1``, ``r = sum_i D_i beta_plus_i -
+    err_D``: a learner must beat a cost-dependent error rate, which with
+    large cost ratios is low. Boosting stops, as AdaBoost does at a learner
+    no better than chance, at the first learner with ``r <= 0``, which is
+    discarded, and at a perfect learner, which is kept. If the *first*
+    learner already has ``r <= 0``, it is kept alone with ``alpha = 1``: the
+    ensemble is then the weak learner fitted to the cost-proportional
+    distribution ``D_1``, the classic cost-sensitive reweighting, instead of
+    a failed fit. ``len(estimators_) == 1`` with ``estimator_weights_[0] ==
+    1`` reports that case.
+
+    With ``K > 2`` classes (a SAMME-style extension, derived in the user
+    guide), a correct sample of class ``k`` uses the factor ``c_k`` of the
+    largest cost of misclassifying it, a misclassified one the factor of the
+    mistake made, ``c = factor(cost_matrix[y_i, h(x_i)])``; ``D_1(i)`` is
+    proportional to the largest cost of its class. With the cost-adjusted
+    error ``eps = (1 - r) / 2`` the learner weight is ``alpha = 0.5 *
+    (log((1 - eps) / eps) + log(K - 1))``, a learner is kept while ``alpha >
+    0`` (``eps < 1 - 1/K``), the update is the binary one and the
+    prediction is the class with the largest total ``alpha`` of the members
+    predicting it. For ``K = 2`` this is the paper's algorithm.
 
     References
     ----------
     .. [1] W. Fan, S. J. Stolfo, J. Zhang and P. K. Chan, "AdaCost:
        misclassification cost-sensitive boosting", ICML 1999.
+    .. [2] J. Zhu, H. Zou, S. Rosset and T. Hastie, "Multi-class AdaBoost",
+       Statistics and Its Interface, 2009.
 
     Examples
     --------
@@ -183,7 +224,6 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
         return with_xfail_checks(
             tags, {"check_sample_weight_equivalence_on_dense_data": _WEIGHT_REASON}
         )
@@ -197,7 +237,7 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
         X : array-like of shape (n_samples, n_features)
             Training samples.
         y : array-like of shape (n_samples,)
-            Binary class labels.
+            Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
             Multiplies the initial distribution.
 
@@ -210,35 +250,35 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
             X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
             check_classification_targets(y)
             y_type = type_of_target(y, input_name="y", raise_unknown=True)
-            if y_type != "binary":
+            if y_type not in ("binary", "multiclass"):
                 raise ValueError(
-                    "Only binary classification is supported. The type of the target "
-                    f"is {y_type}."
+                    "Only binary and multiclass targets are supported. The type of the "
+                    f"target is {y_type}."
                 )
             classes = np.unique(y)
-            if classes.shape[0] != 2:
+            if classes.shape[0] < 2:
                 raise ValueError(
-                    "AdaCostClassifier needs two classes in y; y has 1 class."
+                    "AdaCostClassifier needs at least two classes in y; y has 1 class."
                 )
-            costs = _class_costs(self.cost_matrix, classes)
+            matrix = _validated_cost_matrix(self.cost_matrix, classes)
             self.estimator_ = self._validated_estimator(DecisionTreeClassifier(max_depth=1))
             self.classes_ = classes
-            self.n_classes_ = 2
-            factors = (costs - costs.min()) / costs.max()
-            members, weights, errors = self._boost(X, y, sample_weight, costs, factors)
-        self.class_costs_, self.cost_factors_ = costs, factors
+            self.n_classes_ = classes.shape[0]
+            pair_factors, factors = _cost_factors(matrix)
+            members, weights, errors = self._boost(X, y, sample_weight, matrix, pair_factors)
+        self.cost_matrix_ = matrix
+        self.class_costs_, self.cost_factors_ = matrix.max(axis=1), factors
         self.estimators_, self.estimator_weights_, self.estimator_errors_ = members, weights, errors
         return self
 
-    def _boost(self, X, y, sample_weight, costs, factors):
+    def _boost(self, X, y, sample_weight, matrix, pair_factors):
         """The AdaCost rounds; returns the members, their alphas and errors."""
         random_state = check_random_state(self.random_state)
         fitter = _Members(self.estimator_, X, presort=True)
+        K = self.classes_.shape[0]
         y_index = np.searchsorted(self.classes_, y)
-        c = factors[y_index]
-        beta_minus = 0.5 * c + 0.5
-        beta_plus = -0.5 * c + 0.5
-        D = sample_weight * costs[y_index]
+        beta_plus = -0.5 * pair_factors.max(axis=1)[y_index] + 0.5
+        D = sample_weight * matrix.max(axis=1)[y_index]
         D /= D.sum()
         members = []
         weights = np.zeros(self.n_estimators)
@@ -246,30 +286,43 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
         for iboost in range(self.n_estimators):
             member = self._make_member(random_state)
             fitter.fit(member, y, D)
-            correct = fitter.predict(member) == y
-            yh = np.where(correct, 1.0, -1.0)
-            beta = np.where(correct, beta_plus, beta_minus)
-            r = float(np.sum(D * yh * beta))
-            if r <= 0:
+            pred_index = np.searchsorted(self.classes_, fitter.predict(member))
+            correct = pred_index == y_index
+            beta_minus = 0.5 * pair_factors[y_index, np.minimum(pred_index, K - 1)] + 0.5
+            # u_i = y_i h(x_i) beta_i: beta_plus if correct, -beta_minus if not
+            u = np.where(correct, beta_plus, -beta_minus)
+            # r <= max beta_plus <= 1/2: alpha stays finite, even for a perfect learner
+            r = float(np.sum(D * u))
+            alpha = 0.5 * (np.log((1.0 + r) / (1.0 - r)) + np.log(K - 1))
+            error = float(D[~correct].sum())
+            if not alpha > 0:
                 if not members:
-                        raise ValueError(
-                        "The first learner of AdaCostClassifier has r = sum D y h beta <= 0 "
-                        "(no better than chance under the costs); the ensemble can not be "
-                        "fit. Lower the cost ratio or use a stronger estimator."
-                    )
+                    # no learner beats chance under the costs: keep the first,
+                    # fitted to the cost-proportional D_1, alone
+                    members.append(member)
+                    weights[iboost] = 1.0
+                    errors[iboost] = error
                 break
-            alpha = self.learning_rate * 0.5 * np.log((1.0 + r) / (1.0 - r))
+            alpha = self.learning_rate * alpha
             members.append(member)
             weights[iboost] = alpha
-            errors[iboost] = float(D[~correct].sum())
+            errors[iboost] = error
             if correct.all() or iboost == self.n_estimators - 1:
                 break
-            D = D * np.exp(-alpha * yh * beta)
+            D = D * np.exp(-alpha * u)
             D /= D.sum()
         return members, weights, errors
 
+    def _votes(self, member_predictions):
+        """One-hot SAMME code of a member's predictions: 1, else -1 / (K - 1)."""
+        K = self.n_classes_
+        codes = np.full((member_predictions.shape[0], K), -1.0 / (K - 1))
+        codes[np.arange(member_predictions.shape[0]),
+              np.searchsorted(self.classes_, member_predictions)] = 1.0
+        return codes
+
     def staged_decision_function(self, X):
-        """Normalised margin ``sum_t alpha_t h_t(x) / sum_t alpha_t`` after each round.
+        """Normalised weighted vote after each round.
 
         Parameters
         ----------
@@ -277,20 +330,28 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
 
         Yields
         ------
-        score : ndarray of shape (n_samples,)
-            In ``[-1, 1]``; positive favours ``classes_[1]``.
+        score : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Two classes: the margin ``sum_t alpha_t h_t(x) / sum_t alpha_t``
+            in ``[-1, 1]``, positive favours ``classes_[1]``. More classes:
+            ``sum_t alpha_t code_t(x) / sum_t alpha_t`` with the SAMME code
+            (1 for the predicted class, ``-1 / (K - 1)`` for the others); the
+            predicted class has the largest score.
         """
         members = self._members(X)
-        margin = 0.0
+        score = 0.0
         norm = 0.0
         for alpha, member in zip(self.estimator_weights_, self.estimators_):
-            h = np.where(members.predict(member) == self.classes_[1], 1.0, -1.0)
-            margin = margin + alpha * h
+            pred = members.predict(member)
+            if self.n_classes_ == 2:
+                vote = np.where(pred == self.classes_[1], 1.0, -1.0)
+            else:
+                vote = self._votes(pred)
+            score = score + alpha * vote
             norm += alpha
-            yield margin / norm
+            yield score / norm
 
     def decision_function(self, X):
-        """Normalised margin ``sum_t alpha_t h_t(x) / sum_t alpha_t``.
+        """Normalised weighted vote of the members.
 
         Parameters
         ----------
@@ -298,16 +359,21 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
 
         Returns
         -------
-        score : ndarray of shape (n_samples,)
-            In ``[-1, 1]``; positive favours ``classes_[1]``.
+        score : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            See :meth:`staged_decision_function`.
         """
         decision = None
         for decision in self.staged_decision_function(X):
             pass
         return decision
 
+    def _classes_of(self, decision):
+        if self.n_classes_ == 2:
+            return self.classes_.take((decision > 0).astype(int))
+        return self.classes_.take(np.argmax(decision, axis=1))
+
     def predict(self, X):
-        """Predict classes: ``sign(sum_t alpha_t h_t(x))``.
+        """Predict classes: ``sign(sum_t alpha_t h_t(x))``, or the weighted vote.
 
         Parameters
         ----------
@@ -318,7 +384,7 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
         y : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        return self.classes_.take((self.decision_function(X) > 0).astype(int))
+        return self._classes_of(self.decision_function(X))
 
     def staged_predict(self, X):
         """Predicted classes after each round.
@@ -332,15 +398,20 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
         y : ndarray of shape (n_samples,)
         """
         for decision in self.staged_decision_function(X):
-            yield self.classes_.take((decision > 0).astype(int))
+            yield self._classes_of(decision)
 
-    @staticmethod
-    def _proba(decision):
-        p1 = expit(2.0 * decision)
-        return np.column_stack([1.0 - p1, p1])
+    def _proba(self, decision):
+        if self.n_classes_ == 2:
+            p1 = expit(2.0 * decision)
+            return np.column_stack([1.0 - p1, p1])
+        return softmax(decision / (self.n_classes_ - 1), axis=1)
 
     def predict_proba(self, X):
-        """Class probabilities ``[1 - p, p]`` with ``p = 1 / (1 + exp(-2 margin))``.
+        """Class probabilities from the vote.
+
+        Two classes: ``[1 - p, p]`` with ``p = 1 / (1 + exp(-2 margin))``.
+        More: the softmax of ``decision_function / (K - 1)``, as scikit-learn's
+        SAMME.
 
         Parameters
         ----------
@@ -348,7 +419,7 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, 2)
+        proba : ndarray of shape (n_samples, n_classes)
         """
         return self._proba(self.decision_function(X))
 
@@ -361,7 +432,7 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
 
         Yields
         ------
-        proba : ndarray of shape (n_samples, 2)
+        proba : ndarray of shape (n_samples, n_classes)
         """
         for decision in self.staged_decision_function(X):
             yield self._proba(decision)

@@ -65,7 +65,10 @@ class _Members:
     skdl trees are fitted through their private ``_fit(check_input=False)``
     on one float32 copy of X (and, for the exact splitter, on feature orders
     sorted once for all rounds), so X is validated and sorted once, not once
-    per round. Any other estimator gets the public ``fit`` / ``predict``.
+    per round; they skip reproducing scikit-learn's summation order among
+    tied values (``sklearn_order=False``), which only breaks exact-arithmetic
+    ties between splits the other way. Any other estimator gets the public
+    ``fit`` / ``predict``.
     """
 
     def __init__(self, estimator, X, presort):
@@ -84,9 +87,11 @@ class _Members:
         if self.skdl_tree:
             if rows is None:
                 return member._fit(
-                    self.X32, y, sample_weight, check_input=False, presorted=self.presorted
+                    self.X32, y, sample_weight, check_input=False, presorted=self.presorted,
+                    sklearn_order=False,
                 )
-            return member._fit(self.X32[rows], y[rows], None, check_input=False)
+            return member._fit(self.X32[rows], y[rows], None, check_input=False,
+                               sklearn_order=False)
         if rows is None:
             return member.fit(self.X, y, sample_weight=sample_weight)
         return member.fit(self.X[rows], y[rows])

@@ -35,6 +35,22 @@ def _sorted_indices(Xt, w):
     return active[np.argsort(Xt[:, active], axis=1, kind="stable")]
 
 
+def _sums_are_exact(y_reg, w, crit):
+    """Whether every weighted sum the criterion forms is an exact float64 integer.
+
+    Then the order in which samples are added changes no number, and the
+    exact splitter skips sorting tied values as scikit-learn does.
+    """
+    limit = 2.0**52
+    if not np.array_equal(w, np.floor(w)) or w.sum() >= limit:
+        return False
+    if crit not in REGRESSION_CRITERIA.values():
+        return True
+    if crit == ABSOLUTE_ERROR or not np.array_equal(y_reg, np.floor(y_reg)):
+        return False
+    return float(w @ np.abs(y_reg).sum(axis=1)) < limit and float(w @ (y_reg**2).sum(axis=1)) < limit
+
+
 def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
     Xt = np.ascontiguousarray(X.T)
     if presorted is None:
@@ -48,17 +64,11 @@ def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
         params["min_samples_split"], params["min_samples_leaf"], params["min_weight_leaf"],
         params["min_impurity_decrease"], params["max_features"], params["seed"],
         _capacity(n, params["max_depth"]), params["max_leaf_nodes"],
+        not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit),
     )
 
 
 def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
-    if crit == ABSOLUTE_ERROR:
-        raise ValueError(
-            'splitter="hist" supports criterion "squared_error", "gini" and "entropy"; '
-            'use splitter="best" with criterion="absolute_error".'
-        )
-    if params["max_leaf_nodes"] > 0:
-        raise ValueError('max_leaf_nodes (best-first growth) needs splitter="best".')
     active = np.flatnonzero(w > 0)
     codes, edges = bin_features(X, tree.max_bins, params["seed"])
     return grow_hist(
@@ -66,6 +76,7 @@ def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
         params["max_depth"], params["min_samples_split"], params["min_samples_leaf"],
         params["min_weight_leaf"], params["min_impurity_decrease"], params["max_features"],
         params["seed"], _capacity(active.shape[0], params["max_depth"]), _HIST_SMALL_NODE,
+        params["max_leaf_nodes"],
     )
 
 
@@ -188,13 +199,18 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         """
         return self._fit(X, y, sample_weight)
 
-    def _fit(self, X, y, sample_weight=None, check_input=True, presorted=None):
+    def _fit(self, X, y, sample_weight=None, check_input=True, presorted=None,
+             sklearn_order=True):
         """Fit; ensembles call it with ``check_input=False`` on validated data.
 
         With ``check_input=False``, X must be a C-contiguous float32 array, y
         an array and ``sample_weight`` a float64 array (or None). ``presorted``
         (exact splitter only) is ``np.argsort(X.T, axis=1)`` computed once by
-        an ensemble that refits on the same X.
+        an ensemble that refits on the same X. ``sklearn_order=False`` lets
+        the exact splitter add tied samples in its presorted order instead of
+        scikit-learn's (no sort at all): the same splits except where two
+        candidates tie in exact arithmetic, for ensembles, which need no
+        bit-for-bit agreement and refit many times.
         """
         with unchanged_on_error(self):
             if check_input:
@@ -208,6 +224,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
                 raise ValueError("sample_weight must have at least one positive entry.")
             n_samples, n_features = X.shape
             params = self._resolved_params(n_samples, n_features, sample_weight)
+            params["sklearn_order"] = sklearn_order
             arrays = _SPLITTERS[self.splitter](
                 self, X, y_reg, y_enc, sample_weight, crit, K, params, presorted
             )
@@ -330,7 +347,9 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     ----------
     criterion : {"squared_error", "absolute_error"}, default="squared_error"
         Impurity measured at each node: the weighted variance of y, or its
-        weighted mean absolute deviation from the weighted median.
+        weighted mean absolute deviation from the weighted median (with
+        ``splitter="hist"``, searched over code-sorted samples rather than
+        histograms: a median is not a sum).
     splitter : {"best", "hist"}, default="best"
         How splits are searched:
 
@@ -365,8 +384,8 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     max_leaf_nodes : int, default=None
         Grow best first (the frontier node whose split most decreases the
         weighted impurity is split next) until the tree has this many
-        leaves; None grows depth first without a leaf limit. Needs
-        ``splitter="best"``.
+        leaves; None grows depth first without a leaf limit. Both splitters
+        support it.
 
     min_impurity_decrease : float, default=0.0
         A node is split only if the split decreases the weighted impurity
@@ -419,9 +438,11 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     -----
     X is converted to float32, as in scikit-learn, and thresholds are
     midpoints of float32 values; targets and statistics are float64. With
-    ``splitter="best"``, no feature subsampling and no ties between candidate
-    splits, the tree equals scikit-learn's node for node. Samples are assigned
-    left when ``x <= threshold``. NaN is rejected.
+    ``splitter="best"`` and ``criterion="squared_error"``, the tree is
+    scikit-learn's bit for bit for the same ``random_state`` (ties in the
+    data, weights and ``max_features`` included): samples are added in
+    scikit-learn's order, see the :ref:`user guide <trees>`. Samples are
+    assigned left when ``x <= threshold``. NaN is rejected.
 
     References
     ----------
@@ -550,8 +571,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     max_leaf_nodes : int, default=None
         Grow best first (the frontier node whose split most decreases the
         weighted impurity is split next) until the tree has this many
-        leaves; None grows depth first without a leaf limit. Needs
-        ``splitter="best"``.
+        leaves; None grows depth first without a leaf limit. Both splitters
+        support it.
 
     min_impurity_decrease : float, default=0.0
         A node is split only if the split decreases the weighted impurity
@@ -612,8 +633,10 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     Notes
     -----
     X is converted to float32 as in scikit-learn. With ``splitter="best"``,
-    no feature subsampling and no ties between candidate splits, the tree
-    equals scikit-learn's node for node. NaN is rejected.
+    the tree is scikit-learn's bit for bit for the same ``random_state``
+    (ties in the data, weights and ``max_features`` included): samples are
+    added in scikit-learn's order, see the :ref:`user guide <trees>`. NaN is
+    rejected.
 
     References
     ----------

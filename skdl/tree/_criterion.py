@@ -13,6 +13,10 @@ integer code so that the compiled split search can branch on it:
 The node value of a classification node is the weighted class proportions.
 The formulas (and the proxy improvements the split search maximises) are
 scikit-learn's, so an exact split search finds the same splits.
+``criterion_init``, ``node_value_impurity`` and ``children_impurity`` are
+scikit-learn's ``Criterion.init``, ``node_value`` / ``node_impurity`` and
+``reset`` + ``update`` + ``children_impurity``, adding samples in the order
+given, so that the exact splitter's sums are scikit-learn's bit for bit.
 """
 
 import math
@@ -43,7 +47,8 @@ def class_impurity(counts, wn, crit):
             for c in range(n_classes):
                 if counts[k, c] > 0.0:
                     p = counts[k, c] / wn
-                    total -= p * math.log(p) / _LN2
+                    # scikit-learn's rounding: its log is ln(x) / ln(2)
+                    total -= p * (math.log(p) / _LN2)
     return total / n_out
 
 
@@ -212,3 +217,120 @@ def absolute_errors_pass(order, start, end, step, ranks, sorted_y, w, tree_w, tr
         wy_left = _fenwick_prefix_wy(tree_wy, first_gt)
         out[p] += (total_wy - wy_left - median * (total_w - w_left)) + (median * w_left - wy_left)
         p += step
+
+
+# --- scikit-learn's Criterion steps, in its summation order (exact splitter) ---
+
+
+@njit(cache=True, nogil=True)
+def criterion_init(y, y_enc, w, samples, start, end, crit, sum_total, counts_total):
+    """scikit-learn's ``Criterion.init``: node totals, added in ``samples`` order.
+
+    Returns the node weight and (squared error) the weighted sum of squares.
+    """
+    wn = 0.0
+    sq = 0.0
+    if crit == SQUARED_ERROR:
+        sum_total[:] = 0.0
+        for p in range(start, end):
+            i = samples[p]
+            wi = w[i]
+            for k in range(y.shape[1]):
+                yk = y[i, k]
+                wy = wi * yk
+                sum_total[k] += wy
+                sq += wy * yk
+            wn += wi
+    else:
+        counts_total[:, :] = 0.0
+        for p in range(start, end):
+            i = samples[p]
+            wi = w[i]
+            for k in range(y_enc.shape[1]):
+                counts_total[k, y_enc[i, k]] += wi
+            wn += wi
+    return wn, sq
+
+
+@njit(cache=True, nogil=True)
+def node_value_impurity(crit, sum_total, counts_total, wn, sq, value_out):
+    """Node value and impurity from the totals, with scikit-learn's expressions."""
+    if crit == SQUARED_ERROR:
+        n_out = sum_total.shape[0]
+        impurity = sq / wn
+        for k in range(n_out):
+            mean = sum_total[k] / wn
+            value_out[k, 0] = mean
+            impurity -= mean * mean
+        return impurity / n_out
+    for k in range(counts_total.shape[0]):
+        for c in range(counts_total.shape[1]):
+            value_out[k, c] = counts_total[k, c] / wn
+    return class_impurity(counts_total, wn, crit)
+
+
+@njit(cache=True, nogil=True)
+def children_impurity(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total,
+                       wn, sq_total, sum_left, counts_left, counts_right):
+    """Children weights and impurities of a split, as scikit-learn computes them.
+
+    ``Criterion.reset`` then ``update(pos)`` over the partitioned ``samples``,
+    then ``children_impurity``. Also returns the left weighted sum of squares.
+    """
+    forward = pos - start <= end - pos
+    wl = 0.0 if forward else wn
+    if crit == SQUARED_ERROR:
+        n_out = y.shape[1]
+        sq_left = 0.0
+        if forward:
+            sum_left[:] = 0.0
+            for p in range(start, pos):
+                i = samples[p]
+                wi = w[i]
+                for k in range(n_out):
+                    yk = y[i, k]
+                    sum_left[k] += wi * yk
+                    sq_left += wi * yk * yk
+                wl += wi
+        else:
+            sum_left[:] = sum_total
+            for p in range(end - 1, pos - 1, -1):
+                i = samples[p]
+                for k in range(n_out):
+                    sum_left[k] -= w[i] * y[i, k]
+                wl -= w[i]
+            for p in range(start, pos):
+                i = samples[p]
+                for k in range(n_out):
+                    yk = y[i, k]
+                    sq_left += w[i] * yk * yk
+        wr = wn - wl
+        imp_left = sq_left / wl
+        imp_right = (sq_total - sq_left) / wr
+        for k in range(n_out):
+            ml = sum_left[k] / wl
+            mr = (sum_total[k] - sum_left[k]) / wr
+            imp_left -= ml * ml
+            imp_right -= mr * mr
+        return wl, wr, imp_left / n_out, imp_right / n_out, sq_left
+    n_out = y_enc.shape[1]
+    if forward:
+        counts_left[:, :] = 0.0
+        for p in range(start, pos):
+            i = samples[p]
+            for k in range(n_out):
+                counts_left[k, y_enc[i, k]] += w[i]
+            wl += w[i]
+    else:
+        counts_left[:, :] = counts_total
+        for p in range(end - 1, pos - 1, -1):
+            i = samples[p]
+            for k in range(n_out):
+                counts_left[k, y_enc[i, k]] -= w[i]
+            wl -= w[i]
+    wr = wn - wl
+    for k in range(n_out):
+        for c in range(counts_left.shape[1]):
+            counts_right[k, c] = counts_total[k, c] - counts_left[k, c]
+    imp_left = class_impurity(counts_left, wl, crit)
+    return wl, wr, imp_left, class_impurity(counts_right, wr, crit), 0.0

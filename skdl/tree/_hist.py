@@ -20,7 +20,7 @@ from numba import njit
 
 from ..utils._random import rand_r
 from ._criterion import ABSOLUTE_ERROR, SQUARED_ERROR, class_impurity, node_statistics
-from ._splitter import EPSILON
+from ._splitter import EPSILON, _node_ranks, _scan_absolute_error, frontier_pop, frontier_push
 from ._tree import TREE_LEAF, TREE_UNDEFINED
 
 _QUANTILE_SUBSAMPLE = 200_000
@@ -257,14 +257,46 @@ def _node_totals(y, y_enc, w, samples, start, end, crit, n_out, K, out):
 
 
 @njit(cache=True, nogil=True)
+def _acquire(pool, free, n_free):
+    """A free histogram buffer of ``pool``, which doubles when none is free.
+
+    Returns the (possibly new) pool, free list, free count and the slot.
+    """
+    if n_free == 0:
+        old = pool.shape[0]
+        grown = old + max(old, 2)
+        bigger = np.zeros((grown,) + pool.shape[1:])
+        bigger[:old] = pool
+        pool = bigger
+        free = np.empty(grown, dtype=np.int64)
+        for j in range(grown - old):
+            free[j] = grown - 1 - j
+        n_free = grown - old
+    n_free -= 1
+    return pool, free, n_free, free[n_free]
+
+
+@njit(cache=True, nogil=True)
 def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth,
               min_samples_split, min_samples_leaf, min_weight_leaf, min_impurity_decrease,
-              max_features, seed, capacity, small_node):
-    """Grow a tree depth first with the histogram split search.
+              max_features, seed, capacity, small_node, max_leaf_nodes=-1):
+    """Grow a tree with the histogram split search.
 
     Same stopping rules and outputs as :func:`._splitter.grow_exact`;
     ``codes``/``edges`` come from :func:`bin_features` and ``samples`` lists
     the positive-weight samples (reordered in place).
+
+    ``max_leaf_nodes > 0`` grows best first, as the exact route does: each
+    node's split is found when the node is created and the frontier node of
+    largest improvement is split next (children then sum their own
+    histograms, no subtraction). The absolute error has no histogram form
+    (a median is not a sum): every node then scans code-sorted rows, with
+    the exact route's weighted-median prefix and suffix errors, at bin
+    edges only.
+
+    Histograms live in a pool of buffers that grows on demand: one per
+    pending node that has one (the larger children waiting on the stack, at
+    most about one per level of large nodes) plus the node being split.
     """
     n_features = codes.shape[1]
     n = samples.shape[0]
@@ -302,10 +334,29 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
     cr = np.zeros((n_out, K))
     scratch_value = np.zeros((n_out, K))
     features = np.arange(n_features)
+    constant_features = np.arange(n_features)
     tmp = np.empty(n, dtype=samples.dtype)
     goes_left = np.zeros(w.shape[0], dtype=np.bool_)
     codes_t = np.ascontiguousarray(codes.T)
     rows = np.empty((n_features, n), dtype=samples.dtype)
+
+    if crit == ABSOLUTE_ERROR:
+        small_node = n + 1  # no histograms: code-sorted rows everywhere
+        codes_f32 = codes_t.astype(np.float32)
+        ranks = np.zeros((n_out, w.shape[0]), dtype=np.int64)
+        sorted_y = np.zeros((n_out, n))
+        left_err = np.zeros(n)
+        right_err = np.zeros(n)
+        tree_w = np.zeros(n + 1)
+        tree_wy = np.zeros(n + 1)
+    else:
+        codes_f32 = np.zeros((1, 1), dtype=np.float32)
+        ranks = np.zeros((1, 1), dtype=np.int64)
+        sorted_y = np.zeros((1, 1))
+        left_err = np.zeros(1)
+        right_err = np.zeros(1)
+        tree_w = np.zeros(1)
+        tree_wy = np.zeros(1)
 
     stack_size = 64
     st_start = np.empty(stack_size, dtype=np.int64)
@@ -314,23 +365,76 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
     st_parent = np.empty(stack_size, dtype=np.int64)
     st_is_left = np.empty(stack_size, dtype=np.bool_)
     st_impurity = np.empty(stack_size)
-    st_has_hist = np.zeros(stack_size, dtype=np.bool_)
+    st_hist = np.full(stack_size, -1, dtype=np.int64)  # pool slot of a ready histogram
     st_sorted = np.zeros(stack_size, dtype=np.bool_)
     st_nconst = np.zeros(stack_size, dtype=np.int64)
-    pool = np.zeros((stack_size, n_features, B, S))
-    node_hist = np.zeros((n_features, B, S))
+
+    # histogram buffers, with a free list (last freed, first reused); a path
+    # of large nodes halves about log2(n / small_node) times and holds at most
+    # two buffers per level, so that many are reserved (np.zeros only maps
+    # pages when written) and the pool doubles if ever short
+    n_slots = 2 * (int(np.ceil(np.log2(max(n / small_node, 1.0)))) + 2)
+    pool = np.zeros((n_slots, n_features, B, S))
+    free = np.arange(n_slots - 1, -1, -1)
+    n_free = n_slots
+
+    # best first: every node created goes on the frontier (a leaf with improvement 0)
+    best_first = max_leaf_nodes > 0
+    split_budget = max_leaf_nodes - 1
+    r_cap = capacity if best_first else 1
+    heap = np.empty(r_cap, dtype=np.int64)
+    r_improvement = np.zeros(r_cap)
+    r_start = np.empty(r_cap, dtype=np.int64)
+    r_pos = np.empty(r_cap, dtype=np.int64)
+    r_end = np.empty(r_cap, dtype=np.int64)
+    r_depth = np.empty(r_cap, dtype=np.int64)
+    r_is_leaf = np.zeros(r_cap, dtype=np.bool_)
+    r_sorted = np.zeros(r_cap, dtype=np.bool_)
+    r_imp_left = np.empty(r_cap)
+    r_imp_right = np.empty(r_cap)
+    h_size = 0
 
     st_start[0], st_end[0], st_depth[0], st_parent[0] = 0, n, 0, -1
     st_is_left[0] = False
     st_impurity[0] = np.inf
-    st_has_hist[0] = False
-    st_sorted[0] = False
     top = 1
     node_count = 0
     max_depth_seen = 0
     first = True
 
-    while top > 0:
+    while top > 0 or h_size > 0:
+        if top + 2 > stack_size:
+            st_start = np.concatenate((st_start, np.empty(stack_size, dtype=np.int64)))
+            st_end = np.concatenate((st_end, np.empty(stack_size, dtype=np.int64)))
+            st_depth = np.concatenate((st_depth, np.empty(stack_size, dtype=np.int64)))
+            st_parent = np.concatenate((st_parent, np.empty(stack_size, dtype=np.int64)))
+            st_is_left = np.concatenate((st_is_left, np.zeros(stack_size, dtype=np.bool_)))
+            st_impurity = np.concatenate((st_impurity, np.empty(stack_size)))
+            st_hist = np.concatenate((st_hist, np.full(stack_size, -1, dtype=np.int64)))
+            st_sorted = np.concatenate((st_sorted, np.zeros(stack_size, dtype=np.bool_)))
+            st_nconst = np.concatenate((st_nconst, np.zeros(stack_size, dtype=np.int64)))
+            stack_size *= 2
+        if top == 0:
+            node = frontier_pop(heap, h_size, r_improvement)
+            h_size -= 1
+            if r_is_leaf[node] or split_budget <= 0:
+                feature[node] = TREE_UNDEFINED
+                threshold[node] = float(TREE_UNDEFINED)
+                continue
+            split_budget -= 1
+            st_start[top], st_end[top] = r_pos[node], r_end[node]
+            st_is_left[top] = False
+            st_impurity[top] = r_imp_right[node]
+            st_start[top + 1], st_end[top + 1] = r_start[node], r_pos[node]
+            st_is_left[top + 1] = True
+            st_impurity[top + 1] = r_imp_left[node]
+            for slot in (top, top + 1):
+                st_depth[slot], st_parent[slot] = r_depth[node] + 1, node
+                st_hist[slot] = -1
+                st_sorted[slot] = r_sorted[node]
+                st_nconst[slot] = 0
+            top += 2
+            continue
         top -= 1
         start = st_start[top]
         end = st_end[top]
@@ -338,6 +442,7 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
         parent = st_parent[top]
         is_left = st_is_left[top]
         node_impurity = st_impurity[top]
+        hist_slot = st_hist[top]
         n_node = end - start
         node = node_count
         node_count += 1
@@ -362,17 +467,18 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
         best_bin = -1
         imp_left = 0.0
         imp_right = 0.0
+        improvement = 0.0
         n_left = 0
         n_total = 0
         if not is_leaf:
             _node_totals(y, y_enc, w, samples, start, end, crit, n_out, K, stats_total)
             if not use_hist and not st_sorted[top]:
                 _sort_rows(codes_t, samples, start, end, rows)
-            if use_hist:
-                if st_has_hist[top]:
-                    node_hist[:, :, :] = pool[top]
-                else:
-                    _fill_histogram(node_hist, codes, y, y_enc, w, samples, start, end, crit)
+            if crit == ABSOLUTE_ERROR:
+                _node_ranks(y, w, samples, start, end, ranks, sorted_y)
+            if use_hist and hist_slot < 0:
+                pool, free, n_free, hist_slot = _acquire(pool, free, n_free)
+                _fill_histogram(pool[hist_slot], codes, y, y_enc, w, samples, start, end, crit)
             best_proxy = -np.inf
             # scikit-learn's feature draw, as in the exact route
             n_known = st_nconst[top]
@@ -392,7 +498,7 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
                 f_j += n_found
                 f = features[f_j]
                 if use_hist:
-                    constant = _single_bin(node_hist[f], n_bins[f])
+                    constant = _single_bin(pool[hist_slot, f], n_bins[f])
                 else:
                     constant = codes_t[f, rows[f, start]] == codes_t[f, rows[f, end - 1]]
                 if constant:
@@ -404,9 +510,15 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
                 features[f_i], features[f_j] = features[f_j], features[f_i]
                 if use_hist:
                     proxy, b = _scan_histogram(
-                        node_hist[f], n_bins[f], stats_total, min_samples_leaf, min_weight_leaf,
-                        crit, n_out, K, stats_left, cl, cr,
+                        pool[hist_slot, f], n_bins[f], stats_total, min_samples_leaf,
+                        min_weight_leaf, crit, n_out, K, stats_left, cl, cr,
                     )
+                elif crit == ABSOLUTE_ERROR:
+                    proxy, pos = _scan_absolute_error(
+                        codes_f32[f], y, w, rows[f], start, end, wn, min_samples_leaf,
+                        min_weight_leaf, ranks, sorted_y, left_err, right_err, tree_w, tree_wy,
+                    )
+                    b = np.int64(codes_t[f, rows[f, pos - 1]]) if pos >= 0 else -1
                 else:
                     proxy, b = _scan_sorted_row(
                         codes_t[f], y, y_enc, w, rows[f], start, end, stats_total,
@@ -416,6 +528,9 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
                     best_proxy = proxy
                     best_feature = f
                     best_bin = b
+            # restore the known constants' order (scikit-learn's constant_features)
+            features[:n_known] = constant_features[:n_known]
+            constant_features[n_known:n_total] = features[n_known:n_total]
             if best_bin < 0:
                 is_leaf = True
             else:
@@ -455,50 +570,61 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
         wns[node] = wn
         if depth > max_depth_seen:
             max_depth_seen = depth
-        if is_leaf:
+        mid = start + n_left
+        if not is_leaf:
+            feature[node] = best_feature
+            threshold[node] = edges[best_feature, best_bin]
+
+        if best_first or is_leaf:
+            if hist_slot >= 0:  # children sum their own histograms
+                free[n_free] = hist_slot
+                n_free += 1
+            if best_first:
+                r_start[node], r_end[node], r_depth[node] = start, end, depth
+                r_is_leaf[node] = is_leaf
+                r_sorted[node] = not use_hist
+                r_pos[node] = end if is_leaf else mid
+                r_improvement[node] = 0.0 if is_leaf else improvement
+                r_imp_left[node], r_imp_right[node] = imp_left, imp_right
+                frontier_push(heap, h_size, r_improvement, node)
+                h_size += 1
             continue
 
-        feature[node] = best_feature
-        threshold[node] = edges[best_feature, best_bin]
-        mid = start + n_left
-        if top + 2 > stack_size:
-            new_size = 2 * stack_size
-            st_start = np.concatenate((st_start, np.empty(stack_size, dtype=np.int64)))
-            st_end = np.concatenate((st_end, np.empty(stack_size, dtype=np.int64)))
-            st_depth = np.concatenate((st_depth, np.empty(stack_size, dtype=np.int64)))
-            st_parent = np.concatenate((st_parent, np.empty(stack_size, dtype=np.int64)))
-            st_is_left = np.concatenate((st_is_left, np.zeros(stack_size, dtype=np.bool_)))
-            st_impurity = np.concatenate((st_impurity, np.empty(stack_size)))
-            st_has_hist = np.concatenate((st_has_hist, np.zeros(stack_size, dtype=np.bool_)))
-            st_sorted = np.concatenate((st_sorted, np.zeros(stack_size, dtype=np.bool_)))
-            st_nconst = np.concatenate((st_nconst, np.zeros(stack_size, dtype=np.int64)))
-            new_pool = np.zeros((new_size, n_features, B, S))
-            new_pool[:stack_size] = pool
-            pool = new_pool
-            stack_size = new_size
         r_slot = top
         l_slot = top + 1
         left_large = n_left >= small_node
         right_large = (end - mid) >= small_node
-        st_has_hist[r_slot] = False
-        st_has_hist[l_slot] = False
+        st_hist[r_slot] = -1
+        st_hist[l_slot] = -1
         st_sorted[r_slot] = not use_hist
         st_sorted[l_slot] = not use_hist
         st_nconst[r_slot] = n_total
         st_nconst[l_slot] = n_total
         if use_hist and (left_large or right_large):
-            # sum the smaller child, the other is the parent minus it
+            # sum the smaller child; the larger one's histogram is the parent's
+            # minus it, computed in the parent's buffer
             if n_left <= end - mid:
                 small_slot, large_slot, s0, s1 = l_slot, r_slot, start, mid
                 small_large, large_large = left_large, right_large
             else:
                 small_slot, large_slot, s0, s1 = r_slot, l_slot, mid, end
                 small_large, large_large = right_large, left_large
-            _fill_histogram(pool[small_slot], codes, y, y_enc, w, samples, s0, s1, crit)
+            pool, free, n_free, child_slot = _acquire(pool, free, n_free)
+            _fill_histogram(pool[child_slot], codes, y, y_enc, w, samples, s0, s1, crit)
             if large_large:
-                pool[large_slot] = node_hist - pool[small_slot]
-                st_has_hist[large_slot] = True
-            st_has_hist[small_slot] = small_large
+                pool[hist_slot] -= pool[child_slot]
+                st_hist[large_slot] = hist_slot
+            else:
+                free[n_free] = hist_slot
+                n_free += 1
+            if small_large:
+                st_hist[small_slot] = child_slot
+            else:
+                free[n_free] = child_slot
+                n_free += 1
+        elif hist_slot >= 0:
+            free[n_free] = hist_slot
+            n_free += 1
 
         st_start[r_slot], st_end[r_slot] = mid, end
         st_depth[r_slot], st_parent[r_slot] = depth + 1, node

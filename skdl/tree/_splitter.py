@@ -13,23 +13,32 @@ between two consecutive sorted values that differ by more than
 ``FEATURE_THRESHOLD``; a position is skipped if a child would have fewer than
 ``min_samples_leaf`` samples or less than ``min_weight_leaf`` weight; the
 threshold is the midpoint of the two values; the proxy improvement is the same
-expression. Growth is depth first with the same stopping rules, so with
-continuous features (no ties between split candidates) the tree is
-scikit-learn's, node for node.
+expression. Growth is depth first with the same stopping rules.
+
+Beyond the formulas, the float sums are scikit-learn's to the last bit: the
+kernel also keeps scikit-learn's ``samples`` array (the node's samples in the
+order its splitter leaves them) and adds samples in that order, sorting a
+feature with scikit-learn's introsort (:mod:`._sort`) where its node values
+have ties. Candidates that tie in exact arithmetic then break the same way,
+and the tree is scikit-learn's bit for bit (see ``grow_exact``).
 """
 
 import numpy as np
 from numba import njit
 
 from ..utils._random import rand_r
+from ._sort import introsort_ties
 from ._tree import TREE_LEAF, TREE_UNDEFINED
 
 from ._criterion import (
     ABSOLUTE_ERROR,
     SQUARED_ERROR,
     absolute_errors_pass,
+    children_impurity,
     class_impurity,
+    criterion_init,
     node_statistics,
+    node_value_impurity,
 )
 
 FEATURE_THRESHOLD = 1e-7
@@ -46,11 +55,26 @@ def _threshold(x_prev, x_next):
 
 
 @njit(cache=True, nogil=True)
-def _scan_squared_error(xrow, y, w, order, start, end, sums_total, wn, msl, mwl, sum_left):
-    """Best proxy improvement and position over one feature (squared error)."""
+def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, sum_left,
+                        stop_at_tie, aligned=False):
+    """Best proxy improvement and position over one feature (squared error).
+
+    The samples are added in ``order[start:end]`` (sorted by the feature).
+    ``sum_left`` takes at each candidate position the value scikit-learn's
+    ``Criterion.update`` gives it: the running sum, which is its forward
+    update, or, when the jump from the previous update is longer than the
+    rest of the node, the node total minus the samples after the position,
+    taken from the end. With ``stop_at_tie``, returns position -2 at the
+    first two equal feature values (their order, and so the float sums,
+    would differ from scikit-learn's sort). With ``aligned``, ``xrow`` holds
+    the feature values in ``order`` (``xrow[p]`` is the value of
+    ``order[p]``), as the sort leaves them.
+    """
     n_out = y.shape[1]
+    ft = np.float32(FEATURE_THRESHOLD)
     sum_left[:] = 0.0
     wl = 0.0
+    pos = start
     best = -np.inf
     best_pos = -1
     for p in range(start, end - 1):
@@ -59,11 +83,28 @@ def _scan_squared_error(xrow, y, w, order, start, end, sums_total, wn, msl, mwl,
         wl += wi
         for k in range(n_out):
             sum_left[k] += wi * y[i, k]
-        if xrow[order[p + 1]] <= xrow[i] + FEATURE_THRESHOLD:
+        if aligned:
+            x_i = xrow[p]
+            x_next = xrow[p + 1]
+        else:
+            x_i = xrow[i]
+            x_next = xrow[order[p + 1]]
+        if x_next <= x_i + ft:
+            if stop_at_tie and x_next == x_i:
+                return best, -2
             continue
-        pos = p + 1
-        if pos - start < msl or end - pos < msl:
+        cand = p + 1
+        if cand - start < msl or end - cand < msl:
             continue
+        if cand - pos > end - cand:
+            sum_left[:] = sum_total
+            wl = wn
+            for q in range(end - 1, cand - 1, -1):
+                j = order[q]
+                for k in range(n_out):
+                    sum_left[k] -= w[j] * y[j, k]
+                wl -= w[j]
+        pos = cand
         wr = wn - wl
         if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
@@ -71,23 +112,28 @@ def _scan_squared_error(xrow, y, w, order, start, end, sums_total, wn, msl, mwl,
         proxy_r = 0.0
         for k in range(n_out):
             sl = sum_left[k]
-            sr = sums_total[k] - sl
+            sr = sum_total[k] - sl
             proxy_l += sl * sl
             proxy_r += sr * sr
         proxy = proxy_l / wl + proxy_r / wr
         if proxy > best:
             best = proxy
-            best_pos = pos
+            best_pos = cand
     return best, best_pos
 
 
 @njit(cache=True, nogil=True)
 def _scan_classification(xrow, y_enc, w, order, start, end, counts_total, wn, msl, mwl, crit,
-                         counts_left, counts_right):
-    """Best proxy improvement and position over one feature (Gini / entropy)."""
+                         counts_left, counts_right, stop_at_tie, aligned=False):
+    """Best proxy improvement and position over one feature (Gini / entropy).
+
+    Same walk and updates as :func:`_scan_squared_error`.
+    """
     n_out = y_enc.shape[1]
+    ft = np.float32(FEATURE_THRESHOLD)
     counts_left[:, :] = 0.0
     wl = 0.0
+    pos = start
     best = -np.inf
     best_pos = -1
     for p in range(start, end - 1):
@@ -96,11 +142,28 @@ def _scan_classification(xrow, y_enc, w, order, start, end, counts_total, wn, ms
         wl += wi
         for k in range(n_out):
             counts_left[k, y_enc[i, k]] += wi
-        if xrow[order[p + 1]] <= xrow[i] + FEATURE_THRESHOLD:
+        if aligned:
+            x_i = xrow[p]
+            x_next = xrow[p + 1]
+        else:
+            x_i = xrow[i]
+            x_next = xrow[order[p + 1]]
+        if x_next <= x_i + ft:
+            if stop_at_tie and x_next == x_i:
+                return best, -2
             continue
-        pos = p + 1
-        if pos - start < msl or end - pos < msl:
+        cand = p + 1
+        if cand - start < msl or end - cand < msl:
             continue
+        if cand - pos > end - cand:
+            counts_left[:, :] = counts_total
+            wl = wn
+            for q in range(end - 1, cand - 1, -1):
+                j = order[q]
+                for k in range(n_out):
+                    counts_left[k, y_enc[j, k]] -= w[j]
+                wl -= w[j]
+        pos = cand
         wr = wn - wl
         if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
@@ -112,8 +175,54 @@ def _scan_classification(xrow, y_enc, w, order, start, end, counts_total, wn, ms
         )
         if proxy > best:
             best = proxy
-            best_pos = pos
+            best_pos = cand
     return best, best_pos
+
+
+@njit(cache=True, nogil=True)
+def _has_ties(xrow, order, start, end):
+    """Whether two samples of ``order[start:end]`` (sorted) have equal values."""
+    for p in range(start, end - 1):
+        if xrow[order[p + 1]] == xrow[order[p]]:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _sort_like_sklearn(xrow, order, samples, start, end, values, tied):
+    """Sort ``samples[start:end]`` by one feature as scikit-learn's introsort does.
+
+    From the segment's current order, as scikit-learn's splitter does; used
+    when the node has tied values of the feature, whose order the sort
+    decides. ``order`` is the presorted segment: the sort copies it where no
+    tie is left to order (:func:`~._sort.introsort_ties`). Leaves the sorted
+    feature values in ``values[start:end]``.
+    """
+    n_tied = 0
+    for p in range(start, end - 1):
+        x = xrow[order[p]]
+        if xrow[order[p + 1]] == x and (n_tied == 0 or tied[n_tied - 1] != x):
+            tied[n_tied] = x
+            n_tied += 1
+    for p in range(start, end):
+        values[p] = xrow[samples[p]]
+    introsort_ties(values, samples, start, end, order, xrow, tied, n_tied)
+
+
+@njit(cache=True, nogil=True)
+def _partition_final(samples, goes_left, start, end):
+    """scikit-learn's ``partition_samples_final``: the left samples first.
+
+    ``goes_left[i]`` is ``x_i <= threshold`` for the node's samples.
+    """
+    p = start
+    q = end
+    while p < q:
+        if goes_left[samples[p]]:
+            p += 1
+        else:
+            q -= 1
+            samples[p], samples[q] = samples[q], samples[p]
 
 
 @njit(cache=True, nogil=True)
@@ -186,60 +295,61 @@ def _partition_rows(sorted_idx, skip, start, end, goes_left, tmp):
 
 
 @njit(cache=True, nogil=True)
-def _heap_swap(key, a, b, c, d, e, f, g, h, i, j):
-    key[i], key[j] = key[j], key[i]
-    a[i], a[j] = a[j], a[i]
-    b[i], b[j] = b[j], b[i]
-    c[i], c[j] = c[j], c[i]
-    d[i], d[j] = d[j], d[i]
-    e[i], e[j] = e[j], e[i]
-    f[i], f[j] = f[j], f[i]
-    g[i], g[j] = g[j], g[i]
-    h[i], h[j] = h[j], h[i]
+def frontier_push(heap, size, key, node):
+    """Push ``node`` on a max-heap of node ids ordered by ``key[node]``.
 
-
-@njit(cache=True, nogil=True)
-def _heap_move(key, a, b, c, d, e, f, g, h, src, dst):
-    key[dst] = key[src]
-    a[dst] = a[src]
-    b[dst] = b[src]
-    c[dst] = c[src]
-    d[dst] = d[src]
-    e[dst] = e[src]
-    f[dst] = f[src]
-    g[dst] = g[src]
-    h[dst] = h[src]
-
-
-@njit(cache=True, nogil=True)
-def _heap_sift_up(key, a, b, c, d, e, f, g, h, i):
-    """Max-heap on ``key``; the other arrays travel with it."""
-    while i > 0:
-        parent = (i - 1) // 2
-        if key[parent] >= key[i]:
+    The steps of ``std::push_heap`` (libstdc++) with scikit-learn's
+    comparison ``key[a] < key[b]``, so that nodes of equal key leave the
+    heap in the order they leave scikit-learn's best-first frontier.
+    """
+    hole = size
+    while hole > 0:
+        parent = (hole - 1) // 2
+        if not key[heap[parent]] < key[node]:
             break
-        _heap_swap(key, a, b, c, d, e, f, g, h, i, parent)
-        i = parent
+        heap[hole] = heap[parent]
+        hole = parent
+    heap[hole] = node
 
 
 @njit(cache=True, nogil=True)
-def _heap_sift_down(key, a, b, c, d, e, f, g, h, size):
-    i = 0
-    while True:
-        largest = i
-        for child in (2 * i + 1, 2 * i + 2):
-            if child < size and key[child] > key[largest]:
-                largest = child
-        if largest == i:
-            break
-        _heap_swap(key, a, b, c, d, e, f, g, h, i, largest)
-        i = largest
+def frontier_pop(heap, size, key):
+    """Pop the node of largest key from a heap of ``size`` node ids.
+
+    ``std::pop_heap`` (libstdc++: ``__adjust_heap`` then ``__push_heap``)
+    followed by ``back()``; the caller decrements ``size``.
+    """
+    top = heap[0]
+    length = size - 1
+    if length > 0:
+        value = heap[length]
+        heap[length] = top
+        hole = 0
+        second = 0
+        while second < (length - 1) // 2:
+            second = 2 * (second + 1)
+            if key[heap[second]] < key[heap[second - 1]]:
+                second -= 1
+            heap[hole] = heap[second]
+            hole = second
+        if length % 2 == 0 and second == (length - 2) // 2:
+            second = 2 * (second + 1)
+            heap[hole] = heap[second - 1]
+            hole = second - 1
+        while hole > 0:
+            parent = (hole - 1) // 2
+            if not key[heap[parent]] < key[value]:
+                break
+            heap[hole] = heap[parent]
+            hole = parent
+        heap[hole] = value
+    return top
 
 
 @njit(cache=True, nogil=True)
 def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_split,
                min_samples_leaf, min_weight_leaf, min_impurity_decrease, max_features, seed,
-               capacity, max_leaf_nodes=-1):
+               capacity, max_leaf_nodes=-1, exact_sums=False):
     """Grow a tree depth first with the exact split search.
 
     Parameters
@@ -267,17 +377,36 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         when the node is created, and the frontier node whose split most
         decreases the impurity is split next, until the tree has
         ``max_leaf_nodes`` leaves.
+    exact_sums : bool, default=False
+        True when every weighted sum of the criterion is an integer small
+        enough to be exact in float64 (integer weights and, for regression,
+        integer targets), so that the order in which samples are added does
+        not change any number: tied feature values then need not be sorted
+        as scikit-learn sorts them.
 
     Returns
     -------
     node_count, max_depth_seen, left, right, feature, threshold, impurity,
     n_node_samples, weighted_n_node_samples, value
+
+    Notes
+    -----
+    Besides the sorted rows, the kernel keeps scikit-learn's ``samples``
+    array: the node's samples in the order scikit-learn's splitter leaves
+    them (its introsort of the last feature examined, then its partition of
+    the chosen split). Node totals, values, impurities and the children's
+    statistics are summed in that order, and a feature whose node values
+    have ties is scanned in scikit-learn's sort order, so every float sum,
+    and hence every split, is scikit-learn's. A feature without ties in the
+    node has a unique sorted order: its presorted row is that order and no
+    sort is needed.
     """
     n_features, n = sorted_idx.shape
     regression = crit <= ABSOLUTE_ERROR
     n_out = y.shape[1] if regression else y_enc.shape[1]
     K = 1 if regression else n_classes_max
     rng_state = np.array([seed], dtype=np.int64)
+    track = not exact_sums and crit != ABSOLUTE_ERROR
 
     left = np.full(capacity, TREE_LEAF, dtype=np.int64)
     right = np.full(capacity, TREE_LEAF, dtype=np.int64)
@@ -289,21 +418,40 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     # value grows by doubling: with many classes a full-size block would be large
     value = np.zeros((min(capacity, 1024), n_out, K))
 
+    # scikit-learn's weighted_n_samples: every weight, in index order
+    n_total = w.shape[0]
     total_weight = 0.0
-    for p in range(n):
-        total_weight += w[sorted_idx[0, p]]
+    for i in range(n_total):
+        total_weight += w[i]
+    # scikit-learn's samples: the positive-weight indices in index order
+    samples = np.empty(n, dtype=sorted_idx.dtype)
+    j = 0
+    for i in range(n_total):
+        if w[i] > 0.0:
+            samples[j] = i
+            j += 1
 
     # scratch
     sum_left = np.zeros(n_out)
-    sums_total = np.zeros(n_out)
+    sum_total = np.zeros(n_out)
     counts_left = np.zeros((n_out, K))
     counts_right = np.zeros((n_out, K))
     counts_total = np.zeros((n_out, K))
     scratch_value = np.zeros((n_out, K))
-    n_total = w.shape[0]
+    values = np.empty(n, dtype=np.float32)
+    tied = np.empty(n, dtype=np.float32)
+    # the left child's totals when the parent's final update went forward
+    carry_start, carry_end = -1, -1
+    carry_sum = np.zeros(n_out)
+    carry_counts = np.zeros((n_out, K))
+    carry_w, carry_sq = 0.0, 0.0
     goes_left = np.zeros(n_total, dtype=np.bool_)
     tmp = np.empty(n, dtype=sorted_idx.dtype)
     features = np.arange(n_features)
+    # scikit-learn's ``constant_features``: the order of the known constant
+    # features at the front of ``features``, restored after each node's draws
+    constant_features = np.arange(n_features)
+    ft = np.float32(FEATURE_THRESHOLD)
     if crit == ABSOLUTE_ERROR:
         ranks = np.zeros((n_out, n_total), dtype=np.int64)
         sorted_y = np.zeros((n_out, n))
@@ -335,50 +483,46 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     max_depth_seen = 0
     first = True
 
+    # best first (scikit-learn's BestFirstTreeBuilder): every node created
+    # goes on the frontier, a leaf with improvement 0
     best_first = max_leaf_nodes > 0
     split_budget = max_leaf_nodes - 1
-    h_cap = capacity + 1 if best_first else 1
-    h_key = np.empty(h_cap)
-    h_node = np.empty(h_cap, dtype=np.int64)
-    h_start = np.empty(h_cap, dtype=np.int64)
-    h_mid = np.empty(h_cap, dtype=np.int64)
-    h_end = np.empty(h_cap, dtype=np.int64)
-    h_depth = np.empty(h_cap, dtype=np.int64)
-    h_imp_left = np.empty(h_cap)
-    h_imp_right = np.empty(h_cap)
-    h_nconst = np.empty(h_cap, dtype=np.int64)
+    r_cap = capacity if best_first else 1
+    heap = np.empty(r_cap, dtype=np.int64)
+    r_improvement = np.zeros(r_cap)
+    r_start = np.empty(r_cap, dtype=np.int64)
+    r_pos = np.empty(r_cap, dtype=np.int64)
+    r_end = np.empty(r_cap, dtype=np.int64)
+    r_depth = np.empty(r_cap, dtype=np.int64)
+    r_is_leaf = np.zeros(r_cap, dtype=np.bool_)
+    r_imp_left = np.empty(r_cap)
+    r_imp_right = np.empty(r_cap)
     h_size = 0
 
     while top > 0 or h_size > 0:
         if top == 0:
             # best first: expand the frontier node with the largest improvement
-            node = h_node[0]
-            b_start, b_mid, b_end, b_depth = h_start[0], h_mid[0], h_end[0], h_depth[0]
-            b_imp_left, b_imp_right, b_nconst = h_imp_left[0], h_imp_right[0], h_nconst[0]
+            node = frontier_pop(heap, h_size, r_improvement)
             h_size -= 1
-            if h_size > 0:
-                _heap_move(h_key, h_node, h_start, h_mid, h_end, h_depth, h_imp_left,
-                           h_imp_right, h_nconst, h_size, 0)
-                _heap_sift_down(h_key, h_node, h_start, h_mid, h_end, h_depth, h_imp_left,
-                                h_imp_right, h_nconst, h_size)
-            if split_budget <= 0:
+            if r_is_leaf[node] or split_budget <= 0:
                 feature[node] = TREE_UNDEFINED
                 threshold[node] = float(TREE_UNDEFINED)
                 continue
             split_budget -= 1
+            # children search their splits with no known constant feature
             st_start[top], st_end[top], st_depth[top], st_parent[top] = (
-                b_mid, b_end, b_depth + 1, node
+                r_pos[node], r_end[node], r_depth[node] + 1, node
             )
             st_is_left[top] = False
-            st_impurity[top] = b_imp_right
-            st_nconst[top] = b_nconst
+            st_impurity[top] = r_imp_right[node]
+            st_nconst[top] = 0
             top += 1
             st_start[top], st_end[top], st_depth[top], st_parent[top] = (
-                b_start, b_mid, b_depth + 1, node
+                r_start[node], r_pos[node], r_depth[node] + 1, node
             )
             st_is_left[top] = True
-            st_impurity[top] = b_imp_left
-            st_nconst[top] = b_nconst
+            st_impurity[top] = r_imp_left[node]
+            st_nconst[top] = 0
             top += 1
             continue
         top -= 1
@@ -389,7 +533,6 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         is_left = st_is_left[top]
         node_impurity = st_impurity[top]
         n_node = end - start
-        samples = sorted_idx[0]
 
         node = node_count
         node_count += 1
@@ -397,7 +540,26 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
             bigger = np.zeros((min(2 * node, capacity), n_out, K))
             bigger[:node] = value
             value = bigger
-        wn, fresh_impurity = node_statistics(y, y_enc, w, samples, start, end, crit, value[node])
+        sq_total = 0.0
+        if crit == ABSOLUTE_ERROR:
+            wn, fresh_impurity = node_statistics(
+                y, y_enc, w, sorted_idx[0], start, end, crit, value[node]
+            )
+        else:
+            if start == carry_start and end == carry_end:
+                # a left child right after its parent: the parent's forward
+                # update summed the same samples in the same order
+                sum_total[:] = carry_sum
+                counts_total[:, :] = carry_counts
+                wn, sq_total = carry_w, carry_sq
+            else:
+                wn, sq_total = criterion_init(
+                    y, y_enc, w, samples, start, end, crit, sum_total, counts_total
+                )
+            carry_start = -1
+            fresh_impurity = node_value_impurity(
+                crit, sum_total, counts_total, wn, sq_total, value[node]
+            )
         if first:
             node_impurity = fresh_impurity
             first = False
@@ -414,24 +576,16 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         imp_left = 0.0
         imp_right = 0.0
         improvement = 0.0
-        n_total = 0
+        thr = 0.0
+        n_total_const = 0
         if not is_leaf:
-            # node totals for the scans
-            if crit == SQUARED_ERROR:
-                sums_total[:] = 0.0
-                for p in range(start, end):
-                    i = samples[p]
-                    for k in range(n_out):
-                        sums_total[k] += w[i] * y[i, k]
-            elif crit == ABSOLUTE_ERROR:
-                _node_ranks(y, w, samples, start, end, ranks, sorted_y)
-            else:
-                counts_total[:, :] = 0.0
-                for p in range(start, end):
-                    i = samples[p]
-                    for k in range(n_out):
-                        counts_total[k, y_enc[i, k]] += w[i]
+            if crit == ABSOLUTE_ERROR:
+                _node_ranks(y, w, sorted_idx[0], start, end, ranks, sorted_y)
             best_proxy = -np.inf
+            # Which order ``samples[start:end]`` is in, as scikit-learn's sorts
+            # leave it: -1 the array itself, f >= 0 the presorted row of
+            # feature f (copied into ``samples`` only when needed).
+            current = -1
             # scikit-learn's feature draw (Fisher-Yates with its xorshift
             # generator, known constant features skipped), so that ties
             # between features break the same way.
@@ -440,8 +594,10 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
             n_visited = 0
             n_found = 0
             n_drawn = 0
-            n_total = n_known
-            while f_i > n_total and (n_visited < max_features or n_visited <= n_found + n_drawn):
+            n_total_const = n_known
+            while f_i > n_total_const and (
+                n_visited < max_features or n_visited <= n_found + n_drawn
+            ):
                 n_visited += 1
                 rng_state[0] = rand_r(rng_state[0])
                 f_j = n_drawn + (rng_state[0] % 2147483648) % (f_i - n_found - n_drawn)
@@ -453,17 +609,29 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                 f = features[f_j]
                 order = sorted_idx[f]
                 xrow = Xt[f]
-                if xrow[order[end - 1]] <= xrow[order[start]] + FEATURE_THRESHOLD:
-                    features[f_j], features[n_total] = features[n_total], features[f_j]
+                x_lo = xrow[order[start]]
+                x_hi = xrow[order[end - 1]]
+                if x_hi <= x_lo + ft:
+                    # constant for the split search; scikit-learn sorted it all
+                    # the same, which reorders values that are not all equal
+                    if track and x_hi != x_lo:
+                        if _has_ties(xrow, order, start, end):
+                            if current >= 0:
+                                samples[start:end] = sorted_idx[current, start:end]
+                            _sort_like_sklearn(xrow, order, samples, start, end, values, tied)
+                            current = -1
+                        else:
+                            current = f
+                    features[f_j], features[n_total_const] = features[n_total_const], features[f_j]
                     n_found += 1
-                    n_total += 1
+                    n_total_const += 1
                     continue
                 f_i -= 1
                 features[f_i], features[f_j] = features[f_j], features[f_i]
                 if crit == SQUARED_ERROR:
                     proxy, pos = _scan_squared_error(
-                        xrow, y, w, order, start, end, sums_total, wn, min_samples_leaf,
-                        min_weight_leaf, sum_left,
+                        xrow, y, w, order, start, end, sum_total, wn, min_samples_leaf,
+                        min_weight_leaf, sum_left, track,
                     )
                 elif crit == ABSOLUTE_ERROR:
                     proxy, pos = _scan_absolute_error(
@@ -473,22 +641,67 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                 else:
                     proxy, pos = _scan_classification(
                         xrow, y_enc, w, order, start, end, counts_total, wn, min_samples_leaf,
-                        min_weight_leaf, crit, counts_left, counts_right,
+                        min_weight_leaf, crit, counts_left, counts_right, track,
                     )
+                if pos == -2:
+                    # tied values: sort and scan in scikit-learn's order
+                    if current >= 0:
+                        samples[start:end] = sorted_idx[current, start:end]
+                    _sort_like_sklearn(xrow, order, samples, start, end, values, tied)
+                    current = -1
+                    if crit == SQUARED_ERROR:
+                        proxy, pos = _scan_squared_error(
+                            values, y, w, samples, start, end, sum_total, wn, min_samples_leaf,
+                            min_weight_leaf, sum_left, False, True,
+                        )
+                    else:
+                        proxy, pos = _scan_classification(
+                            values, y_enc, w, samples, start, end, counts_total, wn,
+                            min_samples_leaf, min_weight_leaf, crit, counts_left, counts_right,
+                            False, True,
+                        )
+                else:
+                    current = f
                 if pos >= 0 and proxy > best_proxy:
                     best_proxy = proxy
                     best_feature = f
                     best_pos = pos
+            # the draws permuted the known constants: restore their order for
+            # the siblings and children, and record the newly found ones
+            features[:n_known] = constant_features[:n_known]
+            constant_features[n_known:n_total_const] = features[n_known:n_total_const]
             if best_pos < 0:
                 is_leaf = True
             else:
                 order = sorted_idx[best_feature]
-                wl, imp_left = node_statistics(
-                    y, y_enc, w, order, start, best_pos, crit, scratch_value
+                xrow = Xt[best_feature]
+                thr = _threshold(
+                    np.float64(xrow[order[best_pos - 1]]), np.float64(xrow[order[best_pos]])
                 )
-                wr, imp_right = node_statistics(
-                    y, y_enc, w, order, best_pos, end, crit, scratch_value
-                )
+                if crit == ABSOLUTE_ERROR:
+                    wl, imp_left = node_statistics(
+                        y, y_enc, w, order, start, best_pos, crit, scratch_value
+                    )
+                    wr, imp_right = node_statistics(
+                        y, y_enc, w, order, best_pos, end, crit, scratch_value
+                    )
+                else:
+                    if track and current >= 0:
+                        samples[start:end] = sorted_idx[current, start:end]
+                    for p in range(start, best_pos):
+                        goes_left[order[p]] = True
+                    for p in range(best_pos, end):
+                        goes_left[order[p]] = False
+                    _partition_final(samples, goes_left, start, end)
+                    wl, wr, imp_left, imp_right, sq_left = children_impurity(
+                        y, y_enc, w, samples, start, best_pos, end, crit, sum_total,
+                        counts_total, wn, sq_total, sum_left, counts_left, counts_right,
+                    )
+                    if best_pos - start <= end - best_pos:
+                        carry_start, carry_end = start, best_pos
+                        carry_sum[:] = sum_left
+                        carry_counts[:, :] = counts_left
+                        carry_w, carry_sq = wl, sq_left
                 improvement = (wn / total_weight) * (
                     node_impurity - wr / wn * imp_right - wl / wn * imp_left
                 )
@@ -505,43 +718,43 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         wns[node] = wn
         if depth > max_depth_seen:
             max_depth_seen = depth
-        if is_leaf:
-            continue
-
-        order = sorted_idx[best_feature]
-        xrow = Xt[best_feature]
-        feature[node] = best_feature
-        threshold[node] = _threshold(
-            np.float64(xrow[order[best_pos - 1]]), np.float64(xrow[order[best_pos]])
-        )
-        for p in range(start, best_pos):
-            goes_left[order[p]] = True
-        for p in range(best_pos, end):
-            goes_left[order[p]] = False
-        _partition_rows(sorted_idx, best_feature, start, end, goes_left, tmp)
+        if not is_leaf:
+            order = sorted_idx[best_feature]
+            feature[node] = best_feature
+            threshold[node] = thr
+            if crit == ABSOLUTE_ERROR:
+                for p in range(start, best_pos):
+                    goes_left[order[p]] = True
+                for p in range(best_pos, end):
+                    goes_left[order[p]] = False
+            _partition_rows(sorted_idx, best_feature, start, end, goes_left, tmp)
 
         if best_first:
-            h_key[h_size] = improvement
-            h_node[h_size] = node
-            h_start[h_size], h_mid[h_size], h_end[h_size], h_depth[h_size] = (
-                start, best_pos, end, depth
-            )
-            h_imp_left[h_size], h_imp_right[h_size], h_nconst[h_size] = imp_left, imp_right, n_total
-            _heap_sift_up(h_key, h_node, h_start, h_mid, h_end, h_depth, h_imp_left, h_imp_right,
-                          h_nconst, h_size)
+            r_start[node], r_end[node], r_depth[node] = start, end, depth
+            r_is_leaf[node] = is_leaf
+            if is_leaf:
+                r_improvement[node] = 0.0
+                r_pos[node] = end
+            else:
+                r_improvement[node] = improvement
+                r_pos[node] = best_pos
+                r_imp_left[node], r_imp_right[node] = imp_left, imp_right
+            frontier_push(heap, h_size, r_improvement, node)
             h_size += 1
+            continue
+        if is_leaf:
             continue
 
         # right child first so that the left child is grown (and numbered) first
         st_start[top], st_end[top], st_depth[top], st_parent[top] = best_pos, end, depth + 1, node
         st_is_left[top] = False
         st_impurity[top] = imp_right
-        st_nconst[top] = n_total
+        st_nconst[top] = n_total_const
         top += 1
         st_start[top], st_end[top], st_depth[top], st_parent[top] = start, best_pos, depth + 1, node
         st_is_left[top] = True
         st_impurity[top] = imp_left
-        st_nconst[top] = n_total
+        st_nconst[top] = n_total_const
         top += 1
 
     return (

@@ -12,6 +12,7 @@ from sklearn import tree as sk_tree
 from sklearn.datasets import (
     load_breast_cancer,
     load_diabetes,
+    load_digits,
     load_iris,
     load_wine,
     make_classification,
@@ -22,7 +23,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text
-from skdl.tree._splitter import grow_exact
+from skdl.tree._sort import introsort, introsort_ties
+from skdl.tree._splitter import frontier_pop, frontier_push, grow_exact
 
 _STRUCTURE = (
     "children_left", "children_right", "feature", "threshold", "n_node_samples",
@@ -91,16 +93,187 @@ def test_regressor_same_tree_as_sklearn_on_diabetes(params):
     assert_allclose(ours.predict(X_test), ref.predict(X_test))
 
 
-def test_full_depth_regressor_on_diabetes_matches_in_quality():
-    # Full-depth trees end in 2-4 sample nodes where several features give the
-    # same partition; which one wins is decided by rounding in the sums (see
-    # the user guide), so only the quality is compared here.
-    X_train, X_test, y_train, y_test = _split(load_diabetes)
-    ours = DecisionTreeRegressor(random_state=0).fit(X_train, y_train)
-    ref = sk_tree.DecisionTreeRegressor(random_state=0).fit(X_train, y_train)
-    assert ours.score(X_train, y_train) == pytest.approx(ref.score(X_train, y_train))
-    assert ours.get_n_leaves() == ref.get_n_leaves()
-    assert abs(ours.score(X_test, y_test) - ref.score(X_test, y_test)) < 0.05
+# --- bit-identical trees -----------------------------------------------------
+#
+# The exact splitter adds samples in scikit-learn's order (its introsort of
+# each feature, its partition of each split), so every float sum, and hence
+# every split, is scikit-learn's, ties in the data or not.
+
+_ALL_ARRAYS = _STRUCTURE + ("value", "impurity", "weighted_n_node_samples")
+
+
+def assert_identical_tree(ours, ref):
+    """Every array of the two trees equal, bit for bit."""
+    assert ours.tree_.node_count == ref.tree_.node_count
+    assert ours.tree_.max_depth == ref.tree_.max_depth
+    for name in _ALL_ARRAYS:
+        assert_array_equal(getattr(ours.tree_, name), getattr(ref.tree_, name), err_msg=name)
+
+
+def _california_like(n=3000, seed=0):
+    """Tied features (an integer age, rounded ratios, repeated coordinates) and a
+    capped float target, like California housing (not downloadable offline)."""
+    rng = np.random.RandomState(seed)
+    income = np.round(rng.lognormal(1.2, 0.5, n), 4)
+    age = rng.randint(1, 53, n).astype(float)
+    rooms = np.round(rng.gamma(5.0, 1.0, n), 2)
+    lat = np.round(rng.uniform(32.5, 42.0, n), 2)
+    lon = np.round(rng.uniform(-124.3, -114.3, n), 2)
+    X = np.column_stack([income, age, rooms, lat, lon])
+    y = np.minimum(0.45 * income + 0.01 * age - 0.05 * (lat - 36) + rng.normal(0, 0.5, n), 5.00001)
+    return X, y
+
+
+def _friedman_rounded(n=2000, decimals=2):
+    X, y = make_friedman1(n, 8, noise=1.0, random_state=0)
+    return np.round(X, decimals), y
+
+
+_REGRESSION_DATA = {
+    "diabetes": lambda: load_diabetes(return_X_y=True),
+    "diabetes_float_y": lambda: (load_diabetes().data, load_diabetes().target / 7.0),
+    "friedman": lambda: make_friedman1(2000, 8, noise=1.0, random_state=0),
+    "friedman_rounded": _friedman_rounded,
+    "california_like": _california_like,
+}
+
+
+@pytest.mark.parametrize("data", sorted(_REGRESSION_DATA))
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"max_features": 0.5}, {"min_samples_leaf": 3}, {"max_leaf_nodes": 40}],
+    ids=["full", "max_features", "min_samples_leaf", "max_leaf_nodes"],
+)
+def test_regressor_identical_to_sklearn_at_full_depth(data, params):
+    X, y = _REGRESSION_DATA[data]()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=0)
+    for seed in (0, 1):
+        ours = DecisionTreeRegressor(random_state=seed, **params).fit(X_train, y_train)
+        ref = sk_tree.DecisionTreeRegressor(random_state=seed, **params).fit(X_train, y_train)
+        assert_identical_tree(ours, ref)
+        assert_array_equal(ours.predict(X_test), ref.predict(X_test))
+        assert ours.score(X_test, y_test) == ref.score(X_test, y_test)
+
+
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_iris, load_wine, load_digits])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"criterion": "entropy"}, {"max_features": "sqrt"}, {"class_weight": "balanced"},
+     {"max_leaf_nodes": 12}],
+    ids=["gini", "entropy", "max_features", "class_weight", "max_leaf_nodes"],
+)
+def test_classifier_identical_to_sklearn_at_full_depth(loader, params):
+    X_train, X_test, y_train, y_test = _split(loader)
+    for seed in (0, 1):
+        ours = DecisionTreeClassifier(random_state=seed, **params).fit(X_train, y_train)
+        ref = sk_tree.DecisionTreeClassifier(random_state=seed, **params).fit(X_train, y_train)
+        assert_identical_tree(ours, ref)
+        assert_array_equal(ours.predict_proba(X_test), ref.predict_proba(X_test))
+        assert ours.score(X_test, y_test) == ref.score(X_test, y_test)
+
+
+@pytest.mark.parametrize("criterion", ["squared_error", "gini", "entropy"])
+def test_identical_to_sklearn_with_float_sample_weights(criterion):
+    # Float weights: no sum is exact, the summation order decides every bit.
+    X, y = _california_like(1500, seed=1)
+    w = np.random.RandomState(0).uniform(0.1, 3.0, size=y.shape[0])
+    w[::7] = 0.0  # zero-weight samples reach no node
+    if criterion == "squared_error":
+        ours, ref = DecisionTreeRegressor(random_state=0), sk_tree.DecisionTreeRegressor(random_state=0)
+    else:
+        y = np.digitize(y, [1.0, 2.0, 3.0])
+        ours = DecisionTreeClassifier(criterion=criterion, random_state=0)
+        ref = sk_tree.DecisionTreeClassifier(criterion=criterion, random_state=0)
+    assert_identical_tree(ours.fit(X, y, sample_weight=w), ref.fit(X, y, sample_weight=w))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(5, 300),
+    n_features=st.integers(1, 5),
+    n_values=st.integers(2, 12),
+    seed=st.integers(0, 2**16),
+    y_kind=st.sampled_from(["float", "int", "class"]),
+)
+def test_identical_to_sklearn_on_random_tied_data(n, n_features, n_values, seed, y_kind):
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, n_values, size=(n, n_features)) / 3.0  # many ties, inexact floats
+    if y_kind == "class":
+        y = rng.randint(0, 3, size=n)
+        ours, ref = DecisionTreeClassifier(random_state=seed), sk_tree.DecisionTreeClassifier(
+            random_state=seed)
+    else:
+        y = rng.normal(size=n) if y_kind == "float" else rng.randint(0, 50, size=n).astype(float)
+        ours, ref = DecisionTreeRegressor(random_state=seed), sk_tree.DecisionTreeRegressor(
+            random_state=seed)
+    assert_identical_tree(ours.fit(X, y), ref.fit(X, y))
+
+
+def test_introsort_is_sklearns():
+    # The node sort must leave tied values in scikit-learn's order.
+    sorting = pytest.importorskip(
+        "sklearn.utils._sorting", reason="scikit-learn's private sort module moved"
+    )
+    rng = np.random.RandomState(0)
+    for trial in range(200):
+        n = rng.randint(1, 3000)
+        values = rng.randint(0, rng.randint(1, 60), size=n).astype(np.float32)
+        if trial % 3 == 0:
+            values = rng.normal(size=n).astype(np.float32)
+        if trial % 5 == 0:
+            values = np.sort(values)[:: 1 if trial % 2 else -1].copy()
+        samples = rng.permutation(n).astype(np.intp)
+        ref_v, ref_s = values.copy(), samples.copy()
+        sorting._py_simultaneous_sort(ref_v, ref_s, n, use_three_way_partition=True)
+        pad_v = np.concatenate([np.zeros(3, np.float32), values, np.zeros(2, np.float32)])
+        pad_s = np.concatenate([np.zeros(3, np.intp), samples, np.zeros(2, np.intp)])
+        introsort(pad_v, pad_s, 3, 3 + n)
+        assert_array_equal(pad_s[3:3 + n], ref_s)
+        assert_array_equal(pad_v[3:3 + n], ref_v)
+
+
+def test_introsort_ties_gives_introsorts_order():
+    # Stopping the recursion where no tie is left changes nothing.
+    rng = np.random.RandomState(1)
+    for trial in range(300):
+        n = rng.randint(1, 3000)
+        xrow = rng.normal(size=n).astype(np.float32)
+        for _ in range(rng.randint(0, 6)):
+            xrow[rng.randint(n)] = xrow[rng.randint(n)]
+        if trial % 3 == 0:
+            xrow = rng.randint(0, rng.randint(1, 200), size=n).astype(np.float32)
+        samples = rng.permutation(n).astype(np.int64)
+        full_v, full_s = xrow[samples], samples.copy()
+        introsort(full_v, full_s, 0, n)
+        part_v, part_s = xrow[samples], samples.copy()
+        s = np.sort(xrow)
+        tied = np.unique(s[1:][s[1:] == s[:-1]]).astype(np.float32)
+        introsort_ties(part_v, part_s, 0, n, np.argsort(xrow, kind="stable"), xrow, tied,
+                       tied.shape[0])
+        assert_array_equal(part_s, full_s)
+        assert_array_equal(part_v, full_v)
+
+
+def test_frontier_is_a_max_heap():
+    # Its order among equal keys (libstdc++'s, as in scikit-learn's
+    # best-first builder) is checked by the max_leaf_nodes identity tests.
+    rng = np.random.RandomState(0)
+    for _ in range(50):
+        keys = rng.randint(0, 4, size=rng.randint(1, 40)).astype(float)
+        heap = np.empty(keys.shape[0], dtype=np.int64)
+        left, popped, size = set(), [], 0
+        for node in range(keys.shape[0]):
+            frontier_push(heap, size, keys, node)
+            left.add(node)
+            size += 1
+            if node % 3 == 2 or node == keys.shape[0] - 1:
+                while size and (node == keys.shape[0] - 1 or len(popped) < node // 3 + 1):
+                    top = frontier_pop(heap, size, keys)
+                    size -= 1
+                    assert keys[top] == max(keys[i] for i in left)
+                    left.remove(top)
+                    popped.append(top)
+        assert sorted(popped) == list(range(keys.shape[0]))
 
 
 @pytest.mark.parametrize(
@@ -108,10 +281,10 @@ def test_full_depth_regressor_on_diabetes_matches_in_quality():
     [("squared_error", 1000, 5), ("absolute_error", 300, 1)],
 )
 def test_regressor_same_tree_as_sklearn_on_continuous_data(criterion, n_samples, min_samples_leaf):
-    # No depth limit. Where two candidate splits are tied in exact arithmetic
-    # (several features giving the same partition of a tiny node, or adjacent
-    # positions with equal absolute error), rounding decides the winner in
-    # both libraries; these sizes stay clear of such ties.
+    # No depth limit. The absolute error sums its Fenwick trees in an order of
+    # its own, so where two candidates tie in exact arithmetic (adjacent
+    # positions with equal absolute error) rounding may break the tie the
+    # other way; these sizes stay clear of such ties.
     X, y = make_friedman1(n_samples, 5, noise=0.5, random_state=0)
     ours = DecisionTreeRegressor(criterion=criterion, min_samples_leaf=min_samples_leaf,
                                  random_state=0).fit(X, y)
@@ -325,10 +498,47 @@ def test_hist_on_a_cuda_device_gives_the_cpu_tree():
     assert_same_tree(gpu, cpu)
 
 
-def test_hist_rejects_absolute_error():
-    X, y = make_friedman1(50, 5, random_state=0)
-    with pytest.raises(ValueError, match='splitter="hist" supports'):
-        DecisionTreeRegressor(splitter="hist", criterion="absolute_error").fit(X, y)
+@pytest.mark.parametrize("loader", [load_iris, load_wine])
+@pytest.mark.parametrize("max_leaf_nodes", [3, 8, 20])
+def test_hist_best_first_same_as_best_when_few_distinct_values(loader, max_leaf_nodes):
+    X, y = loader(return_X_y=True)
+    best = DecisionTreeClassifier(max_leaf_nodes=max_leaf_nodes, random_state=0).fit(X, y)
+    hist = DecisionTreeClassifier(splitter="hist", max_leaf_nodes=max_leaf_nodes,
+                                  random_state=0).fit(X, y)
+    for name in ("children_left", "children_right", "feature", "n_node_samples"):
+        assert_array_equal(getattr(hist.tree_, name), getattr(best.tree_, name))
+    assert_allclose(hist.tree_.value, best.tree_.value)
+    assert hist.get_n_leaves() == best.get_n_leaves()
+
+
+def test_hist_absolute_error_same_as_best_when_few_distinct_values():
+    # diabetes: every feature has fewer than 255 distinct values
+    X, y = load_diabetes(return_X_y=True)
+    for params in [{"max_depth": 4}, {"max_leaf_nodes": 12}]:
+        best = DecisionTreeRegressor(criterion="absolute_error", random_state=0, **params)
+        hist = DecisionTreeRegressor(splitter="hist", criterion="absolute_error",
+                                     random_state=0, **params)
+        best.fit(X, y)
+        hist.fit(X, y)
+        for name in ("children_left", "feature", "n_node_samples"):
+            assert_array_equal(getattr(hist.tree_, name), getattr(best.tree_, name))
+        assert_allclose(hist.tree_.value, best.tree_.value)
+        assert_allclose(hist.predict(X), best.predict(X))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"criterion": "absolute_error", "max_depth": 8}, {"max_leaf_nodes": 50},
+     {"criterion": "absolute_error", "max_leaf_nodes": 40}],
+)
+def test_hist_absolute_error_and_best_first_quality_close_to_sklearn(params):
+    X, y = make_friedman1(3000, 10, noise=1.0, random_state=0)
+    X_test, y_test = make_friedman1(2000, 10, noise=1.0, random_state=1)
+    hist = DecisionTreeRegressor(splitter="hist", max_bins=64, random_state=0, **params)
+    ref = sk_tree.DecisionTreeRegressor(random_state=0, **params).fit(X, y)
+    assert abs(hist.fit(X, y).score(X_test, y_test) - ref.score(X_test, y_test)) < 0.02
+    if "max_leaf_nodes" in params:
+        assert hist.get_n_leaves() == params["max_leaf_nodes"]
 
 
 # --- behaviour ---------------------------------------------------------------
