@@ -347,7 +347,12 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
             weights[iboost], errors[iboost] = alpha, error
             if iboost == self.n_estimators - 1:
                 break
-            sample_weight = np.exp(np.log(sample_weight) + alpha * incorrect * (sample_weight > 0))
+            # scikit-learn's update, in its arithmetic; zero weights stay zero
+            # (log 0 = -inf, exp(-inf) = 0), hence the silenced divide warning.
+            with np.errstate(divide="ignore"):
+                sample_weight = np.exp(
+                    np.log(sample_weight) + alpha * incorrect * (sample_weight > 0)
+                )
             total = sample_weight.sum()
             if not np.isfinite(total):
                 warnings.warn(
