@@ -16,6 +16,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import Bunch
 from skorch import NeuralNet
 
+from ..nn._callbacks import EarlyStoppingRestoreBest
 from ._net import check_net
 
 
@@ -61,10 +62,6 @@ def _restores_best(callback):
     """True for an early-stopping callback that restores the best epoch's weights."""
     if getattr(callback, "load_best", False):  # skorch.callbacks.EarlyStopping(load_best=True)
         return True
-    try:
-        from ..nn._callbacks import EarlyStoppingRestoreBest
-    except ImportError:  # pragma: no cover - skdl.nn is part of skdl
-        return False
     return isinstance(callback, EarlyStoppingRestoreBest)
 
 
@@ -205,7 +202,14 @@ def diagnose_fit(net, *, overfit_rise=0.10, underfit_drop=0.05, min_train_drop=0
         _check_fraction(value, name)
     if not isinstance(window, numbers.Integral) or isinstance(window, bool) or window < 1:
         raise ValueError(f"window must be a positive int; got {window!r}.")
-    curves = learning_curves(net)
+    return _diagnose(
+        learning_curves(net), overfit_rise=overfit_rise, underfit_drop=underfit_drop,
+        min_train_drop=min_train_drop, window=window,
+    )
+
+
+def _diagnose(curves, *, overfit_rise=0.10, underfit_drop=0.05, min_train_drop=0.25, window=5):
+    """:func:`diagnose_fit` on curves already computed by :func:`learning_curves` (thresholds checked)."""
     if curves.valid_loss is None or curves.best_index is None:
         raise ValueError(
             "diagnose_fit needs validation losses ('valid_loss' in the history); "

@@ -14,7 +14,7 @@ import torch
 from sklearn.utils import check_array, check_consistent_length, column_or_1d
 
 from .._device import to_numpy
-from ._diagnostics import diagnose_fit, learning_curves
+from ._diagnostics import _diagnose, learning_curves
 from ._net import (
     as_images,
     check_input,
@@ -527,5 +527,5 @@ def plot_learning_curves(net, *, diagnosis=True):
     for ax in axes:
         ax.legend(fontsize=8)
     if diagnosis and curves.best_epoch is not None:
-        fig.suptitle(f"Diagnosis: {diagnose_fit(net).label}")
+        fig.suptitle(f"Diagnosis: {_diagnose(curves).label}")
     return fig

@@ -17,12 +17,13 @@ arguments whose job a skdl parameter does (``criterion``, ``train_split``,
 ``lr``, ``predict_nonlinearity``, ``classes``) are not parameters here.
 """
 
-import os
+import copy
 from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 import torch
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -36,6 +37,7 @@ from skorch.utils import to_tensor as skorch_to_tensor
 from .._device import resolve_device, torch_generator
 from ..utils._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
 from ..utils._tags import with_xfail_checks
+from ..utils._threads import torch_threads
 from ..utils._validation import (
     check_binary_or_more_classes,
     class_weighted_sample_weight,
@@ -94,25 +96,6 @@ def _as_float32(X):
     return np.require(X, dtype=np.float32, requirements=["C", "W"])
 
 
-@contextmanager
-def _torch_threads(device, n_jobs):
-    """Run torch's CPU kernels on ``n_jobs`` threads (None: 1, -1: all cores) in the block.
-
-    torch's thread count belongs to the calling thread: it is restored after.
-    """
-    if device.type != "cpu":
-        yield
-        return
-    cores = os.cpu_count() or 1
-    n_threads = 1 if n_jobs is None else (n_jobs if n_jobs > 0 else max(1, cores + 1 + n_jobs))
-    previous = torch.get_num_threads()
-    torch.set_num_threads(n_threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
 class BaseNetClassifier(NeuralNetClassifier):
     """skorch's NeuralNetClassifier as a scikit-learn classifier; see the module docstring.
 
@@ -132,6 +115,8 @@ class BaseNetClassifier(NeuralNetClassifier):
     compile = False
     use_caching = "auto"
     torch_load_kwargs = None
+    # Attributes that live only while fit trains (set by fit, dropped after).
+    _training_only = ("_valid_dataset",)
 
     _parameter_constraints = {
         "activation": [StrOptions(set(ACTIVATIONS))],
@@ -251,8 +236,10 @@ class BaseNetClassifier(NeuralNetClassifier):
 
     @contextmanager
     def _device_scope(self, *, training):
-        with self._on_device(training=training) as device, _torch_threads(device, self.n_jobs):
-            yield device
+        # torch's CPU threads: n_jobs (None: 1, -1: all cores), restored after.
+        with self._on_device(training=training) as device:
+            with torch_threads(device, effective_n_jobs(self.n_jobs)):
+                yield device
 
     @contextmanager
     def _on_device(self, *, training):
@@ -314,7 +301,8 @@ class BaseNetClassifier(NeuralNetClassifier):
                 module = self._build_module()
             init_weights(module, self.weight_init, self._init_generator)
         else:
-            module = self.initialized_instance(self.module, kwargs)
+            with torch.random.fork_rng(devices=[]):  # nor the default init of the user's module class
+                module = self.initialized_instance(self.module, kwargs)
             if module is not self.module:  # built here: draw its weights too
                 init_weights(module, self.weight_init, self._init_generator)
         self.module_ = module
@@ -493,19 +481,59 @@ class BaseNetClassifier(NeuralNetClassifier):
                 train, valid = self._split(
                     X, y_encoded, weights, rng, validate=self.early_stopping and not incremental
                 )
-                if fresh:
-                    self._init_generator = init_generator
-                    self.initialize()
-                    self._schedule_origin = 0
-                elif not incremental:
-                    self._schedule_origin = len(self.history)
-                self._valid_dataset = valid
-                try:
-                    with noise_generator(self._noise_generator):
-                        NeuralNet.partial_fit(self, train, None, epochs=1 if incremental else self.max_epochs)
-                finally:
-                    vars(self).pop("_valid_dataset")
+                # What training changes in place (the old module and optimizer
+                # when training continues, the old History) is restored if it fails.
+                with self._restored_on_error(fitted and not fresh):
+                    if fresh:
+                        self._init_generator = init_generator
+                        # skorch clears an existing History in place: build a new one.
+                        vars(self)["history_"] = None
+                        self.initialize()
+                        self._schedule_origin = 0
+                    elif not incremental:
+                        self._schedule_origin = len(self.history)
+                    self._valid_dataset = valid
+                    try:
+                        with noise_generator(self._noise_generator):
+                            NeuralNet.partial_fit(self, train, None, epochs=1 if incremental else self.max_epochs)
+                    finally:
+                        for name in self._training_only:
+                            vars(self).pop(name, None)
         return self
+
+    @contextmanager
+    def _restored_on_error(self, active):
+        """Put back what training changed in place if the block raises.
+
+        ``unchanged_on_error`` restores the attributes (references); this
+        restores the contents of the objects training changes in place when
+        it continues from the fitted network (``active``): the module's and
+        optimizer's states, the history and the random generators.
+        """
+        if not active:
+            yield
+            return
+        state = vars(self)
+        module, optimizer, history = state["module_"], state["optimizer_"], state["history_"]
+        module_state = {key: value.detach().clone() for key, value in module.state_dict().items()}
+        optimizer_state = copy.deepcopy(optimizer.state_dict())
+        n_epochs, last_epoch = len(history), copy.deepcopy(history[-1]) if len(history) else None
+        generators = [
+            (state[name], state[name].get_state())
+            for name in ("_shuffle_generator", "_noise_generator")
+            if state.get(name) is not None
+        ]
+        try:
+            yield
+        except BaseException:
+            module.load_state_dict(module_state)
+            optimizer.load_state_dict(optimizer_state)
+            del history[n_epochs:]
+            if last_epoch is not None:
+                history[-1] = last_epoch
+            for generator, generator_state in generators:
+                generator.set_state(generator_state)
+            raise
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

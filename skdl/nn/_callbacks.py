@@ -24,7 +24,6 @@ from sklearn.exceptions import ConvergenceWarning
 from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 
-from ._data import n_batches
 from ._presets import schedule_factor
 
 
@@ -44,7 +43,7 @@ class LRSchedule(Callback):
     The factor of step ``t`` of ``T = max_epochs * batches per epoch`` steps
     multiplies each parameter group's initial learning rate. The schedule
     starts again at each ``fit``; successive ``partial_fit`` calls continue
-    it (``net.schedule_origin_`` is the epoch it started at) and after ``T``
+    it (``net._schedule_origin`` is the epoch it started at) and after ``T``
     steps it keeps its last value.
 
     Parameters
@@ -58,17 +57,22 @@ class LRSchedule(Callback):
 
     def initialize(self):
         self.base_lrs_ = None
+        self.n_batches_ = None
         return self
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.n_batches_ = None
         if self.base_lrs_ is None:
             self.base_lrs_ = [group.get("initial_lr", group["lr"]) for group in net.optimizer_.param_groups]
             for group, lr in zip(net.optimizer_.param_groups, self.base_lrs_):
                 group["initial_lr"] = lr
 
     def on_epoch_begin(self, net, dataset_train=None, **kwargs):
-        self.n_batches_ = n_batches(len(dataset_train), net.batch_size)
-        self.epoch_ = len(net.history) - 1 - getattr(net, "schedule_origin_", 0)
+        if self.n_batches_ is None:
+            # The training iterator's own count (iterator_train__batch_size,
+            # a DataLoader for other datasets), taken once per training run.
+            self.n_batches_ = len(net.get_iterator(dataset_train, training=True))
+        self.epoch_ = len(net.history) - 1 - vars(net).get("_schedule_origin", 0)
         self.batch_ = 0
         self._apply(net)
         net.history.record("lr", net.optimizer_.param_groups[0]["lr"])
@@ -201,7 +205,11 @@ class NonFiniteLossGuard(Callback):
             self.best_epoch_ = row["epoch"]
 
     def on_batch_end(self, net, batch=None, training=False, loss=None, **kwargs):
-        if not training or loss is None or math.isfinite(loss.item()):
+        if not training or loss is None:
+            return
+        # skorch recorded the batch's loss (as a float) before this hook.
+        value = net.history[-1, "batches", -1, "train_loss"]
+        if math.isfinite(value):
             return
         epoch = net.history[-1, "epoch"]
         batch_index = len(net.history[-1, "batches"])
@@ -213,7 +221,7 @@ class NonFiniteLossGuard(Callback):
             if self.best_epoch_ else "the initial weights (no epoch finished with a finite loss)"
         )
         warnings.warn(
-            f"{type(net).__name__}: the training loss became {loss.item()} at epoch {epoch} "
+            f"{type(net).__name__}: the training loss became {value} at epoch {epoch} "
             f"(batch {batch_index}); training stopped and {kept} were kept. "
             "Lower learning_rate, or set gradient_clipping or a normalization.",
             ConvergenceWarning,

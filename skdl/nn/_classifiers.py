@@ -8,7 +8,6 @@ plain constructor parameters; see the :ref:`user guide <neural_networks>`.
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import check_array
 
 from ..utils._sklearn_compat import Interval, StrOptions, validate_data
 from ._base import BaseNetClassifier, _as_float32
@@ -480,8 +479,11 @@ default="lenet"
             device=device, kwargs=kwargs,
         )
 
+    _training_only = BaseNetClassifier._training_only + ("_augmentations",)
+
     def _check_hyperparameters(self):
-        parse_augmentation(self.augmentation)
+        # Parsed once per fit for train_step; dropped when training ends.
+        self._augmentations = parse_augmentation(self.augmentation)
 
     def _declared_shape(self):
         if self.input_shape is None:
@@ -495,9 +497,10 @@ default="lenet"
         """Validated float32 images ``(n, C, H, W)`` (and y when fitting)."""
         predicting = isinstance(y, str)
         if not hasattr(X, "iloc") and not hasattr(X, "tocsr") and _ndim(X) == 4:
-            images = check_array(X, allow_nd=True, dtype=[np.float64, np.float32])
+            # One validation (and at most one copy): the flat rows of the images' array.
+            images = np.asarray(X)
             shape = images.shape[1:]
-            rows = images.reshape(len(images), -1)
+            rows = images.reshape(len(images), int(np.prod(shape)))
             out = validate_data(self, rows, y, dtype=[np.float64, np.float32], reset=reset)
             rows, y = (out, None) if predicting else out
             expected = self._declared_shape() if reset else self.input_shape_
@@ -530,7 +533,9 @@ default="lenet"
 
     def train_step(self, batch, **fit_params):
         """skorch's training step, on the batch after ``augmentation``."""
-        functions = parse_augmentation(self.augmentation)
+        functions = vars(self).get("_augmentations")
+        if functions is None:  # a train_step outside fit
+            functions = parse_augmentation(self.augmentation)
         if functions:
             X, y = batch
             if self.device is not None:

@@ -17,15 +17,40 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import numpy as np
 import torch
 from torch import nn
 
+from .._device import torch_generator
+
 _NOISE_GENERATOR = ContextVar("skdl_noise_generator", default=None)
+
+
+class _NoiseSource:
+    """The generator of a :func:`noise_generator` block, and ones derived from it for other device types."""
+
+    def __init__(self, generator):
+        self.generator = generator
+        self.derived = {}
+
+    def on(self, device):
+        """A generator on ``device``'s type: the block's own, or one seeded from it (made once)."""
+        if self.generator.device.type == device.type:
+            return self.generator
+        if device.type not in self.derived:
+            seed = int(torch.randint(np.iinfo(np.int32).max, (1,), generator=self.generator,
+                                     device=self.generator.device))
+            self.derived[device.type] = torch_generator(np.random.RandomState(seed), device)
+        return self.derived[device.type]
 
 
 @contextmanager
 def noise_generator(generator):
     """Make the stochastic layers draw from ``generator`` inside the block.
+
+    A layer computing on another device type than ``generator``'s draws from
+    a generator on its device seeded from ``generator`` (never from torch's
+    global one).
 
     Parameters
     ----------
@@ -33,23 +58,17 @@ def noise_generator(generator):
         On the device the layers compute on. ``None`` means torch's global
         generator.
     """
-    token = _NOISE_GENERATOR.set(generator)
+    token = _NOISE_GENERATOR.set(None if generator is None else _NoiseSource(generator))
     try:
         yield
     finally:
         _NOISE_GENERATOR.reset(token)
 
 
-def current_noise_generator():
-    """The generator set by :func:`noise_generator`, or None."""
-    return _NOISE_GENERATOR.get()
-
-
 def _uniform(x):
     """Uniform [0, 1) numbers shaped like ``x`` from the current noise generator."""
-    generator = _NOISE_GENERATOR.get()
-    if generator is not None and generator.device.type != x.device.type:
-        generator = None  # a layer used on another device than the net's
+    source = _NOISE_GENERATOR.get()
+    generator = None if source is None else source.on(x.device)
     return torch.rand(x.shape, generator=generator, device=x.device, dtype=x.dtype)
 
 

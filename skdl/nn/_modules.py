@@ -43,10 +43,6 @@ def _unit(in_channels, out_channels, kernel, activation, normalization, prefix="
     return layers
 
 
-def _norm_or_identity(normalization, channels):
-    return nn.Identity() if normalization is None else make_norm(normalization, channels, "conv")
-
-
 def _halved(size):
     return tuple(math.ceil(s / 2) for s in size)
 
@@ -72,10 +68,10 @@ class ResidualBlock(nn.Module):
         super().__init__()
         produced = out_channels * activation_pieces(activation)
         self.conv1 = nn.Conv2d(in_channels, produced, 3, stride=stride, padding=1)
-        self.norm1 = _norm_or_identity(normalization, produced)
+        self.norm1 = make_norm(normalization, produced, "conv")
         self.act1 = make_activation(activation, produced)
         self.conv2 = nn.Conv2d(out_channels, produced, 3, padding=1)
-        self.norm2 = _norm_or_identity(normalization, produced)
+        self.norm2 = make_norm(normalization, produced, "conv")
         if stride != 1 or in_channels != produced:
             self.shortcut = nn.Conv2d(in_channels, produced, 1, stride=stride)
         else:

@@ -54,6 +54,30 @@ def single_threaded_blas():
 
 
 @contextmanager
+def torch_threads(device, n_threads):
+    """Run torch's CPU kernels on ``n_threads`` threads (of the calling thread) inside the block.
+
+    Nothing changes for a GPU device. The previous count is restored after.
+
+    Parameters
+    ----------
+    device : torch.device
+    n_threads : int
+        A positive thread count (``joblib.effective_n_jobs`` turns an
+        ``n_jobs`` parameter into one).
+    """
+    if device.type != "cpu":
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+@contextmanager
 def one_torch_thread(device):
     """Run torch's CPU kernels on one thread (of the calling thread) inside the block.
 
@@ -63,12 +87,5 @@ def one_torch_thread(device):
     ----------
     device : torch.device
     """
-    if device.type != "cpu":
+    with torch_threads(device, 1):
         yield
-        return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)

@@ -186,3 +186,21 @@ def test_plot_bad_input(cnn, unfitted_cnn, images):
         plot_occlusion(X[:2], np.zeros((2, 5, 5)))
     with pytest.raises(ValueError, match=r"sensitivity must have shape"):
         plot_occlusion(X[:2], np.zeros((2, 64)))
+
+
+def test_plot_learning_curves_reads_the_history_once(digits_mlp, monkeypatch):
+    import skdl.inspection._diagnostics as diagnostics
+    import skdl.inspection._plotting as plotting
+
+    original, calls = diagnostics.learning_curves, []
+
+    def counted(net):
+        calls.append(net)
+        return original(net)
+
+    monkeypatch.setattr(plotting, "learning_curves", counted)
+    monkeypatch.setattr(diagnostics, "learning_curves", counted)
+    fig = plot_learning_curves(digits_mlp)
+    assert len(calls) == 1  # the diagnosis reuses the curves
+    monkeypatch.undo()
+    assert fig.get_suptitle() == f"Diagnosis: {diagnose_fit(digits_mlp).label}"

@@ -571,3 +571,139 @@ def test_partial_fit_makes_no_validation_split():
     clf.partial_fit(X, y)
     assert sum(b.get("train_batch_size", 0) for b in clf.history_[0, "batches"]) == len(X)
     assert "valid_loss" not in clf.history_[0]
+
+
+# ------------------------------------------------------------ review fixes
+
+
+class _Rates(Callback):
+    """The learning rate of every training step."""
+
+    def __init__(self):
+        self.lrs = []
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if training:
+            self.lrs.append(net.optimizer_.param_groups[0]["lr"])
+
+
+def test_warm_start_fit_starts_the_lr_schedule_again():
+    X, y = _iris()
+    rates = _Rates()
+    clf = _mlp(lr_schedule="cosine", learning_rate=0.1, batch_size=50, max_epochs=4, warm_start=True,
+               callbacks=[("rates", rates)])
+    clf.fit(X, y)
+    first = list(rates.lrs)
+    rates.lrs.clear()
+    clf.fit(X, y)
+    assert len(clf.history_) == 8
+    expected = [0.05 * (1 + np.cos(np.pi * t / 12)) for t in range(12)]
+    assert_allclose(first, expected)
+    assert_allclose(rates.lrs, expected)  # from the top again, not held at the last value
+    assert_allclose(clf.history_[4:, "lr"], clf.history_[:4, "lr"])
+
+
+def test_lr_schedule_counts_the_batches_of_the_training_iterator():
+    X, y = _iris()
+    rates = _Rates()
+    # batch_size=32 would make 5 batches; the training iterator makes 3 of 50.
+    _mlp(lr_schedule="cosine", learning_rate=0.1, batch_size=32, iterator_train__batch_size=50,
+         max_epochs=4, callbacks=[("rates", rates)]).fit(X, y)
+    assert_allclose(rates.lrs, [0.05 * (1 + np.cos(np.pi * t / 12)) for t in range(12)])
+
+
+class _FailAt(Callback):
+    """Raises a RuntimeError at the start of training epoch ``epoch`` of a run, once armed."""
+
+    def __init__(self, epoch=2, armed=False):
+        self.epoch = epoch
+        self.armed = armed
+
+    def on_train_begin(self, net, **kwargs):
+        self.seen_ = 0
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.seen_ += 1
+        if self.armed and self.seen_ == self.epoch:
+            raise RuntimeError("boom")
+
+
+def _history_rows(history):
+    return [{k: v for k, v in row.items() if k != "batches"} | {"batches": list(row["batches"])}
+            for row in history]
+
+
+@pytest.mark.parametrize("how", ["fit", "warm_start", "partial_fit"])
+def test_a_fit_that_fails_during_training_leaves_the_fitted_state_untouched(how):
+    X, y = _iris()
+    fail = _FailAt(epoch=1 if how == "partial_fit" else 2)
+    clf = _mlp(max_epochs=3, warm_start=how == "warm_start", dropout=0.2,
+               callbacks=[("fail", fail)])
+    twin = clone(clf)
+    for net in (clf, twin):
+        if how == "partial_fit":
+            net.partial_fit(X, y)
+            net.partial_fit(X, y)
+        else:
+            net.fit(X, y)
+    proba, history = clf.predict_proba(X), _history_rows(clf.history_)
+    fail.armed = True
+    with pytest.raises(RuntimeError, match="boom"):
+        clf.partial_fit(X, y) if how == "partial_fit" else clf.fit(X, y)
+    assert_array_equal(clf.predict_proba(X), proba)
+    assert _history_rows(clf.history_) == history
+    if how != "fit":  # training continues exactly as if the failed call had not happened
+        fail.armed = False
+        twin_fail = twin.callbacks_[[name for name, _ in twin.callbacks_].index("fail")][1]
+        twin_fail.armed = False
+        for net in (clf, twin):
+            net.partial_fit(X, y) if how == "partial_fit" else net.fit(X, y)
+        assert_array_equal(clf.predict_proba(X), twin.predict_proba(X))
+        assert _same_state(clf.optimizer_.state_dict()["state"][0], twin.optimizer_.state_dict()["state"][0])
+
+
+def test_building_the_users_module_class_leaves_torchs_global_stream_alone():
+    X, y = _iris()
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(4, 3)  # torch's default init draws from the global stream
+
+        def forward(self, x):
+            return self.layer(x)
+
+    state = torch.get_rng_state()
+    first = MLPClassifier(module=Net, max_epochs=2, device="cpu", random_state=0).fit(X, y)
+    assert torch.equal(torch.get_rng_state(), state)
+    second = MLPClassifier(module=Net, max_epochs=2, device="cpu", random_state=0).fit(X, y)
+    assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+
+
+@pytest.mark.parametrize("n_jobs, expected", [(None, 1), (2, 2), (-1, None)])
+def test_n_jobs_sets_torchs_threads_while_training_and_restores_them(n_jobs, expected):
+    from joblib import cpu_count
+
+    X, y = _iris()
+    seen = []
+
+    class Threads(Callback):
+        def on_train_begin(self, net, **kwargs):
+            seen.append(torch.get_num_threads())
+
+    before = torch.get_num_threads()
+    _mlp(n_jobs=n_jobs, callbacks=[("threads", Threads())]).fit(X, y)
+    assert seen == [cpu_count() if expected is None else expected]
+    assert torch.get_num_threads() == before
+
+
+def test_augmentation_is_parsed_once_per_fit(monkeypatch):
+    import skdl.nn._classifiers as classifiers
+
+    calls = []
+    parse = classifiers.parse_augmentation
+    monkeypatch.setattr(classifiers, "parse_augmentation", lambda spec: calls.append(spec) or parse(spec))
+    X, y = _digits(100)
+    clf = _cnn(augmentation="flip+noise", batch_size=20).fit(X, y)
+    assert calls == ["flip+noise"]  # not once per batch
+    assert "_augmentations" not in vars(clf)

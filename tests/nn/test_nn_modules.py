@@ -139,3 +139,20 @@ def test_dropout_keeps_the_expected_value():
         out = layer(torch.ones(200_000))
     assert abs((out == 0).float().mean().item() - 0.25) < 0.01
     assert abs(out.mean().item() - 1.0) < 0.01
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a second device type (a CUDA GPU)")
+@pytest.mark.parametrize("layer", [Dropout(0.5), RandomizedReLU()])
+def test_random_layers_on_another_device_type_draw_from_a_generator_seeded_by_the_net(layer):
+    x = -torch.ones(50, 20, device="cuda")
+    layer.train()
+    outputs = []
+    for _ in range(2):
+        with noise_generator(torch.Generator().manual_seed(3)):  # a CPU generator
+            state, cuda_state = torch.get_rng_state(), torch.cuda.get_rng_state()
+            outputs.append(layer(x))
+            outputs[-1] = torch.cat([outputs[-1], layer(x)])  # a second draw goes on the same stream
+            assert torch.equal(torch.get_rng_state(), state)
+            assert torch.equal(torch.cuda.get_rng_state(), cuda_state)  # not the global CUDA stream
+    assert torch.equal(outputs[0], outputs[1])
+    assert not torch.equal(outputs[0][:50], outputs[0][50:])

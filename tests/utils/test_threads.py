@@ -5,7 +5,7 @@ import threading
 import torch
 from threadpoolctl import threadpool_info
 
-from skdl.utils._threads import one_torch_thread, single_threaded_blas
+from skdl.utils._threads import one_torch_thread, single_threaded_blas, torch_threads
 
 
 def _blas_threads():
@@ -46,3 +46,12 @@ def test_one_torch_thread_is_per_calling_thread_and_restored():
         thread.join()
     assert seen["inside"] == 1
     assert torch.get_num_threads() == before
+
+
+def test_torch_threads_sets_the_count_on_the_cpu_and_restores_it():
+    before = torch.get_num_threads()
+    with torch_threads(torch.device("cpu"), 2):
+        assert torch.get_num_threads() == 2
+    assert torch.get_num_threads() == before
+    with torch_threads(torch.device("cuda"), 2):  # a GPU device: nothing changes
+        assert torch.get_num_threads() == before
