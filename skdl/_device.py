@@ -154,6 +154,21 @@ def to_tensor(array, device, dtype=None):
     return tensor.to(device)
 
 
+def index_tensor(array, device):
+    """Move an array of integer indices to an int64 tensor on ``device``.
+
+    Parameters
+    ----------
+    array : array-like of int
+    device : torch.device
+
+    Returns
+    -------
+    tensor : torch.Tensor of dtype int64
+    """
+    return torch.as_tensor(np.asarray(array, dtype=np.int64), device=device)
+
+
 def to_numpy(tensor):
     """Bring a tensor back as a NumPy array (on the host).
 

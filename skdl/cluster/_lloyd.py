@@ -279,7 +279,7 @@ def row_sq_norms(X):
     return torch.einsum("ij,ij->i", X, X)
 
 
-def squared_distances(A, B, a_sq_norms, b_sq_norms):
+def squared_distances(A, B, a_sq_norms, b_sq_norms, out=None):
     """``||a_i - b_j||^2`` for all pairs, as one matrix product, clamped at 0.
 
     Parameters
@@ -288,12 +288,16 @@ def squared_distances(A, B, a_sq_norms, b_sq_norms):
     B : Tensor of shape (n_b, n_features)
     a_sq_norms, b_sq_norms : Tensors of shapes (n_a,) and (n_b,)
         ``row_sq_norms`` of A and B.
+    out : Tensor of shape (n_a, n_b), default=None
+        Where to write the result (memory reused between calls).
 
     Returns
     -------
     sq_dist : Tensor of shape (n_a, n_b)
     """
-    return torch.addmm(a_sq_norms[:, None] + b_sq_norms[None, :], A, B.T, alpha=-2).clamp_(min=0)
+    return torch.addmm(
+        a_sq_norms[:, None] + b_sq_norms[None, :], A, B.T, alpha=-2, out=out
+    ).clamp_(min=0)
 
 
 def euclidean_distances(X, centers, chunk_rows):

@@ -24,6 +24,9 @@ import numpy as np
 import torch
 from numba import njit
 
+from .._device import to_numpy, to_tensor
+from ..cluster._lloyd import row_sq_norms, squared_distances
+
 
 def _is_tensor(a):
     return isinstance(a, torch.Tensor)
@@ -38,22 +41,22 @@ def _tanh_(a):
 
 
 @njit(cache=True, nogil=True)
-def _rbf_exponent_block(dots, rows_sq, cols_sq, gamma):
-    """``dots <- -gamma * max(rows_sq + cols_sq - 2 dots, 0)`` in one pass (then exp)."""
-    for r in range(dots.shape[0]):
-        row = dots[r]
-        sq_r = rows_sq[r]
-        for c in range(dots.shape[1]):
-            d = sq_r + cols_sq[c] - 2.0 * row[c]
-            row[c] = -gamma * d if d > 0.0 else 0.0
-
-
-@njit(cache=True, nogil=True)
 def _rbf_exponent(dots, rows_sq, sq, gamma):
-    """``dots <- -gamma * max(rows_sq + sq - 2 dots, 0)`` in one pass (then exp)."""
+    """``dots <- -gamma * max(rows_sq + sq - 2 dots, 0)`` in one pass (then exp).
+
+    ``dots`` and ``rows_sq`` are 1-D (a kernel row), ``sq`` a number.
+    """
     for t in range(dots.shape[0]):
         d = rows_sq[t] + sq - 2.0 * dots[t]
         dots[t] = -gamma * d if d > 0.0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _rbf_exponent_block(dots, rows_sq, cols_sq, gamma):
+    """:func:`_rbf_exponent` on every row of a 2-D block (one formula, a loop
+    over rows: a 1-D row keeps the fast path of the solver's kernel rows)."""
+    for r in range(dots.shape[0]):
+        _rbf_exponent(dots[r], cols_sq, rows_sq[r], gamma)
 
 
 def _linear(dots, rows_sq, cols_sq, spec):
@@ -72,10 +75,7 @@ def _rbf(dots, rows_sq, cols_sq, spec):
     if not _is_tensor(dots):
         _rbf_exponent_block(dots, rows_sq, cols_sq, spec.gamma)
         return np.exp(dots, out=dots)
-    dots *= -2.0
-    dots += rows_sq[:, None]
-    dots += cols_sq[None, :]
-    dots.clamp_(min=0)
+    # Tensors: ``pairwise`` passes the squared distances already.
     dots *= -spec.gamma
     return dots.exp_()
 
@@ -87,6 +87,10 @@ def _sigmoid(dots, rows_sq, cols_sq, spec):
 
 
 _KERNELS = {"linear": _linear, "poly": _poly, "rbf": _rbf, "sigmoid": _sigmoid}
+# Codes of the kernels on features for the CPU solver's own row loop
+# (:mod:`skdl.svm._smo_cache`), the order of ``KERNEL_NAMES``.
+KERNEL_NAMES = ("linear", "poly", "rbf", "sigmoid")
+LINEAR, POLY, RBF, SIGMOID = range(len(KERNEL_NAMES))
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ class KernelSpec:
 def sq_norms(A):
     """Squared Euclidean norm of each row (array or tensor)."""
     if _is_tensor(A):
-        return (A * A).sum(dim=1)
+        return row_sq_norms(A)
     return np.einsum("ij,ij->i", A, A)
 
 
@@ -144,10 +148,11 @@ def pairwise(A, B, spec, rows_sq=None, cols_sq=None, out=None):
         In the dtype of ``A`` (a callable's output is converted).
     """
     if spec.name == "callable":
-        if _is_tensor(A):
-            K = spec.function(A.cpu().numpy(), B.cpu().numpy())
-            return torch.as_tensor(np.asarray(K), dtype=A.dtype, device=A.device)
-        return np.asarray(spec.function(A, B), dtype=A.dtype)
+        return _call_kernel(A, B, spec.function)
+    if spec.name == "rbf" and _is_tensor(A):
+        rows_sq = sq_norms(A) if rows_sq is None else rows_sq
+        cols_sq = sq_norms(B) if cols_sq is None else cols_sq
+        return _rbf(squared_distances(A, B, rows_sq, cols_sq, out=out), None, None, spec)
     if out is None:
         dots = A @ B.T
     elif _is_tensor(A):
@@ -160,30 +165,50 @@ def pairwise(A, B, spec, rows_sq=None, cols_sq=None, out=None):
     return _KERNELS[spec.name](dots, rows_sq, cols_sq, spec)
 
 
+def _call_kernel(A, B, function):
+    """A callable kernel on ``A`` and ``B`` (arrays or tensors), its shape checked."""
+    K = np.asarray(function(to_numpy(A), to_numpy(B)) if _is_tensor(A) else function(A, B))
+    if K.shape != (A.shape[0], B.shape[0]):
+        name = getattr(function, "__name__", repr(function))
+        raise ValueError(
+            f"The kernel {name} returned an array of shape {K.shape} for inputs of "
+            f"shapes {tuple(A.shape)} and {tuple(B.shape)}; it must return the matrix "
+            f"of shape {(A.shape[0], B.shape[0])}."
+        )
+    if _is_tensor(A):
+        return to_tensor(K, A.device, np.float32 if A.dtype == torch.float32 else np.float64)
+    return K.astype(A.dtype, copy=False)
+
+
 def diagonal(A, spec, chunk_rows):
-    """``k(A[i], A[i])`` for every row (an array, as ``A``).
+    """``k(A[i], A[i])`` for every row (an array or tensor, as ``A``).
 
     Parameters
     ----------
-    A : ndarray of shape (n, n_features)
+    A : ndarray or tensor of shape (n, n_features)
     spec : KernelSpec
+        A kernel on features or a callable.
     chunk_rows : int
         Rows per call of a callable kernel (it returns a square block).
 
     Returns
     -------
-    diag : ndarray of shape (n,)
+    diag : ndarray or tensor of shape (n,)
     """
+    tensor = _is_tensor(A)
+    if spec.name == "rbf":
+        if tensor:
+            return torch.ones(A.shape[0], dtype=A.dtype, device=A.device)
+        return np.ones(A.shape[0], dtype=A.dtype)
     if spec.name == "callable":
-        out = np.empty(A.shape[0], dtype=A.dtype)
+        out = torch.empty_like(A[:, 0]) if tensor else np.empty(A.shape[0], dtype=A.dtype)
+        diag = torch.diagonal if tensor else np.diagonal
         for start in range(0, A.shape[0], chunk_rows):
             block = A[start:start + chunk_rows]
-            out[start:start + len(block)] = np.diagonal(pairwise(block, block, spec))
+            out[start:start + len(block)] = diag(pairwise(block, block, spec))
         return out
-    sq = sq_norms(A)
-    if spec.name == "rbf":
-        return np.ones(A.shape[0], dtype=A.dtype)
-    return _KERNELS[spec.name](sq[:, None].copy(), None, None, spec)[:, 0]
+    # A fresh array: the kernel may transform it in place.
+    return _KERNELS[spec.name](sq_norms(A)[:, None], None, None, spec)[:, 0]
 
 
 class FeatureRows:
@@ -207,16 +232,17 @@ class FeatureRows:
         self.spec = spec
         self.X_perm = X.copy() if index is None else X[index]
         self.sq_perm = (
-            sq_norms(self.X_perm) if spec.name == "rbf" else np.zeros(len(X), dtype=X.dtype)
+            sq_norms(self.X_perm) if spec.name == "rbf"
+            else np.zeros(len(self.X_perm), dtype=X.dtype)
         )
-        self._row = np.empty((len(X), 1), dtype=X.dtype)
+        self._row = np.empty((len(self.X_perm), 1), dtype=X.dtype)
 
     @property
     def kernel_code(self):
         """Code of the kernel for the solver's own row loop (-1: a callable)."""
         if not self.spec.on_features:
             return -1
-        return ("linear", "poly", "rbf", "sigmoid").index(self.spec.name)
+        return KERNEL_NAMES.index(self.spec.name)
 
     def row(self, r, start, stop, active):
         """``k(x_r, x_t)`` for the samples at positions ``start <= t < stop``."""
@@ -322,6 +348,11 @@ class TensorRows:
         self.spec = spec
         self.sq = sq_norms(X) if spec.name == "rbf" else None
 
+    @property
+    def takes_out(self):
+        """True when :meth:`rows` writes into the memory it is given."""
+        return self.spec.on_features
+
     def empty(self, n_rows):
         """Memory for ``n_rows`` kernel rows (reused between working sets)."""
         return torch.empty((n_rows, self.X.shape[0]), dtype=self.X.dtype, device=self.X.device)
@@ -332,17 +363,7 @@ class TensorRows:
         return pairwise(self.X[index], self.X, self.spec, rows_sq, self.sq, out=out)
 
     def diagonal(self, chunk_rows):
-        if self.spec.name == "rbf":
-            return torch.ones(self.X.shape[0], dtype=self.X.dtype, device=self.X.device)
-        out = torch.empty(self.X.shape[0], dtype=self.X.dtype, device=self.X.device)
-        for start in range(0, self.X.shape[0], chunk_rows):
-            block = self.X[start:start + chunk_rows]
-            if self.spec.name == "callable":
-                out[start:start + len(block)] = torch.diagonal(pairwise(block, block, self.spec))
-            else:
-                sq = sq_norms(block)[:, None]
-                out[start:start + len(block)] = _KERNELS[self.spec.name](sq, None, None, self.spec)[:, 0]
-        return out
+        return diagonal(self.X, self.spec, chunk_rows)
 
 
 class PrecomputedTensorRows:
@@ -360,8 +381,8 @@ class PrecomputedTensorRows:
         self.K = K
         self.index = index
 
-    def empty(self, n_rows):
-        return torch.empty((n_rows, len(self.index)), dtype=self.K.dtype, device=self.K.device)
+    # Rows are gathered from K: no memory of the solver's is written.
+    takes_out = False
 
     def rows(self, index, out=None):
         return self.K[self.index[index]][:, self.index]

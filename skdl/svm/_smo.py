@@ -35,6 +35,8 @@ import numpy as np
 import torch
 from numba import njit
 
+from .._device import to_numpy, to_tensor
+
 # Variable status, as libsvm's alpha_status.
 _LOWER, _UPPER, _FREE = 0, 1, 2
 # libsvm's TAU: the curvature used when a pair's curvature is not positive.
@@ -54,7 +56,11 @@ class Solution:
     n_iter : int
         Pair updates made.
     converged : bool
-        False when ``max_iter`` stopped the solver.
+        False when the solver stopped before ``m - M < tol``.
+    stalled : bool, default=False
+        True when the solver stopped because it could not make progress (a
+        working set of the blocked solver in which no pair moved), not
+        because of ``max_iter``.
     """
 
     alpha: np.ndarray
@@ -62,6 +68,7 @@ class Solution:
     objective: float
     n_iter: int
     converged: bool
+    stalled: bool = False
 
 
 # ----------------------------------------------------------------- shared pieces
@@ -164,11 +171,21 @@ def dual_objective(alpha, G):
     return float(alpha @ (G - 1.0)) / 2.0
 
 
+def up_low(y, alpha, C):
+    """The masks of ``I_up`` and ``I_low`` (arrays or tensors).
+
+    ``I_up``: variables whose ``y_t alpha_t`` can grow (``y_t = +1, alpha_t <
+    C_t`` or ``y_t = -1, alpha_t > 0``); ``I_low``: those whose can shrink.
+    """
+    up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
+    low = ((y > 0) & (alpha > 0)) | ((y < 0) & (alpha < C))
+    return up, low
+
+
 def violation(y, G, alpha, C):
     """``m(alpha) - M(alpha)``: the stopping quantity (optimal when <= tol)."""
     minus_yG = -y * G
-    up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
-    low = ((y > 0) & (alpha > 0)) | ((y < 0) & (alpha < C))
+    up, low = up_low(y, alpha, C)
     if not up.any() or not low.any():
         return -np.inf
     return float(minus_yG[up].max() - minus_yG[low].min())
@@ -205,8 +222,7 @@ def smo_reference(Q, y, C, *, tol, max_iter=100_000):
     converged = False
     while n_iter < max_iter:
         minus_yG = -y * G
-        up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
-        low = ((y > 0) & (alpha > 0)) | ((y < 0) & (alpha < C))
+        up, low = up_low(y, alpha, C)
         if not up.any() or not low.any():
             converged = True
             break
@@ -338,8 +354,7 @@ def _working_set(y, G, alpha, C, size, previous):
     index : tensor of shape (<= size,)
     """
     minus_yG = -y * G
-    up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
-    low = ((y > 0) & (alpha > 0)) | ((y < 0) & (alpha < C))
+    up, low = up_low(y, alpha, C)
     up_score = torch.where(up, minus_yG, -math.inf)
     low_score = torch.where(low, -minus_yG, -math.inf)
     n_new = size if previous is None else max(2, size // 2)
@@ -393,8 +408,10 @@ def solve_blocked(rows, y, C, *, tol, max_iter, block_size, inner_max_iter=None)
     G = -torch.ones(n, dtype=dtype, device=device)
     block_size = max(2, min(block_size, n))
     inner_max_iter = 50 * block_size if inner_max_iter is None else inner_max_iter
-    n_iter, previous, converged = 0, None, False
-    buffer = None  # the kernel rows of a working set, reused between rounds
+    n_iter, previous, converged, stalled = 0, None, False, False
+    # The kernel rows of a working set, memory reused between rounds (row
+    # sources that gather or call a user's kernel allocate their own).
+    buffer = rows.empty(block_size) if rows.takes_out else None
     while True:
         gap, B = _working_set(y64, G, alpha, C64, block_size, previous)
         if gap < tol:
@@ -402,29 +419,31 @@ def solve_blocked(rows, y, C, *, tol, max_iter, block_size, inner_max_iter=None)
             break
         if 0 <= max_iter <= n_iter:
             break
-        if buffer is None or buffer.shape[0] < len(B):
-            buffer = rows.empty(block_size)
-        K_B = rows.rows(B, out=buffer[: len(B)])
+        K_B = rows.rows(B, out=None if buffer is None else buffer[: len(B)])
         y_B = y64[B]
-        Q_BB = (K_B[:, B].to(torch.float64) * y_B[:, None] * y_B[None, :]).cpu().numpy()
-        a_old = alpha[B].cpu().numpy()
+        Q_BB = K_B[:, B].to(torch.float64) * y_B[:, None] * y_B[None, :]
+        # One transfer to the host: Q_BB, then alpha, G, y and C of the set
+        # (a fresh array: the solver may write into its rows).
+        host = to_numpy(torch.cat([Q_BB, torch.stack([alpha[B], G[B], y_B, C64[B]])]))
+        m = len(B)
+        a_old, G_B, y_np, C_np = host[m:]
         a_B = a_old.copy()
-        G_B = G[B].cpu().numpy().copy()
         limit = inner_max_iter if max_iter < 0 else min(inner_max_iter, max_iter - n_iter)
         steps = smo_dense(
-            np.ascontiguousarray(Q_BB), y_B.cpu().numpy(), C64[B].cpu().numpy(), a_B, G_B,
-            tol=max(tol, 0.1 * gap), max_iter=limit,
+            host[:m], y_np, C_np, a_B, G_B, tol=max(tol, 0.1 * gap), max_iter=limit,
         )
         n_iter += steps
         if steps == 0:
-            # The subproblem could not move: the selection is stuck (should not
-            # happen with a violating pair in the set); stop rather than loop.
+            # The subproblem could not move although the gap is >= tol (not
+            # expected: the most violating pair is in the set); stop rather
+            # than loop, and say so (not a max_iter stop).
+            stalled = True
             break
-        delta = torch.from_numpy(a_B - a_old).to(device)
+        a_B_t = to_tensor(a_B, device, np.float64)
+        delta = a_B_t - alpha[B]
         G += y64 * ((delta * y_B).to(K_B.dtype) @ K_B).to(torch.float64)
-        alpha[B] = torch.from_numpy(a_B).to(device)
+        alpha[B] = a_B_t
         previous = B
-    alpha_np, G_np = alpha.cpu().numpy(), G.cpu().numpy()
-    y_np, C_np = y64.cpu().numpy(), C64.cpu().numpy()
+    alpha_np, G_np, y_np, C_np = to_numpy(torch.stack([alpha, G, y64, C64]))
     return Solution(alpha_np, calculate_rho(y_np, G_np, alpha_np, C_np),
-                    dual_objective(alpha_np, G_np), n_iter, converged)
+                    dual_objective(alpha_np, G_np), n_iter, converged, stalled)

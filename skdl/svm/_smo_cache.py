@@ -15,6 +15,9 @@ import math
 import numpy as np
 from numba import njit
 
+from ._kernels import LINEAR as _LINEAR
+from ._kernels import POLY as _POLY
+from ._kernels import RBF as _RBF
 from ._smo import (
     TAU,
     _FREE,
@@ -32,8 +35,6 @@ from ._smo import (
 # the driver (~15 us) for a BLAS product and a vectorised exp (measured: an
 # entry costs about 0.3 ns per feature plus 15 ns for exp in the loop).
 _INLINE_WORK = 50_000
-# Kernel codes of the loop's own row computation.
-_LINEAR, _POLY, _RBF, _SIGMOID = range(4)
 
 # Rows of the packed float array (columns in position order, see below).
 _ALPHA, _GRAD, _GBAR, _BOUND, _DIAG, _LABEL = range(6)

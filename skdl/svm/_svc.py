@@ -10,7 +10,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._device import chunk_size, compute_dtype, resolve_device, to_numpy, to_tensor
+from .._device import (
+    chunk_size,
+    compute_dtype,
+    index_tensor,
+    resolve_device,
+    to_numpy,
+    to_tensor,
+)
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -402,28 +409,43 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.shape_fit_ = X.shape
         self._gamma = spec.gamma
         if self.fit_status_:
+            if any(solution.stalled for _, _, solution in machines):
+                cause = (
+                    f"the solver stalled before reaching tol={self.tol} (a working set "
+                    "in which no pair could move), not because of max_iter"
+                )
+            else:
+                cause = f"max_iter={self.max_iter}"
             warnings.warn(
-                f"Solver terminated early (max_iter={self.max_iter}). Consider "
+                f"Solver terminated early ({cause}). Consider "
                 "pre-processing your data with StandardScaler or MinMaxScaler.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
         return self
 
-    def _kernel_spec(self, X):
-        """The kernel with its gamma resolved (scikit-learn's definitions)."""
+    def _kernel_spec(self, X=None, gamma=None):
+        """The kernel with its gamma resolved (scikit-learn's definitions).
+
+        ``gamma``: the value resolved at fit (predictions); when None, it is
+        resolved from the training samples ``X``.
+        """
         if callable(self.kernel):
             return KernelSpec("callable", function=self.kernel)
         if self.kernel == "precomputed":
             return KernelSpec("precomputed", gamma=0.0)
+        if gamma is None:
+            gamma = self._gamma_from(X)
+        return KernelSpec(self.kernel, gamma=gamma, coef0=float(self.coef0), degree=int(self.degree))
+
+    def _gamma_from(self, X):
+        """The value of ``gamma`` for the training samples ``X``."""
         if self.gamma == "scale":
             variance = float(X.astype(np.float64, copy=False).var())
-            gamma = 1.0 / (X.shape[1] * variance) if variance != 0 else 1.0
-        elif self.gamma == "auto":
-            gamma = 1.0 / X.shape[1]
-        else:
-            gamma = float(self.gamma)
-        return KernelSpec(self.kernel, gamma=gamma, coef0=float(self.coef0), degree=int(self.degree))
+            return 1.0 / (X.shape[1] * variance) if variance != 0 else 1.0
+        if self.gamma == "auto":
+            return 1.0 / X.shape[1]
+        return float(self.gamma)
 
     def _problems(self, y_index, n_classes, costs):
         """``(indices, labels in {-1, +1}, bounds)`` of each binary problem.
@@ -496,14 +518,14 @@ class SVC(ClassifierMixin, BaseEstimator):
             return None, None, _constant_machine(labels)
         n = len(index)
         chunk_rows = chunk_size(bytes_per_row=2 * n * X.itemsize, n_rows=n)
-        index_t = torch.as_tensor(index, device=device)
+        index_t = index_tensor(index, device)
         rows = (
             PrecomputedTensorRows(data_t, index_t) if spec.name == "precomputed"
             else TensorRows(data_t[index_t], spec)
         )
         self._check_diagonal(to_numpy(rows.diagonal(chunk_rows)))
         solution = solve_blocked(
-            rows, torch.as_tensor(labels, device=device), torch.as_tensor(bounds, device=device),
+            rows, to_tensor(labels, device, np.float64), to_tensor(bounds, device, np.float64),
             tol=self.tol, max_iter=self.max_iter, block_size=max(2, min(_BLOCK_SIZE, chunk_rows)),
         )
         self._report(n, solution)
@@ -594,13 +616,8 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     def _raw_decision(self, X):
         """Decision values of every machine, shape (n_samples, n_machines)."""
-        check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], order="C", reset=False)
-        spec = KernelSpec(
-            "callable" if callable(self.kernel) else self.kernel,
-            gamma=self._gamma, coef0=float(self.coef0), degree=int(self.degree),
-            function=self.kernel if callable(self.kernel) else None,
-        )
+        spec = self._kernel_spec(gamma=self._gamma)
         if spec.name == "precomputed":
             X = X[:, self.support_]
         elif spec.on_features:
@@ -634,6 +651,7 @@ class SVC(ClassifierMixin, BaseEstimator):
             Two classes: the score of ``classes_[1]``. ``multiclass="ovr"``:
             one score per class. ``"ovo"``: see ``decision_function_shape``.
         """
+        check_is_fitted(self)
         dec = self._raw_decision(X)
         n_classes = len(self.classes_)
         if n_classes == 2:

@@ -28,7 +28,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skdl.svm._svc as svc_module
 from skdl.svm import SVC
-from skdl.svm._kernels import FeatureRows, KernelSpec, PrecomputedRows
+from skdl.svm._kernels import FeatureRows, KernelSpec, PrecomputedRows, diagonal, pairwise
+import skdl.svm._smo as smo_module
 from skdl.svm._smo import dual_objective, smo_dense, smo_reference, violation
 import skdl.svm._smo_cache as smo_cache
 from skdl.svm._smo_cache import solve_cached
@@ -484,3 +485,67 @@ def test_model_fitted_with_torch_tensors_on_cpu_predicts_numpy():
     for name in ("support_", "support_vectors_", "dual_coef_", "intercept_", "n_support_", "n_iter_"):
         assert isinstance(getattr(model, name), np.ndarray), name
     assert not any(isinstance(v, torch.Tensor) for v in vars(model).values())
+
+
+# ------------------------------------------------ review fixes (kernels, solver)
+
+
+def _one_row_kernel(A, B):
+    return (A @ B.T)[:1]
+
+
+def _one_column_kernel(A, B):
+    return (A @ B.T)[:, 0]
+
+
+def _transposed_kernel(A, B):
+    # Right only when A and B have as many rows (the diagonal's square blocks).
+    return (A @ B.T).T
+
+
+@pytest.mark.parametrize("route", ["cached", "blocked"])
+@pytest.mark.parametrize("bad", [_one_row_kernel, _one_column_kernel, _transposed_kernel])
+def test_callable_kernel_of_the_wrong_shape_is_a_value_error(monkeypatch, route, bad):
+    X, y = DATASETS["iris"]
+    monkeypatch.setattr(svc_module, "choose_route", lambda device: route)
+    # Working sets smaller than the problems: their kernel rows are not square.
+    monkeypatch.setattr(svc_module, "_BLOCK_SIZE", 16)
+    with pytest.raises(ValueError, match=rf"kernel {bad.__name__} returned .* must return"):
+        SVC(kernel=bad, device="cpu").fit(X, y)
+    model = SVC(kernel=linear_kernel, device="cpu").fit(X, y)
+    model.set_params(kernel=bad)
+    with pytest.raises(ValueError, match=rf"kernel {bad.__name__} returned"):
+        model.predict(X[:7])
+
+
+def test_a_stalled_blocked_solver_warns_with_its_cause_not_max_iter(monkeypatch):
+    X, y = DATASETS["iris"]
+    monkeypatch.setattr(svc_module, "choose_route", lambda device: "blocked")
+    # A subproblem in which no pair moves (not expected from the real loop).
+    monkeypatch.setattr(smo_module, "smo_dense", lambda *args, **kwargs: 0)
+    with pytest.warns(ConvergenceWarning, match="stalled") as record:
+        model = SVC(device="cpu").fit(X, y)
+    assert model.fit_status_ == 1
+    assert not any("max_iter=-1" in str(w.message) for w in record)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_feature_rows_allocate_for_the_problems_samples_only(kernel):
+    X = np.random.RandomState(0).normal(size=(100, 3))
+    index = np.arange(10, 30)
+    rows = FeatureRows(X, KernelSpec(kernel, gamma=0.5), index)
+    assert rows._row.shape[0] == rows.sq_perm.shape[0] == len(index)
+    # A row over all the problem's positions still fills.
+    assert rows.row(0, 0, len(index), np.arange(len(index))).shape == (len(index),)
+
+
+@pytest.mark.parametrize("kernel", KERNELS + ["callable"])
+def test_kernel_diagonal_of_arrays_and_tensors_is_that_of_the_kernel_matrix(kernel):
+    X = np.random.RandomState(0).normal(size=(30, 4))
+    spec = (
+        KernelSpec("callable", function=lambda A, B: rbf_kernel(A, B, gamma=0.3))
+        if kernel == "callable" else KernelSpec(kernel, gamma=0.3, coef0=0.5, degree=2)
+    )
+    expected = np.diag(pairwise(X, X, spec))
+    assert_allclose(diagonal(X, spec, chunk_rows=7), expected, rtol=1e-12)
+    assert_allclose(diagonal(torch.from_numpy(X), spec, chunk_rows=7).numpy(), expected, rtol=1e-12)
