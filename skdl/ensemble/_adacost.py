@@ -10,8 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..tree import DecisionTreeClassifier
 from ..utils._sklearn_compat import _fit_context
 from ..utils._validation import unchanged_on_error
-from ..utils._tags import with_xfail_checks
-from ._weight_boosting import _WEIGHT_REASON, BaseWeightBoosting, _Members
+from ._weight_boosting import BaseWeightBoosting, _Members
 
 
 def _validated_cost_matrix(cost_matrix, classes):
@@ -221,12 +220,6 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
         self.learning_rate = learning_rate
         self.cost_matrix = cost_matrix
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        return with_xfail_checks(
-            tags, {"check_sample_weight_equivalence_on_dense_data": _WEIGHT_REASON}
-        )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):

@@ -23,18 +23,7 @@ from ..utils._sklearn_compat import (
     _set_random_states,
     validate_data,
 )
-from ..utils._tags import with_xfail_checks
 from ..utils._validation import unchanged_on_error
-
-
-_WEIGHT_REASON = (
-    "Not equivalent to repeated rows, as for scikit-learn's AdaBoostClassifier (which "
-    "declares the same expected failure, meta-issue #16298): the weighted sums of the "
-    "weak learner are accumulated in a different order, so near-ties between candidate "
-    "stumps can break differently, and boosting amplifies any difference. The weights do "
-    "reach the learners: see tests/ensemble/test_weight_boosting.py::"
-    "test_sample_weight_changes_the_fit."
-)
 
 
 def _accepts_sample_weight(estimator):
@@ -278,12 +267,6 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        return with_xfail_checks(
-            tags, {"check_sample_weight_equivalence_on_dense_data": _WEIGHT_REASON}
-        )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
