@@ -65,6 +65,49 @@ def _insertion_sort(values, samples, n):
 
 
 @njit(cache=True, nogil=True)
+def _median_of_three(v, n):
+    """The median of the first, middle and last values (scikit-learn's pivot)."""
+    a = v[0]
+    b = v[n // 2]
+    c = v[n - 1]
+    if a < b:
+        return b if b < c else (c if a < c else a)
+    if b < c:
+        return a if a < c else c
+    return b
+
+
+@njit(cache=True, nogil=True)
+def _partition3(v, s, n, pivot):
+    """Three-way partition of ``v[:n]`` (``s`` moved alongside) in scikit-learn's
+    order, [< pivot] [== pivot] [> pivot]; returns the two boundaries."""
+    one = np.uint64(1)
+    i = np.uint64(0)
+    lo = np.uint64(0)
+    r = np.uint64(n)
+    while i < r:
+        x = v[i]
+        if x < pivot:
+            v[i] = v[lo]
+            v[lo] = x
+            t = s[i]
+            s[i] = s[lo]
+            s[lo] = t
+            i += one
+            lo += one
+        elif x > pivot:
+            r -= one
+            v[i] = v[r]
+            v[r] = x
+            t = s[i]
+            s[i] = s[r]
+            s[r] = t
+        else:
+            i += one
+    return np.int64(lo), np.int64(r)
+
+
+@njit(cache=True, nogil=True)
 def introsort(values, samples, start, end):
     """Sort ``values[start:end]`` and ``samples[start:end]`` together, in place.
 
@@ -86,7 +129,6 @@ def introsort(values, samples, start, end):
     st_d = np.empty(cap, dtype=np.int64)
     st_off[0], st_n[0], st_d[0] = start, n, maxd
     top = 1
-    one = np.uint64(1)
     while top > 0:
         top -= 1
         off, n, maxd = st_off[top], st_n[top], st_d[top]
@@ -99,41 +141,8 @@ def introsort(values, samples, start, end):
                 heap_sorted = True
                 break
             maxd -= 1
-            # median of three
-            a = v[0]
-            b = v[n // 2]
-            c = v[n - 1]
-            if a < b:
-                pivot = b if b < c else (c if a < c else a)
-            elif b < c:
-                pivot = a if a < c else c
-            else:
-                pivot = b
-            # three-way partition: [< pivot] [== pivot] [> pivot]
-            i = np.uint64(0)
-            lo = np.uint64(0)
-            r = np.uint64(n)
-            while i < r:
-                x = v[i]
-                if x < pivot:
-                    v[i] = v[lo]
-                    v[lo] = x
-                    t = s[i]
-                    s[i] = s[lo]
-                    s[lo] = t
-                    i += one
-                    lo += one
-                elif x > pivot:
-                    r -= one
-                    v[i] = v[r]
-                    v[r] = x
-                    t = s[i]
-                    s[i] = s[r]
-                    s[r] = t
-                else:
-                    i += one
-            n_lo = np.int64(lo)
-            n_r = np.int64(r)
+            pivot = _median_of_three(v, n)
+            n_lo, n_r = _partition3(v, s, n, pivot)
             if n_lo > 1:
                 st_off[top], st_n[top], st_d[top] = off, n_lo, maxd
                 top += 1
@@ -198,7 +207,6 @@ def introsort_ties(values, samples, start, end, sorted_row, xrow, tied, n_tied):
     st_lo[0] = -np.inf
     st_hi[0] = np.inf
     top = 1
-    one = np.uint64(1)
     while top > 0:
         top -= 1
         off, n, maxd = st_off[top], st_n[top], st_d[top]
@@ -221,39 +229,8 @@ def introsort_ties(values, samples, start, end, sorted_row, xrow, tied, n_tied):
                 done = True
                 break
             maxd -= 1
-            a = v[0]
-            b = v[n // 2]
-            c = v[n - 1]
-            if a < b:
-                pivot = b if b < c else (c if a < c else a)
-            elif b < c:
-                pivot = a if a < c else c
-            else:
-                pivot = b
-            i = np.uint64(0)
-            lo = np.uint64(0)
-            r = np.uint64(n)
-            while i < r:
-                x = v[i]
-                if x < pivot:
-                    v[i] = v[lo]
-                    v[lo] = x
-                    t = s[i]
-                    s[i] = s[lo]
-                    s[lo] = t
-                    i += one
-                    lo += one
-                elif x > pivot:
-                    r -= one
-                    v[i] = v[r]
-                    v[r] = x
-                    t = s[i]
-                    s[i] = s[r]
-                    s[r] = t
-                else:
-                    i += one
-            n_lo = np.int64(lo)
-            n_r = np.int64(r)
+            pivot = _median_of_three(v, n)
+            n_lo, n_r = _partition3(v, s, n, pivot)
             if n_lo > 1:
                 st_off[top], st_n[top], st_d[top] = off, n_lo, maxd
                 st_lo[top], st_hi[top] = lower, pivot
