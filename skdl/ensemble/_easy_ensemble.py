@@ -10,7 +10,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -75,20 +74,8 @@ def boosting_score(estimator, X):
     return np.log(proba) - np.log1p(-proba)
 
 
-
-
 def _fit_learner(estimator, X, y):
     return estimator.fit(X, y)
-
-
-def _learner_has(method):
-    """``available_if`` check: the (default) learner has ``method``."""
-
-    def check(ensemble):
-        learner = _default_booster() if ensemble.estimator is None else ensemble.estimator
-        return hasattr(learner, method)
-
-    return check
 
 
 class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
@@ -277,9 +264,17 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         )
         return np.mean(probas, axis=0)
 
-    @available_if(_learner_has("decision_function"))
     def decision_function(self, X):
-        """Mean of the learners' decision functions.
+        """The log-odds of the averaged probabilities: same ranking and argmax.
+
+        Binary: ``log(p_1 / p_0)``, positive favours ``classes_[1]``;
+        multi-class: ``log p_k`` minus its mean over the classes. The score is
+        a strictly increasing function of ``predict_proba``, so it ranks the
+        samples as the probabilities do (ROC curves agree) and its argmax is
+        ``predict``. The mean of the learners' own decision functions would
+        not: a mean of log-odds is not the log-odds of the mean. With one
+        AdaBoost learner it equals that learner's ``decision_function``
+        (binary).
 
         Parameters
         ----------
@@ -288,13 +283,14 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         score : ndarray of shape (n_samples,) or (n_samples, `n_classes_`)
-            Binary: positive favours ``classes_[1]``.
         """
-        X = self._validate_X_predict(X)
-        scores = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(learner.decision_function)(X) for learner in self.estimators_
-        )
-        return np.mean(scores, axis=0)
+        proba = self.predict_proba(X)
+        # A learner may give probability 0 (a pure tree leaf): the smallest
+        # positive float keeps the score finite and the order intact.
+        log_proba = np.log(np.maximum(proba, np.finfo(proba.dtype).tiny))
+        if len(self.classes_) == 2:
+            return log_proba[:, 1] - log_proba[:, 0]
+        return log_proba - log_proba.mean(axis=1, keepdims=True)
 
     def predict(self, X):
         """The class of highest mean probability.

@@ -37,7 +37,37 @@ def test_probabilities_are_the_mean_of_the_learners():
     mean = np.mean([learner.predict_proba(X) for learner in clf.estimators_], axis=0)
     assert_allclose(clf.predict_proba(X), mean)
     assert_array_equal(clf.predict(X), clf.classes_[mean.argmax(axis=1)])
-    assert_allclose(clf.decision_function(X), np.mean([e.decision_function(X) for e in clf.estimators_], axis=0))
+    assert_allclose(clf.decision_function(X), np.log(mean) - np.log(mean).mean(axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_decision_function_ranks_as_the_probabilities(seed):
+    # The mean of the learners' decision functions would not: a mean of
+    # log-odds is not the log-odds of the mean (scikit-learn's
+    # check_decision_proba_consistency failed on it for some seeds).
+    X, y = make_classification(300, 4, weights=[0.8], flip_y=0.1, random_state=seed)
+    clf = EasyEnsembleClassifier(n_estimators=3, random_state=seed).fit(X, y)
+    proba, decision = clf.predict_proba(X)[:, 1], clf.decision_function(X)
+    order = np.argsort(decision, kind="stable")
+    assert np.all(np.diff(proba[order]) >= 0)
+    assert_array_equal(clf.predict(X), clf.classes_[(decision > 0).astype(int)])
+    assert roc_auc_score(y, decision) == roc_auc_score(y, proba)
+
+
+def test_one_learner_decision_function_is_the_boosters():
+    X, y = make_classification(300, 4, weights=[0.8], random_state=0)
+    clf = EasyEnsembleClassifier(n_estimators=1, random_state=0).fit(X, y)
+    assert_allclose(clf.decision_function(X), clf.estimators_[0].decision_function(X), atol=1e-10)
+
+
+def test_pure_leaves_give_a_finite_score():
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = make_classification(300, 4, weights=[0.8], random_state=0)
+    clf = EasyEnsembleClassifier(n_estimators=2, estimator=DecisionTreeClassifier(), random_state=0).fit(X, y)
+    decision = clf.decision_function(X)
+    assert np.all(np.isfinite(decision))
+    assert_array_equal(clf.predict(X), clf.classes_[(decision > 0).astype(int)])
 
 
 def test_default_learner_is_adaboost_of_50_stumps():
