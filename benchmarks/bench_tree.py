@@ -36,7 +36,7 @@ def _score(model, data):
     return float(model.score(data["X_test"], data["y_test"]))
 
 
-def _tree_workload(name, estimator, ours, peer, make_data, quality_name, target):
+def _tree_workload(name, estimator, ours, peer, make_data, quality_name, target, needs_cuda=False):
     return Workload(
         name=name,
         estimators=(estimator,),
@@ -46,6 +46,7 @@ def _tree_workload(name, estimator, ours, peer, make_data, quality_name, target)
         quality=_score,
         quality_name=quality_name,
         target=target,
+        needs_cuda=needs_cuda,
     )
 
 
@@ -61,6 +62,19 @@ WORKLOADS = [
         lambda device: DecisionTreeRegressor(splitter="hist", random_state=0, device=device),
         lambda: SklearnTreeRegressor(random_state=0),
         _friedman(100_000, 20), "test R2", "ratio <= 0.5, R2 within 0.01",
+    ),
+    _tree_workload(
+        "tree_reg_friedman1_1m_hist_gpu", "DecisionTreeRegressor",
+        lambda device: DecisionTreeRegressor(splitter="hist", random_state=0, device=device),
+        lambda: SklearnTreeRegressor(random_state=0),
+        _friedman(1_000_000, 20), "test R2", "no figure asked (the GPU route); R2 within 0.01",
+        needs_cuda=True,
+    ),
+    _tree_workload(
+        "tree_reg_friedman1_50k_absolute_error", "DecisionTreeRegressor",
+        lambda device: DecisionTreeRegressor(criterion="absolute_error", random_state=0),
+        lambda: SklearnTreeRegressor(criterion="absolute_error", random_state=0),
+        _friedman(50_000, 10), "test R2", "ratio <= 1.5, identical tree",
     ),
     _tree_workload(
         "tree_clf_100k_best", "DecisionTreeClassifier",

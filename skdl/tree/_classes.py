@@ -24,6 +24,7 @@ from ..utils._validation import unchanged_on_error
 from ._criterion import ABSOLUTE_ERROR, CLASSIFICATION_CRITERIA, REGRESSION_CRITERIA
 from ._splitter import grow_exact
 from ._hist import bin_features, grow_hist
+from ._hist_torch import grow_hist_torch
 from ._tree import Tree, cost_complexity_prune
 
 
@@ -68,9 +69,21 @@ def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
     )
 
 
+def choose_hist_route(device, crit):
+    """``"torch"`` (level-wise, for a GPU) or ``"numba"`` (depth-first, for the CPU).
+
+    The absolute error has no histogram form (a median is not a sum): it
+    runs the numba kernels on any device.
+    """
+    return "torch" if device.type != "cpu" and crit != ABSOLUTE_ERROR else "numba"
+
+
 def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
     active = np.flatnonzero(w > 0)
     codes, edges = bin_features(X, tree.max_bins, params["seed"])
+    device = resolve_device(tree.device)
+    if choose_hist_route(device, crit) == "torch":
+        return grow_hist_torch(codes, edges, active, y_reg, y_enc, w, crit, K, params, device)
     return grow_hist(
         codes, edges, active.astype(np.int64), y_reg, y_enc, w, crit, K,
         params["max_depth"], params["min_samples_split"], params["min_samples_leaf"],
@@ -166,8 +179,8 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         }
 
     def _validate_fit_input(self, X, y, sample_weight):
-        # Resolved as every skdl estimator does (an unavailable CUDA is an
-        # error), though both splitters compute on the CPU in this version.
+        # Resolved before any work, as every skdl estimator does: an
+        # unavailable CUDA is an error, whatever the splitter.
         resolve_device(self.device)
         X, y = validate_data(
             self, X, y, dtype=np.float32, multi_output=True,
@@ -401,9 +414,14 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         Maximum number of bins per feature for ``splitter="hist"``.
 
     device : str, torch.device or None, default=None
-        Device for ``splitter="hist"``. Accepted and validated; in this
-        version the histogram kernels run on the CPU (numba) whatever the
-        device. The exact route always runs on the CPU.
+        Device for ``splitter="hist"``: on a CUDA device the histograms
+        and the split search run in torch, level by level; on the CPU they
+        run in numba, node by node (faster there). Both use the same bins
+        and split rules; they grow the same tree except where two candidate
+        splits tie. ``criterion="absolute_error"`` (no histogram form) runs
+        on the CPU whatever the device, and so does the exact route.
+        ``None`` follows :func:`skdl.get_config` (``"auto"``: CUDA when
+        available).
 
     Attributes
     ----------
@@ -438,7 +456,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     -----
     X is converted to float32, as in scikit-learn, and thresholds are
     midpoints of float32 values; targets and statistics are float64. With
-    ``splitter="best"`` and ``criterion="squared_error"``, the tree is
+    ``splitter="best"``, for either criterion, the tree is
     scikit-learn's bit for bit for the same ``random_state`` (ties in the
     data, weights and ``max_features`` included): samples are added in
     scikit-learn's order, see the :ref:`user guide <trees>`. Samples are
@@ -588,9 +606,14 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         Maximum number of bins per feature for ``splitter="hist"``.
 
     device : str, torch.device or None, default=None
-        Device for ``splitter="hist"``. Accepted and validated; in this
-        version the histogram kernels run on the CPU (numba) whatever the
-        device. The exact route always runs on the CPU.
+        Device for ``splitter="hist"``: on a CUDA device the histograms
+        and the split search run in torch, level by level; on the CPU they
+        run in numba, node by node (faster there). Both use the same bins
+        and split rules; they grow the same tree except where two candidate
+        splits tie. ``criterion="absolute_error"`` (no histogram form) runs
+        on the CPU whatever the device, and so does the exact route.
+        ``None`` follows :func:`skdl.get_config` (``"auto"``: CUDA when
+        available).
 
     class_weight : dict, list of dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``, as in

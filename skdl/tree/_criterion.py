@@ -16,13 +16,19 @@ scikit-learn's, so an exact split search finds the same splits.
 ``criterion_init``, ``node_value_impurity`` and ``children_impurity`` are
 scikit-learn's ``Criterion.init``, ``node_value`` / ``node_impurity`` and
 ``reset`` + ``update`` + ``children_impurity``, adding samples in the order
-given, so that the exact splitter's sums are scikit-learn's bit for bit.
+given, so that the exact splitter's sums are scikit-learn's bit for bit; the
+absolute error's ``absolute_errors_pass`` and ``absolute_error_children`` are
+those of scikit-learn's ``MAE`` criterion (a weighted Fenwick tree).
+``node_statistics`` computes a node's value and impurity directly (the
+histogram route).
 """
 
 import math
 
 import numpy as np
 from numba import njit
+
+from ._sort import introsort
 
 SQUARED_ERROR, ABSOLUTE_ERROR, GINI, ENTROPY = 0, 1, 2, 3
 
@@ -147,43 +153,117 @@ def node_statistics(y, y_enc, w, samples, start, end, crit, value_out):
     return wn, class_impurity(counts, wn, crit)
 
 
-# --- absolute error: prefix / suffix errors with a weighted Fenwick tree ----
+# --- absolute error: scikit-learn's MAE criterion, step for step -------------
+#
+# scikit-learn 1.9 (``MAE`` in ``sklearn/tree/_criterion.pyx`` and its
+# ``WeightedFenwickTree`` in ``_utils.pyx``) computes, at each reset of the
+# criterion, the weighted absolute error of every prefix and every suffix of
+# the node's samples, in the order its splitter holds them: the samples are
+# activated one by one at their rank (by target value) in a Fenwick tree of
+# weights and weighted targets, the weighted median is found by descending
+# the tree to half the total weight, and the error is the pinball identity
+# ``(wy_right - m * w_right) + (m * w_left - wy_left)``. The functions below
+# are those steps with the same float operations in the same order (its
+# search subtracts the node weights from the target as it descends), so the
+# errors, and the splits chosen from them, are scikit-learn's to the bit.
 
 
 @njit(cache=True, nogil=True)
-def _fenwick_first_reaching(tree_w, size, max_pow2, target, strict):
-    """0-based first rank whose prefix weight is >= target (> target if strict),
-    and the prefix weight strictly before it."""
-    pos = 0
-    acc = 0.0
+def ranks_like_sklearn(y, k, order, start, end, ranks, sorted_y, vals, idx):
+    """Rank of each sample of ``order[start:end]`` by its target ``y[:, k]``.
+
+    scikit-learn's ``compute_ranks``: the targets, in the order given, are
+    sorted with its introsort (:func:`~._sort.introsort`), which decides the
+    ranks of tied targets. Writes ``ranks[i]`` for each sample ``i`` and the
+    sorted targets to ``sorted_y[:end - start]``; ``vals`` and ``idx`` are
+    scratch arrays of at least ``end - start`` elements. Returns whether two
+    targets are equal (then their ranks depend on the order given).
+    """
+    n = end - start
+    for p in range(n):
+        vals[p] = y[order[start + p], k]
+        idx[p] = p
+    introsort(vals, idx, 0, n)
+    tied = False
+    for r in range(n):
+        sorted_y[r] = vals[r]
+        ranks[order[start + idx[r]]] = r
+        if r > 0 and vals[r] == vals[r - 1]:
+            tied = True
+    return tied
+
+
+@njit(cache=True, nogil=True)
+def fenwick_search(tree_w, tree_wy, size, max_pow2, target):
+    """scikit-learn's ``WeightedFenwickTree.search`` for ``target``.
+
+    Returns ``(rank, prev_rank, w_left, wy_left)``: ``rank`` is the first
+    rank whose cumulative weight exceeds ``target``; ``prev_rank`` is the
+    rank whose cumulative weight equals ``target`` exactly if there is one,
+    else ``rank``; ``w_left`` and ``wy_left`` are the weight and weighted
+    target of the ranks before ``rank``, summed in the descent's order.
+    """
+    current = 0
+    cumul_w = 0.0
+    cumul_wy = 0.0
     bit = max_pow2
+    equal_bit = 0
+    equal_target = 0.0
     while bit != 0:
-        nxt = pos + bit
+        nxt = current + bit
         if nxt <= size:
             node = tree_w[nxt]
-            if (acc + node < target) or (strict and acc + node <= target):
-                pos = nxt
-                acc += node
+            if target == node:
+                equal_target = target
+                equal_bit = bit
+                break
+            elif target > node:
+                target -= node
+                current = nxt
+                cumul_w += node
+                cumul_wy += tree_wy[nxt]
         bit >>= 1
-    return pos, acc
+    if bit == 0:
+        return current, current, cumul_w, cumul_wy
+    # an exact match: the previous rank is the last one below the target ...
+    prev = current
+    while bit != 0:
+        nxt = prev + bit
+        if nxt <= size:
+            node = tree_w[nxt]
+            if target > node:
+                target -= node
+                prev = nxt
+        bit >>= 1
+    # ... and the rank the first one past it
+    bit = equal_bit
+    target = equal_target
+    while bit != 0:
+        nxt = current + bit
+        if nxt <= size:
+            node = tree_w[nxt]
+            if target >= node:
+                target -= node
+                current = nxt
+                cumul_w += node
+                cumul_wy += tree_wy[nxt]
+        bit >>= 1
+    return current, prev, cumul_w, cumul_wy
 
 
 @njit(cache=True, nogil=True)
-def _fenwick_prefix_wy(tree_wy, idx):
-    """Sum of weight * y over ranks < idx (0-based exclusive bound)."""
-    s = 0.0
-    j = idx
-    while j > 0:
-        s += tree_wy[j]
-        j -= j & -j
-    return s
+def absolute_errors_pass(order, start, end, forward, n_steps, ranks, sorted_y, w, tree_w, tree_wy,
+                         out):
+    """scikit-learn's ``precompute_absolute_errors`` over ``order[start:end]``.
 
-
-@njit(cache=True, nogil=True)
-def absolute_errors_pass(order, start, end, step, ranks, sorted_y, w, tree_w, tree_wy, out):
-    """Add, for each prefix (step=1) or suffix (step=-1) of ``order[start:end]``
-    along the scan, the weighted absolute error around its weighted median to
-    ``out[p]`` (indexed by absolute position)."""
+    Forward, for ``p = start, start + 1, ...``, adds to ``out[p]`` the
+    weighted absolute error of ``order[start:p + 1]`` around its weighted
+    median; backward, for ``p = end - 1, end - 2, ...``, that of
+    ``order[p:end]``. Stops after ``n_steps`` positions (the values computed
+    are those of the full pass). ``ranks[i]`` is sample ``i``'s rank in
+    ``sorted_y`` (:func:`ranks_like_sklearn`). Returns the weighted median of
+    the last set: with ``n_steps = end - start`` backward, the node's median.
+    """
     n = end - start
     for j in range(n + 1):
         tree_w[j] = 0.0
@@ -194,29 +274,87 @@ def absolute_errors_pass(order, start, end, step, ranks, sorted_y, w, tree_w, tr
     max_pow2 >>= 1
     total_w = 0.0
     total_wy = 0.0
-    p = start if step == 1 else end - 1
-    for _ in range(n):
+    if forward:
+        p = start
+        step = 1
+    else:
+        p = end - 1
+        step = -1
+    median = 0.0
+    for _ in range(n_steps):
         i = order[p]
         wi = w[i]
         r = ranks[i]
-        yv = sorted_y[r]
+        wy = wi * sorted_y[r]
         j = r + 1
         while j <= n:
             tree_w[j] += wi
-            tree_wy[j] += wi * yv
+            tree_wy[j] += wy
             j += j & -j
         total_w += wi
-        total_wy += wi * yv
-        half = 0.5 * total_w
-        first_ge, _ = _fenwick_first_reaching(tree_w, n, max_pow2, half, False)
-        first_gt, w_left = _fenwick_first_reaching(tree_w, n, max_pow2, half, True)
-        if first_ge != first_gt:
-            median = 0.5 * (sorted_y[first_ge] + sorted_y[first_gt])
+        total_wy += wy
+        rank, prev, w_left, wy_left = fenwick_search(tree_w, tree_wy, n, max_pow2, 0.5 * total_w)
+        if rank != prev:
+            median = (sorted_y[prev] + sorted_y[rank]) / 2.0
         else:
-            median = sorted_y[first_gt]
-        wy_left = _fenwick_prefix_wy(tree_wy, first_gt)
-        out[p] += (total_wy - wy_left - median * (total_w - w_left)) + (median * w_left - wy_left)
+            median = sorted_y[rank]
+        w_right = total_w - w_left
+        wy_right = total_wy - wy_left
+        out[p] += (wy_right - median * w_right) + (median * w_left - wy_left)
         p += step
+    return median
+
+
+@njit(cache=True, nogil=True)
+def absolute_error_children(y, w, samples, start, pos, end, wn, ranks, sorted_y, left_err,
+                            right_err, tree_w, tree_wy, rerank, vals, idx, medians):
+    """scikit-learn's ``MAE.reset`` + ``update(pos)`` + ``children_impurity``.
+
+    Over ``samples[start:end]`` in the order given (scikit-learn's, after
+    its partition of the split). With ``rerank``, the ranks are computed
+    again in that order (the node has tied targets). Writes the node's
+    weighted medians (scikit-learn's node value) to ``medians``. Returns
+    ``wl, wr, impurity_left, impurity_right``.
+    """
+    n_out = y.shape[1]
+    left_err[start:end] = 0.0
+    right_err[start:end] = 0.0
+    for k in range(n_out):
+        if rerank:
+            ranks_like_sklearn(y, k, samples, start, end, ranks[k], sorted_y[k], vals, idx)
+        absolute_errors_pass(samples, start, end, True, pos - start, ranks[k], sorted_y[k], w,
+                             tree_w, tree_wy, left_err)
+        medians[k] = absolute_errors_pass(samples, start, end, False, end - start, ranks[k],
+                                          sorted_y[k], w, tree_w, tree_wy, right_err)
+    wl = 0.0
+    for p in range(start, pos):
+        wl += w[samples[p]]
+    wr = wn - wl
+    imp_left = (0.0 + left_err[pos - 1]) / (wl * n_out)
+    imp_right = (0.0 + right_err[pos]) / (wr * n_out)
+    return wl, wr, imp_left, imp_right
+
+
+@njit(cache=True, nogil=True)
+def absolute_error_sums_exact(y, w):
+    """Whether every sum of the absolute error is exact in float64.
+
+    Integer weights and integer targets (with ``sum(w) * max|y|`` far below
+    ``2**52``): the cumulative weights and weighted targets are integers, the
+    medians half-integers, so no summation order changes any number.
+    """
+    w_sum = 0.0
+    for i in range(w.shape[0]):
+        if w[i] != math.floor(w[i]):
+            return False
+        w_sum += w[i]
+    y_max = 0.0
+    for i in range(y.shape[0]):
+        for k in range(y.shape[1]):
+            if y[i, k] != math.floor(y[i, k]):
+                return False
+            y_max = max(y_max, abs(y[i, k]))
+    return w_sum * (y_max + 1.0) < 2.0**50
 
 
 # --- scikit-learn's Criterion steps, in its summation order (exact splitter) ---

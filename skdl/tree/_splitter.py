@@ -20,7 +20,10 @@ kernel also keeps scikit-learn's ``samples`` array (the node's samples in the
 order its splitter leaves them) and adds samples in that order, sorting a
 feature with scikit-learn's introsort (:mod:`._sort`) where its node values
 have ties. Candidates that tie in exact arithmetic then break the same way,
-and the tree is scikit-learn's bit for bit (see ``grow_exact``).
+and the tree is scikit-learn's bit for bit (see ``grow_exact``). The absolute
+error repeats scikit-learn's ``MAE`` criterion the same way: its Fenwick-tree
+passes over each order its splitter resets it in (the node's, each feature's,
+the partition's), see :mod:`._criterion`.
 """
 
 import numpy as np
@@ -33,12 +36,14 @@ from ._tree import TREE_LEAF, TREE_UNDEFINED
 from ._criterion import (
     ABSOLUTE_ERROR,
     SQUARED_ERROR,
+    absolute_error_children,
+    absolute_error_sums_exact,
     absolute_errors_pass,
     children_impurity,
     class_impurity,
     criterion_init,
-    node_statistics,
     node_value_impurity,
+    ranks_like_sklearn,
 )
 
 FEATURE_THRESHOLD = 1e-7
@@ -226,24 +231,45 @@ def _partition_final(samples, goes_left, start, end):
 
 
 @njit(cache=True, nogil=True)
-def _scan_absolute_error(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y,
-                         left_err, right_err, tree_w, tree_wy):
-    """Best proxy improvement and position over one feature (absolute error)."""
+def _scan_absolute_error_medians(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y,
+                                 left_err, right_err, tree_w, tree_wy, aligned, medians):
+    """Best proxy improvement and position over one feature (absolute error).
+
+    scikit-learn's ``MAE.reset`` over ``order[start:end]`` (its forward and
+    backward passes, :func:`~._criterion.absolute_errors_pass`), then, at
+    each candidate position, its ``update`` (the left weight, a running sum)
+    and its ``proxy_impurity_improvement``,
+    ``-wr * (right_err / (wr * n_outputs)) - wl * (left_err / (wl * n_outputs))``.
+    ``ranks`` must be the ranks of the samples in this order where targets
+    tie (see :func:`~._criterion.ranks_like_sklearn`). Writes to
+    ``medians`` the node's weighted medians as the backward pass ends on
+    them (scikit-learn's node value when no split follows this reset).
+    ``aligned`` as in :func:`_scan_squared_error`.
+    """
     n_out = y.shape[1]
+    n = end - start
+    ft = np.float32(FEATURE_THRESHOLD)
     left_err[start:end] = 0.0
     right_err[start:end] = 0.0
     for k in range(n_out):
-        absolute_errors_pass(order, start, end, 1, ranks[k], sorted_y[k], w, tree_w, tree_wy,
-                             left_err)
-        absolute_errors_pass(order, start, end, -1, ranks[k], sorted_y[k], w, tree_w, tree_wy,
-                             right_err)
+        # the last prefix (the whole node) is no candidate's left child
+        absolute_errors_pass(order, start, end, True, n - 1, ranks[k], sorted_y[k], w, tree_w,
+                             tree_wy, left_err)
+        medians[k] = absolute_errors_pass(order, start, end, False, n, ranks[k], sorted_y[k], w,
+                                          tree_w, tree_wy, right_err)
     wl = 0.0
     best = -np.inf
     best_pos = -1
     for p in range(start, end - 1):
         i = order[p]
         wl += w[i]
-        if xrow[order[p + 1]] <= xrow[i] + FEATURE_THRESHOLD:
+        if aligned:
+            x_i = xrow[p]
+            x_next = xrow[p + 1]
+        else:
+            x_i = xrow[i]
+            x_next = xrow[order[p + 1]]
+        if x_next <= x_i + ft:
             continue
         pos = p + 1
         if pos - start < msl or end - pos < msl:
@@ -251,11 +277,24 @@ def _scan_absolute_error(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sor
         wr = wn - wl
         if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
-        proxy = -(left_err[pos - 1] + right_err[pos]) / n_out
+        imp_left = (0.0 + left_err[pos - 1]) / (wl * n_out)
+        imp_right = (0.0 + right_err[pos]) / (wr * n_out)
+        proxy = -wr * imp_right - wl * imp_left
         if proxy > best:
             best = proxy
             best_pos = pos
     return best, best_pos
+
+
+@njit(cache=True, nogil=True)
+def _scan_absolute_error(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y,
+                         left_err, right_err, tree_w, tree_wy):
+    """:func:`_scan_absolute_error_medians` without the medians (the hist route)."""
+    medians = np.empty(y.shape[1])
+    return _scan_absolute_error_medians(
+        xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y, left_err, right_err,
+        tree_w, tree_wy, False, medians,
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -382,7 +421,9 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         enough to be exact in float64 (integer weights and, for regression,
         integer targets), so that the order in which samples are added does
         not change any number: tied feature values then need not be sorted
-        as scikit-learn sorts them.
+        as scikit-learn sorts them. For the absolute error the kernel also
+        finds this out itself (integer weights and targets, see
+        :func:`~._criterion.absolute_error_sums_exact`).
 
     Returns
     -------
@@ -399,14 +440,21 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     have ties is scanned in scikit-learn's sort order, so every float sum,
     and hence every split, is scikit-learn's. A feature without ties in the
     node has a unique sorted order: its presorted row is that order and no
-    sort is needed.
+    sort is needed. The absolute error computes its prefix and suffix
+    errors, node values and impurities as scikit-learn's ``MAE`` criterion
+    does at each reset: at the node (the root's impurity, the value of a
+    node not searched), for each feature scanned (the value of a node
+    searched without a split) and after the partition (the children's
+    impurities and the node's value).
     """
     n_features, n = sorted_idx.shape
     regression = crit <= ABSOLUTE_ERROR
     n_out = y.shape[1] if regression else y_enc.shape[1]
     K = 1 if regression else n_classes_max
     rng_state = np.array([seed], dtype=np.int64)
-    track = not exact_sums and crit != ABSOLUTE_ERROR
+    if crit == ABSOLUTE_ERROR and not exact_sums:
+        exact_sums = absolute_error_sums_exact(y, w)
+    track = not exact_sums
 
     left = np.full(capacity, TREE_LEAF, dtype=np.int64)
     right = np.full(capacity, TREE_LEAF, dtype=np.int64)
@@ -437,7 +485,6 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     counts_left = np.zeros((n_out, K))
     counts_right = np.zeros((n_out, K))
     counts_total = np.zeros((n_out, K))
-    scratch_value = np.zeros((n_out, K))
     values = np.empty(n, dtype=np.float32)
     tied = np.empty(n, dtype=np.float32)
     # the left child's totals when the parent's final update went forward
@@ -452,20 +499,18 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     # features at the front of ``features``, restored after each node's draws
     constant_features = np.arange(n_features)
     ft = np.float32(FEATURE_THRESHOLD)
-    if crit == ABSOLUTE_ERROR:
-        ranks = np.zeros((n_out, n_total), dtype=np.int64)
-        sorted_y = np.zeros((n_out, n))
-        left_err = np.zeros(n)
-        right_err = np.zeros(n)
-        tree_w = np.zeros(n + 1)
-        tree_wy = np.zeros(n + 1)
-    else:
-        ranks = np.zeros((1, 1), dtype=np.int64)
-        sorted_y = np.zeros((1, 1))
-        left_err = np.zeros(1)
-        right_err = np.zeros(1)
-        tree_w = np.zeros(1)
-        tree_wy = np.zeros(1)
+    # absolute error: ranks of the samples by target, per output, and the
+    # prefix / suffix errors of scikit-learn's MAE criterion
+    m = n if crit == ABSOLUTE_ERROR else 1
+    ranks = np.zeros((n_out, n_total if crit == ABSOLUTE_ERROR else 1), dtype=np.int64)
+    sorted_y = np.zeros((n_out, m))
+    left_err = np.zeros(m)
+    right_err = np.zeros(m)
+    tree_w = np.zeros(m + 1)
+    tree_wy = np.zeros(m + 1)
+    rank_vals = np.empty(m)
+    rank_idx = np.empty(m, dtype=np.int64)
+    scan_medians = np.zeros(n_out)
 
     st_start = np.empty(capacity + 1, dtype=np.int64)
     st_end = np.empty(capacity + 1, dtype=np.int64)
@@ -541,10 +586,26 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
             bigger[:node] = value
             value = bigger
         sq_total = 0.0
+        rerank = False
         if crit == ABSOLUTE_ERROR:
-            wn, fresh_impurity = node_statistics(
-                y, y_enc, w, sorted_idx[0], start, end, crit, value[node]
-            )
+            # scikit-learn's MAE.init: the node weight, then a reset in the
+            # order the node's samples arrive in; its backward pass gives the
+            # node value (unless a later reset replaces it, see below) and,
+            # at the root, the impurity
+            wn = 0.0
+            for p in range(start, end):
+                wn += w[samples[p]]
+            right_err[start:end] = 0.0
+            for k in range(n_out):
+                if ranks_like_sklearn(y, k, samples, start, end, ranks[k], sorted_y[k],
+                                      rank_vals, rank_idx):
+                    # tied targets: their ranks follow each reset's order
+                    rerank = track
+                value[node, k, 0] = absolute_errors_pass(
+                    samples, start, end, False, n_node, ranks[k], sorted_y[k], w, tree_w,
+                    tree_wy, right_err,
+                )
+            fresh_impurity = right_err[start] / (wn * n_out)
         else:
             if start == carry_start and end == carry_end:
                 # a left child right after its parent: the parent's forward
@@ -579,8 +640,6 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         thr = 0.0
         n_total_const = 0
         if not is_leaf:
-            if crit == ABSOLUTE_ERROR:
-                _node_ranks(y, w, sorted_idx[0], start, end, ranks, sorted_y)
             best_proxy = -np.inf
             # Which order ``samples[start:end]`` is in, as scikit-learn's sorts
             # leave it: -1 the array itself, f >= 0 the presorted row of
@@ -634,10 +693,21 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                         min_weight_leaf, sum_left, track,
                     )
                 elif crit == ABSOLUTE_ERROR:
-                    proxy, pos = _scan_absolute_error(
-                        xrow, y, w, order, start, end, wn, min_samples_leaf, min_weight_leaf,
-                        ranks, sorted_y, left_err, right_err, tree_w, tree_wy,
-                    )
+                    # the passes see every sample: sort tied values first
+                    if track and _has_ties(xrow, order, start, end):
+                        proxy, pos = -np.inf, -2
+                    else:
+                        if rerank:
+                            for k in range(n_out):
+                                ranks_like_sklearn(y, k, order, start, end, ranks[k],
+                                                   sorted_y[k], rank_vals, rank_idx)
+                        proxy, pos = _scan_absolute_error_medians(
+                            xrow, y, w, order, start, end, wn, min_samples_leaf,
+                            min_weight_leaf, ranks, sorted_y, left_err, right_err, tree_w,
+                            tree_wy, False, scan_medians,
+                        )
+                        # the last reset's medians are the value of a node not split
+                        value[node, :, 0] = scan_medians
                 else:
                     proxy, pos = _scan_classification(
                         xrow, y_enc, w, order, start, end, counts_total, wn, min_samples_leaf,
@@ -654,6 +724,17 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                             values, y, w, samples, start, end, sum_total, wn, min_samples_leaf,
                             min_weight_leaf, sum_left, False, True,
                         )
+                    elif crit == ABSOLUTE_ERROR:
+                        if rerank:
+                            for k in range(n_out):
+                                ranks_like_sklearn(y, k, samples, start, end, ranks[k],
+                                                   sorted_y[k], rank_vals, rank_idx)
+                        proxy, pos = _scan_absolute_error_medians(
+                            values, y, w, samples, start, end, wn, min_samples_leaf,
+                            min_weight_leaf, ranks, sorted_y, left_err, right_err, tree_w,
+                            tree_wy, True, scan_medians,
+                        )
+                        value[node, :, 0] = scan_medians
                     else:
                         proxy, pos = _scan_classification(
                             values, y_enc, w, samples, start, end, counts_total, wn,
@@ -678,21 +759,22 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                 thr = _threshold(
                     np.float64(xrow[order[best_pos - 1]]), np.float64(xrow[order[best_pos]])
                 )
+                if track and current >= 0:
+                    samples[start:end] = sorted_idx[current, start:end]
+                for p in range(start, best_pos):
+                    goes_left[order[p]] = True
+                for p in range(best_pos, end):
+                    goes_left[order[p]] = False
+                _partition_final(samples, goes_left, start, end)
                 if crit == ABSOLUTE_ERROR:
-                    wl, imp_left = node_statistics(
-                        y, y_enc, w, order, start, best_pos, crit, scratch_value
+                    # the reset after the partition: children impurities and
+                    # the node value
+                    wl, wr, imp_left, imp_right = absolute_error_children(
+                        y, w, samples, start, best_pos, end, wn, ranks, sorted_y, left_err,
+                        right_err, tree_w, tree_wy, rerank, rank_vals, rank_idx, scan_medians,
                     )
-                    wr, imp_right = node_statistics(
-                        y, y_enc, w, order, best_pos, end, crit, scratch_value
-                    )
+                    value[node, :, 0] = scan_medians
                 else:
-                    if track and current >= 0:
-                        samples[start:end] = sorted_idx[current, start:end]
-                    for p in range(start, best_pos):
-                        goes_left[order[p]] = True
-                    for p in range(best_pos, end):
-                        goes_left[order[p]] = False
-                    _partition_final(samples, goes_left, start, end)
                     wl, wr, imp_left, imp_right, sq_left = children_impurity(
                         y, y_enc, w, samples, start, best_pos, end, crit, sum_total,
                         counts_total, wn, sq_total, sum_left, counts_left, counts_right,
@@ -722,11 +804,6 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
             order = sorted_idx[best_feature]
             feature[node] = best_feature
             threshold[node] = thr
-            if crit == ABSOLUTE_ERROR:
-                for p in range(start, best_pos):
-                    goes_left[order[p]] = True
-                for p in range(best_pos, end):
-                    goes_left[order[p]] = False
             _partition_rows(sorted_idx, best_feature, start, end, goes_left, tmp)
 
         if best_first:

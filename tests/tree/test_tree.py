@@ -281,10 +281,8 @@ def test_frontier_is_a_max_heap():
     [("squared_error", 1000, 5), ("absolute_error", 300, 1)],
 )
 def test_regressor_same_tree_as_sklearn_on_continuous_data(criterion, n_samples, min_samples_leaf):
-    # No depth limit. The absolute error sums its Fenwick trees in an order of
-    # its own, so where two candidates tie in exact arithmetic (adjacent
-    # positions with equal absolute error) rounding may break the tie the
-    # other way; these sizes stay clear of such ties.
+    # No depth limit. (The absolute error's bit-for-bit identity is tested in
+    # test_absolute_error.py.)
     X, y = make_friedman1(n_samples, 5, noise=0.5, random_state=0)
     ours = DecisionTreeRegressor(criterion=criterion, min_samples_leaf=min_samples_leaf,
                                  random_state=0).fit(X, y)
@@ -490,12 +488,177 @@ def test_hist_device_is_validated():
             DecisionTreeRegressor(splitter="hist", device="cuda").fit(X, y)
 
 
+# --- the torch route of the hist splitter (level-wise, chosen on a GPU) ------
+
+
+@pytest.fixture
+def torch_route(monkeypatch):
+    """Force the torch route of ``splitter="hist"`` on the CPU."""
+    from skdl.tree import _classes
+
+    monkeypatch.setattr(_classes, "choose_hist_route", lambda device, crit: "torch")
+
+
+def _hist_pair(Tree, X, y, sample_weight=None, **params):
+    """The same hist tree fitted by the numba route and by the torch route."""
+    from skdl.tree import _classes
+
+    numba_tree = Tree(splitter="hist", random_state=0, **params).fit(X, y, sample_weight)
+    route = _classes.choose_hist_route
+    _classes.choose_hist_route = lambda device, crit: "torch"
+    try:
+        torch_tree = Tree(splitter="hist", random_state=0, **params).fit(X, y, sample_weight)
+    finally:
+        _classes.choose_hist_route = route
+    return numba_tree, torch_tree
+
+
+def test_hist_route_choice():
+    from skdl.tree._classes import choose_hist_route
+    from skdl.tree._criterion import ABSOLUTE_ERROR, GINI, SQUARED_ERROR
+
+    assert choose_hist_route(torch.device("cpu"), SQUARED_ERROR) == "numba"
+    assert choose_hist_route(torch.device("cuda"), GINI) == "torch"
+    assert choose_hist_route(torch.device("cuda"), ABSOLUTE_ERROR) == "numba"  # no histogram form
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"max_depth": 6}, {"max_depth": 8, "min_samples_leaf": 7}, {"max_depth": 5, "min_impurity_decrease": 0.01},
+     {"max_leaf_nodes": 30}, {"max_leaf_nodes": 60, "min_samples_leaf": 5, "max_depth": 7}],
+)
+def test_torch_hist_route_grows_the_numba_routes_tree(params):
+    # Continuous targets: two candidate splits never tie, so the routes agree node for node.
+    X, y = make_friedman1(3000, 10, random_state=0)
+    numba_tree, torch_tree = _hist_pair(DecisionTreeRegressor, X, y, **params)
+    assert_same_tree(torch_tree, numba_tree)
+
+
+def test_torch_hist_route_full_depth_same_partitions():
+    # At full depth, tiny nodes split the same samples apart on different
+    # features (ties the numba route breaks in scikit-learn's random feature
+    # order, the torch route by the lowest feature): the same training fit.
+    X, y = make_friedman1(3000, 10, random_state=0)
+    X_test, y_test = make_friedman1(2000, 10, random_state=1)
+    numba_tree, torch_tree = _hist_pair(DecisionTreeRegressor, X, y)
+    assert torch_tree.tree_.node_count == numba_tree.tree_.node_count
+    assert_array_equal(torch_tree.predict(X), y.astype(np.float64))
+    assert_allclose(torch_tree.predict(X), numba_tree.predict(X))
+    assert abs(torch_tree.score(X_test, y_test) - numba_tree.score(X_test, y_test)) < 0.01
+
+
+def test_torch_hist_route_multi_output_and_float_weights():
+    X, y = make_friedman1(2000, 8, random_state=0)
+    Y = np.column_stack([y, np.sin(y)])
+    weights = np.random.RandomState(0).uniform(0.1, 3.0, size=len(y))
+    weights[:50] = 0.0
+    numba_tree, torch_tree = _hist_pair(DecisionTreeRegressor, X, Y, sample_weight=weights, max_depth=7,
+                                        min_weight_fraction_leaf=0.002)
+    assert_same_tree(torch_tree, numba_tree)
+
+
+@pytest.mark.parametrize("loader", [load_breast_cancer, load_wine, load_digits])
+@pytest.mark.parametrize("params", [{"max_depth": 3}, {"criterion": "entropy", "max_depth": 3},
+                                    {"class_weight": "balanced", "max_depth": 3}, {"max_leaf_nodes": 6}])
+def test_torch_hist_route_classifier_same_partitions(loader, params):
+    # Class counts tie often (two features cut the node into children of the
+    # same class counts, not always the same samples): nodes of the same
+    # counts, values and impurities, the split may differ.
+    X, y = loader(return_X_y=True)
+    numba_tree, torch_tree = _hist_pair(DecisionTreeClassifier, X, y, **params)
+    ours, ref = torch_tree.tree_, numba_tree.tree_
+    assert ours.node_count == ref.node_count
+    for name in ("children_left", "children_right", "n_node_samples"):
+        assert_array_equal(getattr(ours, name), getattr(ref, name), err_msg=name)
+    assert_allclose(ours.value, ref.value)
+    assert_allclose(ours.impurity, ref.impurity, rtol=1e-9, atol=1e-12)
+    assert torch_tree.score(X, y) == numba_tree.score(X, y)
+
+
+def test_torch_hist_route_max_features_draws_like_scikit_learn():
+    # A node searches max_features drawn features, constant ones included,
+    # as scikit-learn's draw: mean tree size and accuracy over seeds match
+    # the numba route's (which reproduces scikit-learn's draw exactly).
+    from skdl.tree import _classes
+
+    X_train, X_test, y_train, y_test = _split(load_digits)
+    summary = {}
+    route = _classes.choose_hist_route
+    try:
+        for name in ("numba", "torch"):
+            _classes.choose_hist_route = lambda device, crit, name=name: name
+            # digits has 17 distinct values: 17 bins are the exact thresholds
+            fits = [DecisionTreeClassifier(splitter="hist", max_bins=17, max_features="sqrt",
+                                           random_state=seed).fit(X_train, y_train) for seed in range(8)]
+            summary[name] = (np.mean([f.tree_.node_count for f in fits]),
+                             np.mean([f.score(X_test, y_test) for f in fits]))
+    finally:
+        _classes.choose_hist_route = route
+    assert abs(summary["torch"][0] / summary["numba"][0] - 1) < 0.1
+    assert abs(summary["torch"][1] - summary["numba"][1]) < 0.03
+
+
+def test_torch_hist_route_is_reproducible_and_seeded(torch_route):
+    X, y = load_digits(return_X_y=True)
+    a = DecisionTreeClassifier(splitter="hist", max_bins=17, max_features=8, random_state=3).fit(X, y)
+    b = DecisionTreeClassifier(splitter="hist", max_bins=17, max_features=8, random_state=3).fit(X, y)
+    c = DecisionTreeClassifier(splitter="hist", max_bins=17, max_features=8, random_state=4).fit(X, y)
+    assert_same_tree(a, b)
+    assert not np.array_equal(a.tree_.feature, c.tree_.feature)
+    assert np.all(np.isin(a.tree_.feature, np.arange(-2, X.shape[1])))
+
+
+def test_torch_hist_route_leaves_respect_the_stopping_rules(torch_route):
+    X, y = make_friedman1(2000, 6, random_state=0)
+    tree = DecisionTreeRegressor(splitter="hist", min_samples_leaf=9, max_depth=6).fit(X, y)
+    leaves = tree.tree_.children_left == -1
+    assert tree.tree_.n_node_samples[leaves].min() >= 9
+    assert tree.get_depth() <= 6
+    assert_allclose(tree.tree_.weighted_n_node_samples, tree.tree_.n_node_samples)
+    # a leaf predicts the mean of its samples
+    leaf_of = tree.apply(X)
+    for leaf in np.unique(leaf_of)[:20]:
+        assert_allclose(tree.tree_.value[leaf, 0, 0], y[leaf_of == leaf].mean())
+
+
+def test_torch_hist_route_chunks_nodes_by_working_memory(torch_route):
+    # A tiny memory budget forces one-node chunks; the tree is the same.
+    from sklearn import config_context
+
+    X, y = make_friedman1(1500, 6, random_state=0)
+    whole = DecisionTreeRegressor(splitter="hist", max_depth=7).fit(X, y)
+    with config_context(working_memory=1):
+        chunked = DecisionTreeRegressor(splitter="hist", max_depth=7).fit(X, y)
+    assert_same_tree(chunked, whole)
+
+
+def test_prefix_sums_are_cumsum_and_deterministic_mode_is_scoped():
+    from skdl.tree._hist_torch import _deterministic_on, _prefix_sums
+
+    x = torch.rand((3, 5, 37, 4), dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    assert torch.allclose(_prefix_sums(x, dim=2), x.cumsum(dim=2), rtol=1e-13, atol=0)
+    assert not torch.are_deterministic_algorithms_enabled()
+    with _deterministic_on(torch.device("cuda")):  # only switches a flag
+        assert torch.are_deterministic_algorithms_enabled()
+    assert not torch.are_deterministic_algorithms_enabled()
+    with _deterministic_on(torch.device("cpu")):
+        assert not torch.are_deterministic_algorithms_enabled()
+
+
 @pytest.mark.gpu
-def test_hist_on_a_cuda_device_gives_the_cpu_tree():
-    X, y = make_friedman1(500, 5, random_state=0)
-    cpu = DecisionTreeRegressor(splitter="hist", device="cpu", random_state=0).fit(X, y)
-    gpu = DecisionTreeRegressor(splitter="hist", device="cuda", random_state=0).fit(X, y)
+def test_hist_on_a_cuda_device_is_the_torch_route_and_reproducible():
+    X, y = make_friedman1(3000, 10, random_state=0)
+    cpu = DecisionTreeRegressor(splitter="hist", device="cpu", random_state=0, max_depth=8).fit(X, y)
+    gpu = DecisionTreeRegressor(splitter="hist", device="cuda", random_state=0, max_depth=8).fit(X, y)
+    again = DecisionTreeRegressor(splitter="hist", device="cuda", random_state=0, max_depth=8).fit(X, y)
     assert_same_tree(gpu, cpu)
+    assert_same_tree(gpu, again)
+    full_cpu = DecisionTreeRegressor(splitter="hist", device="cpu", random_state=0).fit(X, y)
+    full_gpu = DecisionTreeRegressor(splitter="hist", device="cuda", random_state=0).fit(X, y)
+    assert_allclose(full_gpu.predict(X), full_cpu.predict(X))
+    Xc, yc = load_digits(return_X_y=True)
+    clf = DecisionTreeClassifier(splitter="hist", device="cuda", random_state=0).fit(Xc, yc)
+    assert clf.score(Xc, yc) == 1.0
 
 
 @pytest.mark.parametrize("loader", [load_iris, load_wine])
