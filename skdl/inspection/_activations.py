@@ -1,14 +1,24 @@
 """Activations of named layers, and the inputs that most activate a unit."""
 
-import numbers
+from numbers import Integral
 
 import numpy as np
+from skorch import NeuralNet
 
+from ..utils._sklearn_compat import Interval, StrOptions, validate_params
 from ._net import check_input, check_layers, check_net, forward_hooked
 
 _REDUCTIONS = {"max": "amax", "mean": "mean"}
 
 
+@validate_params(
+    {
+        "net": [NeuralNet],
+        "X": ["array-like"],
+        "layers": [str, "array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def layer_activations(net, X, layers=None):
     """Activations of named layers of a fitted network, as NumPy arrays.
 
@@ -21,7 +31,8 @@ def layer_activations(net, X, layers=None):
     net : fitted skorch network
         A fitted (or initialized) skorch ``NeuralNet``, such as
         :class:`skorch.NeuralNetClassifier` or skdl's networks. Its
-        ``module_`` is inspected.
+        ``module_`` is inspected. For a network at the end of a pipeline,
+        pass ``pipeline[-1]`` and ``pipeline[:-1].transform(X)``.
     X : array-like of shape (n_samples, ...)
         Input in the layout the network takes. It is cast to the dtype of the
         network's weights.
@@ -40,6 +51,9 @@ def layer_activations(net, X, layers=None):
 
     Raises
     ------
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     NotFittedError
         If ``net`` is not fitted.
     ValueError
@@ -76,6 +90,17 @@ def layer_activations(net, X, layers=None):
     return forward_hooked(net, X, names)
 
 
+@validate_params(
+    {
+        "net": [NeuralNet],
+        "X": ["array-like"],
+        "layer": [str],
+        "unit": [Interval(Integral, 0, None, closed="left")],
+        "k": [Interval(Integral, 1, None, closed="left")],
+        "reduce": [StrOptions(set(_REDUCTIONS))],
+    },
+    prefer_skip_nested_validation=True,
+)
 def max_activating_inputs(net, X, layer, unit, k=9, *, reduce="max"):
     """The k inputs that most activate one unit of a layer.
 
@@ -107,11 +132,14 @@ def max_activating_inputs(net, X, layer, unit, k=9, *, reduce="max"):
 
     Raises
     ------
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     NotFittedError
         If ``net`` is not fitted.
     ValueError
-        If the layer does not exist, ``unit`` or ``k`` is out of range, or X
-        does not fit the network.
+        If the layer does not exist, ``unit`` is not below the layer's number
+        of units, ``k`` exceeds ``n_samples``, or X does not fit the network.
 
     See Also
     --------
@@ -134,23 +162,15 @@ def max_activating_inputs(net, X, layer, unit, k=9, *, reduce="max"):
     ((5,), True)
     """
     check_net(net)
-    if not isinstance(layer, str):
-        raise TypeError(f"layer must be one layer name (a str); got {type(layer).__name__}.")
     (name,) = check_layers(net.module_, layer)
-    if reduce not in _REDUCTIONS:
-        raise ValueError(f"reduce must be one of {sorted(_REDUCTIONS)}; got {reduce!r}.")
-    if not isinstance(unit, numbers.Integral) or isinstance(unit, bool):
-        raise TypeError(f"unit must be an int; got {type(unit).__name__}.")
-    if not isinstance(k, numbers.Integral) or isinstance(k, bool):
-        raise TypeError(f"k must be an int; got {type(k).__name__}.")
     X = check_input(net, X)
-    if not 1 <= k <= X.shape[0]:
+    if k > X.shape[0]:
         raise ValueError(f"k must be between 1 and n_samples={X.shape[0]}; got k={k}.")
 
     def unit_response(_name, out):
         if out.ndim < 2:
             raise ValueError(f"Layer {name!r} has no unit axis: its output is 1-D per batch.")
-        if not 0 <= unit < out.shape[1]:
+        if unit >= out.shape[1]:
             raise ValueError(
                 f"unit must be between 0 and {out.shape[1] - 1} for layer {name!r} "
                 f"({out.shape[1]} units); got unit={unit}."

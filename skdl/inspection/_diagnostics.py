@@ -9,7 +9,7 @@ improved the validation loss). Early stopping that restores the best weights
 ``valid_loss_best`` True.
 """
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
@@ -17,7 +17,11 @@ from sklearn.utils import Bunch
 from skorch import NeuralNet
 
 from ..nn._callbacks import EarlyStoppingRestoreBest
+from ..utils._sklearn_compat import Interval, validate_params
 from ._net import check_net
+
+# A fitted network, or its history: a skorch History (a list) or a list of dicts.
+NET_OR_HISTORY = [NeuralNet, list]
 
 
 def history_of(net):
@@ -37,13 +41,14 @@ def history_of(net):
         history = getattr(net, "history_", None)
         if history is None:
             history = net.history
-    elif isinstance(net, list) and all(isinstance(epoch, dict) for epoch in net):
-        history = net
     else:
-        raise TypeError(
-            "net must be a fitted skorch network or its history (a skorch History, "
-            f"a list of per-epoch dicts); got {type(net).__name__}."
-        )
+        history = net
+        odd = next((epoch for epoch in history if not isinstance(epoch, dict)), None)
+        if odd is not None:
+            raise TypeError(
+                "net must be a fitted skorch network or its history (a skorch History, "
+                f"a list of per-epoch dicts); got a list holding a {type(odd).__name__}."
+            )
     if len(history) == 0:
         raise NotFittedError("The history is empty: the network has not been trained yet.")
     if any("train_loss" not in epoch for epoch in history):
@@ -109,15 +114,23 @@ def learning_curves(net):
     )
 
 
-def _check_fraction(value, name):
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value >= 0:
-        raise ValueError(f"{name} must be a non-negative number; got {value!r}.")
-
-
 def _relative(change, reference):
     return change / max(abs(reference), np.finfo(np.float64).tiny)
 
 
+_FRACTION = [Interval(Real, 0, None, closed="left")]
+
+
+@validate_params(
+    {
+        "net": NET_OR_HISTORY,
+        "overfit_rise": _FRACTION,
+        "underfit_drop": _FRACTION,
+        "min_train_drop": _FRACTION,
+        "window": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def diagnose_fit(net, *, overfit_rise=0.10, underfit_drop=0.05, min_train_drop=0.25, window=5):
     """Label a training run as under-fitting, over-fitting or fine.
 
@@ -170,10 +183,14 @@ def diagnose_fit(net, *, overfit_rise=0.10, underfit_drop=0.05, min_train_drop=0
 
     Raises
     ------
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     NotFittedError
         If the network is not fitted or its history is empty.
     ValueError
-        If the history records no validation loss, or a threshold is invalid.
+        If the history records no validation loss (or an epoch no
+        ``train_loss``).
 
     See Also
     --------
@@ -194,14 +211,6 @@ def diagnose_fit(net, *, overfit_rise=0.10, underfit_drop=0.05, min_train_drop=0
     >>> diagnosis.label, diagnosis.best_epoch, round(diagnosis.valid_rise, 2)
     ('over-fitting', 3, 0.75)
     """
-    for value, name in [
-        (overfit_rise, "overfit_rise"),
-        (underfit_drop, "underfit_drop"),
-        (min_train_drop, "min_train_drop"),
-    ]:
-        _check_fraction(value, name)
-    if not isinstance(window, numbers.Integral) or isinstance(window, bool) or window < 1:
-        raise ValueError(f"window must be a positive int; got {window!r}.")
     return _diagnose(
         learning_curves(net), overfit_rise=overfit_rise, underfit_drop=underfit_drop,
         min_train_drop=min_train_drop, window=window,

@@ -1,13 +1,26 @@
 """A 2-D map of what a hidden layer has learned."""
 
+from numbers import Real
+
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
+from skorch import NeuralNet
 
+from ..utils._sklearn_compat import Interval, StrOptions, validate_params
 from ._net import check_input, check_layers, check_net, forward_hooked
 
-_METHODS = ("pca", "tsne")
 
-
+@validate_params(
+    {
+        "net": [NeuralNet],
+        "X": ["array-like"],
+        "layer": [str],
+        "method": [StrOptions({"tsne", "pca"})],
+        "perplexity": [Interval(Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def hidden_embedding(net, X, layer, *, method="tsne", perplexity=30.0, random_state=None):
     """Embed the activations of a hidden layer in two dimensions.
 
@@ -41,11 +54,14 @@ def hidden_embedding(net, X, layer, *, method="tsne", perplexity=30.0, random_st
 
     Raises
     ------
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     NotFittedError
         If ``net`` is not fitted.
     ValueError
-        If the layer does not exist, ``method`` is unknown, X does not fit the
-        network, or t-SNE's ``perplexity`` is not below ``n_samples``.
+        If the layer does not exist, X does not fit the network, or t-SNE's
+        ``perplexity`` is not below ``n_samples``.
 
     See Also
     --------
@@ -68,10 +84,6 @@ def hidden_embedding(net, X, layer, *, method="tsne", perplexity=30.0, random_st
     (150, 2)
     """
     check_net(net)
-    if not isinstance(layer, str):
-        raise TypeError(f"layer must be one layer name (a str); got {type(layer).__name__}.")
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {list(_METHODS)}; got {method!r}.")
     (name,) = check_layers(net.module_, layer)
     X = check_input(net, X)
     flat = forward_hooked(net, X, [name], reduce=lambda _, out: out.reshape(len(out), -1))

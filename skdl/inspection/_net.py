@@ -1,7 +1,7 @@
 """How the inspection tools reach into a fitted skorch network.
 
 Every public function of :mod:`skdl.inspection` goes through these helpers:
-:func:`check_net` (a fitted skorch net, else ``TypeError``/``NotFittedError``),
+:func:`check_net` (a fitted net, else ``NotFittedError``),
 :func:`check_input` (numeric, finite, cast to the dtype of the network's
 weights, consistent with its ``input_shape`` when it has one),
 :func:`forward_hooked` (batched forward passes of the module, with forward
@@ -23,51 +23,35 @@ from math import isqrt, prod
 import numpy as np
 import torch
 from sklearn.exceptions import NotFittedError
-from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
-from skorch import NeuralNet
 
 from .._device import to_numpy, to_tensor
+from ..utils._validation import check_image_shape, rows_as_images
 
 # torch.OutOfMemoryError (torch >= 2.5) is an alias of the CUDA one.
 _OUT_OF_MEMORY = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
 
 
-def check_net(net, *, proba=False):
-    """Check that ``net`` is a fitted (initialized) skorch network.
+def check_net(net):
+    """Check that ``net``, a skorch network, is fitted (initialized).
+
+    The public functions' ``validate_params`` constraints have already
+    checked that ``net`` is a skorch ``NeuralNet``.
 
     Parameters
     ----------
-    net : object
-        The object to check.
-    proba : bool, default=False
-        Also require a ``predict_proba`` method (a classifier).
+    net : skorch.NeuralNet
+        The network to check.
 
     Raises
     ------
-    TypeError
-        If ``net`` is not a skorch ``NeuralNet`` (a pipeline gets a hint).
     NotFittedError
         If the net has not been fitted or initialized.
     """
-    if isinstance(net, Pipeline):
-        raise TypeError(
-            "net must be a skorch network, not a Pipeline; pass the network "
-            "(pipeline[-1]) and the transformed data (pipeline[:-1].transform(X))."
-        )
-    if not isinstance(net, NeuralNet):
-        raise TypeError(
-            "net must be a fitted skorch network (skorch.NeuralNet, e.g. "
-            f"skdl.nn.MLPClassifier or skorch.NeuralNetClassifier); got {type(net).__name__}."
-        )
     if not getattr(net, "initialized_", False) or getattr(net, "module_", None) is None:
         raise NotFittedError(
             f"This {type(net).__name__} instance is not fitted yet. Call 'fit' "
             "with appropriate arguments before inspecting it."
-        )
-    if proba and not hasattr(net, "predict_proba"):
-        raise TypeError(
-            f"{type(net).__name__} has no predict_proba; this tool needs a classifier."
         )
 
 
@@ -275,7 +259,7 @@ def as_images(X, image_shape=None):
     Parameters
     ----------
     X : ndarray of shape (n, C, H, W), (n, H, W) or (n, d)
-    image_shape : tuple of int or None
+    image_shape : tuple or list of int, or None
         ``(H, W)`` or ``(C, H, W)``; needed for flat rows, checked otherwise.
         For flat rows without it, a square single-channel image is assumed
         when ``d`` is a perfect square.
@@ -292,16 +276,8 @@ def as_images(X, image_shape=None):
     ValueError
         If X cannot be read as images of that shape.
     """
-    n = X.shape[0]
     if image_shape is not None:
-        image_shape = tuple(int(s) for s in np.atleast_1d(image_shape))
-        if len(image_shape) not in (2, 3) or min(image_shape) < 1:
-            raise ValueError(
-                f"image_shape must be (height, width) or (channels, height, width); "
-                f"got {image_shape}."
-            )
-        if len(image_shape) == 2:
-            image_shape = (1, *image_shape)
+        image_shape = check_image_shape(image_shape, "image_shape", allow_2d=True)
     if X.ndim == 4:
         images, to_input = X, lambda images: images
     elif X.ndim == 3:
@@ -315,12 +291,7 @@ def as_images(X, image_shape=None):
                 f"X has flat rows of {d} values; pass image_shape=(height, width) or "
                 "(channels, height, width), or use a network with an input_shape."
             )
-        if prod(image_shape) != d:
-            raise ValueError(
-                f"X has rows of {d} values, which cannot be reshaped to images of "
-                f"shape {image_shape}."
-            )
-        images = X.reshape(n, *image_shape)
+        images = rows_as_images(X, image_shape, "image_shape")
         return images, lambda images: images.reshape(len(images), d)
     else:
         raise ValueError(

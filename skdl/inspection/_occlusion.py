@@ -7,23 +7,29 @@ batched ``predict_proba`` call; the copies are built in chunks whose size
 follows from scikit-learn's ``working_memory`` budget.
 """
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_consistent_length, column_or_1d
+from skorch import NeuralNet
 
 from .._device import chunk_size
+from ..utils._sklearn_compat import Interval, StrOptions, validate_params
 from ._net import as_images, check_input, check_net, net_input_shape
 from ._net import shape_errors_as_value_errors
 
 
 def _pair(value, name, default):
-    """An int or a pair of ints as ``(rows, cols)``, each >= 1."""
+    """An int or a pair of ints as ``(rows, cols)``, each >= 1.
+
+    The type of ``value`` (None, an int >= 1, a tuple or a list) is checked by
+    the constraints; this checks the content of a tuple or list.
+    """
     if value is None:
         value = default
-    pair = (value, value) if isinstance(value, numbers.Integral) else tuple(value)
+    pair = (value, value) if isinstance(value, Integral) else tuple(value)
     if len(pair) != 2 or not all(
-        isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1 for v in pair
+        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in pair
     ):
         raise ValueError(f"{name} must be a positive int or a pair of them; got {value!r}.")
     return int(pair[0]), int(pair[1])
@@ -66,6 +72,21 @@ def _target_columns(net, y, base_proba):
     return columns
 
 
+_PATCH_CONSTRAINTS = [Interval(Integral, 1, None, closed="left"), tuple, list, None]
+
+
+@validate_params(
+    {
+        "net": [NeuralNet],
+        "X": ["array-like"],
+        "y": ["array-like", None],
+        "patch": _PATCH_CONSTRAINTS,
+        "stride": _PATCH_CONSTRAINTS,
+        "fill": [StrOptions({"mean"}), Interval(Real, None, None, closed="neither")],
+        "image_shape": [tuple, list, None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def occlusion_sensitivity(
     net, X, y=None, *, patch=None, stride=None, fill="mean", image_shape=None
 ):
@@ -113,12 +134,16 @@ def occlusion_sensitivity(
 
     Raises
     ------
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     NotFittedError
         If ``net`` is not fitted.
     ValueError
-        If the patch is larger than the image, the stride larger than the
-        patch, X cannot be read as images or
-        does not fit the network, or y holds unknown classes.
+        If ``patch``, ``stride`` or ``image_shape`` holds other than positive
+        ints, the patch is larger than the image, the stride larger than the
+        patch, X cannot be read as images or does not fit the network, or y
+        holds unknown classes.
 
     See Also
     --------
@@ -150,7 +175,7 @@ def occlusion_sensitivity(
     >>> bool(mean_map[:2, :2].mean() > mean_map[2:, 2:].mean())
     True
     """
-    check_net(net, proba=True)
+    check_net(net)
     X = check_input(net, X)
     if image_shape is None:
         image_shape = net_input_shape(net)
@@ -168,14 +193,10 @@ def occlusion_sensitivity(
             f"stride={(sh, sw)} must not exceed the patch {(ph, pw)}: the pixels "
             "between two patch positions would never be occluded."
         )
-    if isinstance(fill, str):
-        if fill != "mean":
-            raise ValueError(f'fill must be "mean" or a number; got {fill!r}.')
+    if isinstance(fill, str):  # "mean", the only string the constraints let through
         fill_values = images.mean(axis=(0, 2, 3), dtype=np.float64)
-    elif isinstance(fill, numbers.Real) and np.isfinite(fill):
-        fill_values = np.full(n_channels, float(fill))
     else:
-        raise ValueError(f'fill must be "mean" or a finite number; got {fill!r}.')
+        fill_values = np.full(n_channels, float(fill))
     fill_values = fill_values.astype(images.dtype)[:, None, None]
     if y is not None:
         y = column_or_1d(y)

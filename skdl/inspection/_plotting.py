@@ -6,15 +6,17 @@ it. Figures are created with ``matplotlib.pyplot`` (so notebooks and
 sphinx-gallery show them) and returned; nothing is shown or saved.
 """
 
-import numbers
 from math import ceil, sqrt
+from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.utils import check_array, check_consistent_length, column_or_1d
+from skorch import NeuralNet
 
 from .._device import to_numpy
-from ._diagnostics import _diagnose, learning_curves
+from ..utils._sklearn_compat import HasMethods, Interval, validate_params
+from ._diagnostics import NET_OR_HISTORY, _diagnose, learning_curves
 from ._net import (
     as_images,
     check_input,
@@ -76,11 +78,21 @@ def _show_image(ax, image, **kwargs):
     ax.set_axis_off()
 
 
-def _check_count(value, name):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}.")
+_IMAGE_SHAPE = [tuple, list, None]
+_POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
 
 
+@validate_params(
+    {
+        "net": [NeuralNet],
+        "X": ["array-like"],
+        "layer": [str],
+        "sample": [Interval(Integral, 0, None, closed="left")],
+        "max_maps": _POSITIVE_INT,
+        "image_shape": _IMAGE_SHAPE,
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_activations(net, X, layer, *, sample=0, max_maps=16, image_shape=None):
     """Draw the activations of one layer for one input.
 
@@ -113,10 +125,13 @@ def plot_activations(net, X, layer, *, sample=0, max_maps=16, image_shape=None):
     ------
     ImportError
         If matplotlib is not installed.
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     NotFittedError
         If ``net`` is not fitted.
     ValueError
-        If the layer does not exist, ``sample`` is out of range, X does not
+        If the layer does not exist, ``sample`` is not a row of X, X does not
         fit the network, or the layer's output is neither maps nor a vector.
 
     See Also
@@ -142,12 +157,9 @@ def plot_activations(net, X, layer, *, sample=0, max_maps=16, image_shape=None):
     """
     plt = _pyplot()
     check_net(net)
-    if not isinstance(layer, str):
-        raise TypeError(f"layer must be one layer name (a str); got {type(layer).__name__}.")
     (name,) = check_layers(net.module_, layer)
-    _check_count(max_maps, "max_maps")
     X = check_input(net, X)
-    if not isinstance(sample, numbers.Integral) or not 0 <= sample < X.shape[0]:
+    if sample >= X.shape[0]:
         raise ValueError(f"sample must be a row of X, 0 to {X.shape[0] - 1}; got {sample!r}.")
     x = X[sample : sample + 1]
     activation = forward_hooked(net, x, [name])[name][0]
@@ -208,6 +220,15 @@ def _first_weighted_layer(module):
     raise ValueError("The network has no layer with a weight matrix or filter bank.")
 
 
+@validate_params(
+    {
+        "net": [NeuralNet],
+        "layer": [str, None],
+        "max_filters": _POSITIVE_INT,
+        "image_shape": _IMAGE_SHAPE,
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_filters(net, layer=None, *, max_filters=64, image_shape=None):
     """Draw the learned filters of a layer, by default the first one.
 
@@ -239,6 +260,9 @@ def plot_filters(net, layer=None, *, max_filters=64, image_shape=None):
     ------
     ImportError
         If matplotlib is not installed.
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     NotFittedError
         If ``net`` is not fitted.
     ValueError
@@ -263,13 +287,10 @@ def plot_filters(net, layer=None, *, max_filters=64, image_shape=None):
     """
     plt = _pyplot()
     check_net(net)
-    _check_count(max_filters, "max_filters")
     module = net.module_
     if layer is None:
         name = _first_weighted_layer(module)
     else:
-        if not isinstance(layer, str):
-            raise TypeError(f"layer must be one layer name (a str); got {type(layer).__name__}.")
         (name,) = check_layers(module, layer)
     weight = getattr(dict(module.named_modules())[name], "weight", None)
     if not isinstance(weight, torch.Tensor) or weight.ndim < 2:
@@ -293,6 +314,15 @@ def plot_filters(net, layer=None, *, max_filters=64, image_shape=None):
     return fig
 
 
+@validate_params(
+    {
+        "embedding": ["array-like"],
+        "y": ["array-like", None],
+        "title": [str, None],
+        "ax": [HasMethods(["scatter", "set_title"]), None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_embedding(embedding, y=None, *, title=None, ax=None):
     """Draw a 2-D embedding, one colour per class.
 
@@ -315,6 +345,9 @@ def plot_embedding(embedding, y=None, *, title=None, ax=None):
     ------
     ImportError
         If matplotlib is not installed.
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     ValueError
         If ``embedding`` is not of shape (n_samples, 2) or y has another length.
 
@@ -357,6 +390,15 @@ def plot_embedding(embedding, y=None, *, title=None, ax=None):
     return fig
 
 
+@validate_params(
+    {
+        "X": ["array-like"],
+        "sensitivity": ["array-like"],
+        "max_images": _POSITIVE_INT,
+        "titles": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_occlusion(X, sensitivity, *, max_images=8, titles=None):
     """Draw images above their occlusion sensitivity maps.
 
@@ -381,8 +423,12 @@ def plot_occlusion(X, sensitivity, *, max_images=8, titles=None):
     ------
     ImportError
         If matplotlib is not installed.
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     ValueError
-        If the shapes of X and ``sensitivity`` do not agree.
+        If the shapes of X and ``sensitivity`` do not agree, or ``titles``
+        names fewer images than are drawn.
 
     Examples
     --------
@@ -395,7 +441,6 @@ def plot_occlusion(X, sensitivity, *, max_images=8, titles=None):
     7
     """
     plt = _pyplot()
-    _check_count(max_images, "max_images")
     sensitivity = check_array(sensitivity, allow_nd=True, input_name="sensitivity")
     if sensitivity.ndim != 3:
         raise ValueError(
@@ -438,6 +483,10 @@ def plot_occlusion(X, sensitivity, *, max_images=8, titles=None):
     return fig
 
 
+@validate_params(
+    {"net": NET_OR_HISTORY, "diagnosis": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def plot_learning_curves(net, *, diagnosis=True):
     """Draw the loss and accuracy curves of a training run.
 
@@ -464,6 +513,9 @@ def plot_learning_curves(net, *, diagnosis=True):
     ------
     ImportError
         If matplotlib is not installed.
+    InvalidParameterError
+        If a parameter has the wrong type or is out of its range
+        (scikit-learn's error, both a ``ValueError`` and a ``TypeError``).
     NotFittedError
         If the network is not fitted or its history is empty.
 

@@ -10,6 +10,7 @@ from numbers import Integral
 import numpy as np
 
 from ..utils._sklearn_compat import Interval, StrOptions, validate_data
+from ..utils._validation import check_image_shape, rows_as_images
 from ._base import BaseNetClassifier, _as_float32
 from ._data import augment, parse_augmentation
 from ._modules import ARCHITECTURES, CNN, MLP
@@ -488,10 +489,7 @@ default="lenet"
     def _declared_shape(self):
         if self.input_shape is None:
             return None
-        shape = tuple(self.input_shape)
-        if len(shape) != 3 or not all(isinstance(s, Integral) and s > 0 for s in shape):
-            raise ValueError(f"input_shape must be 3 positive integers (C, H, W); got {self.input_shape!r}.")
-        return tuple(int(s) for s in shape)
+        return check_image_shape(self.input_shape, "input_shape")
 
     def _check_X(self, X, y, *, reset):
         """Validated float32 images ``(n, C, H, W)`` (and y when fitting)."""
@@ -516,14 +514,10 @@ default="lenet"
             shape = self._declared_shape() if reset else self.input_shape_
             if shape is None:
                 shape = (rows.shape[1], 1, 1)
-            if int(np.prod(shape)) != rows.shape[1]:
-                raise ValueError(
-                    f"X has {rows.shape[1]} features per row, which can not be reshaped to "
-                    f"input_shape={shape} ({int(np.prod(shape))} values per image)."
-                )
+        images = rows_as_images(_as_float32(rows), shape, "input_shape")
         if reset:
             self.input_shape_ = tuple(int(s) for s in shape)
-        return _as_float32(rows).reshape(len(rows), *self.input_shape_), y
+        return images, y
 
     def _build_module(self):
         return CNN(

@@ -1,6 +1,7 @@
 """The few input checks scikit-learn does not already provide."""
 
 from contextlib import contextmanager
+from numbers import Integral
 
 import numpy as np
 from imblearn.utils import check_target_type
@@ -137,3 +138,44 @@ def check_single_output(y):
         ndim = len(shape)
     if ndim == 2 and shape[1] > 1:
         raise ValueError("Multilabel and multioutput targets are not supported.")
+
+
+def check_image_shape(shape, name, *, allow_2d=False):
+    """The image shape ``(C, H, W)`` that a parameter declares, as ints.
+
+    Shared by :class:`~skdl.nn.CNNClassifier` (``input_shape``) and
+    :mod:`skdl.inspection` (``image_shape``, where ``(H, W)`` means one
+    channel). The parameter's type (tuple or list) is checked by its
+    constraint; this checks its content.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, if ``shape`` does not hold 3 (or, with
+        ``allow_2d``, 2) positive integers.
+    """
+    values = tuple(shape)
+    lengths = (2, 3) if allow_2d else (3,)
+    if len(values) not in lengths or not all(isinstance(s, Integral) and s > 0 for s in values):
+        what = "2 or 3 positive integers ((H, W) or (C, H, W))" if allow_2d else "3 positive integers (C, H, W)"
+        raise ValueError(f"{name} must be {what}; got {shape!r}.")
+    values = tuple(int(s) for s in values)
+    return (1, *values) if len(values) == 2 else values
+
+
+def rows_as_images(rows, shape, name):
+    """Flat rows ``(n, C*H*W)`` viewed as images ``(n, C, H, W)`` of ``shape``.
+
+    Raises
+    ------
+    ValueError
+        If the rows do not hold ``prod(shape)`` values; the message names the
+        parameter that set ``shape``.
+    """
+    n_values = int(np.prod(shape))
+    if rows.shape[1] != n_values:
+        raise ValueError(
+            f"X has {rows.shape[1]} features per row, which can not be reshaped to "
+            f"{name}={tuple(shape)} ({n_values} values per image)."
+        )
+    return rows.reshape(len(rows), *shape)

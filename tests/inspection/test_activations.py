@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 from skorch import NeuralNetClassifier
 
 from skdl.inspection import layer_activations, max_activating_inputs
+from skdl.utils._sklearn_compat import InvalidParameterError
 
 
 def _manual(net, X):
@@ -168,27 +169,44 @@ def test_unfitted_net(unfitted_cnn, images):
 def test_not_a_net(images, cnn):
     X, y = images
     flat = X.reshape(len(X), -1)
-    with pytest.raises(TypeError, match="skorch network"):
+    expected = (
+        r"The 'net' parameter of layer_activations must be an instance of "
+        r"'skorch.net.NeuralNet'. Got {}"
+    )
+    with pytest.raises(TypeError, match=expected.format(r"LogisticRegression\(\) instead")):
         layer_activations(LogisticRegression().fit(flat, y), flat)
-    with pytest.raises(TypeError, match="Pipeline"):
+    with pytest.raises(TypeError, match=expected.format(r"Pipeline\(")):
         layer_activations(make_pipeline(StandardScaler(), cnn), X)
 
 
 @pytest.mark.parametrize(
-    "kwargs, error, match",
+    "kwargs, match",
     [
-        (dict(layer="fc", unit=2), ValueError, r"unit must be between 0 and 1"),
-        (dict(layer="conv", unit=-1), ValueError, "unit must be between 0 and 3"),
-        (dict(layer="fc", unit=0, k=0), ValueError, "k must be between 1"),
-        (dict(layer="fc", unit=0, k=1000), ValueError, "k must be between 1"),
-        (dict(layer="fc", unit=0, reduce="median"), ValueError, "reduce must be one of"),
-        (dict(layer="fc", unit=0.5), TypeError, "unit must be an int"),
-        (dict(layer=["fc"], unit=0), TypeError, "one layer name"),
+        (dict(layer="fc", unit=2), r"unit must be between 0 and 1 for layer 'fc' \(2 units\)"),
+        (dict(layer="conv", unit=4), r"unit must be between 0 and 3 for layer 'conv'"),
+        (dict(layer="fc", unit=0, k=1000), "k must be between 1 and n_samples=240; got k=1000"),
     ],
 )
-def test_max_activating_bad_arguments(cnn, images, kwargs, error, match):
+def test_max_activating_data_dependent_bounds(cnn, images, kwargs, match):
+    """The bounds that depend on the net and X are checked by hand, with a clear message."""
     X, _ = images
-    with pytest.raises(error, match=match):
+    with pytest.raises(ValueError, match=match):
+        max_activating_inputs(cnn, X, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(layer="conv", unit=-1), r"'unit' parameter .* an int in the range \[0, inf\)"),
+        (dict(layer="fc", unit=0, k=0), r"'k' parameter .* an int in the range \[1, inf\)"),
+        (dict(layer="fc", unit=0, reduce="median"), r"'reduce' parameter .* a str among"),
+        (dict(layer="fc", unit=0.5), r"'unit' parameter .* an int in the range"),
+        (dict(layer=["fc"], unit=0), r"'layer' parameter .* an instance of 'str'"),
+    ],
+)
+def test_max_activating_bad_parameters(cnn, images, kwargs, match):
+    X, _ = images
+    with pytest.raises(InvalidParameterError, match=match):
         max_activating_inputs(cnn, X, **kwargs)
 
 

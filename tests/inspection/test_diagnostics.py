@@ -7,6 +7,7 @@ from skorch.history import History
 
 from skdl.inspection import diagnose_fit
 from skdl.inspection._diagnostics import learning_curves
+from skdl.utils._sklearn_compat import InvalidParameterError
 
 
 def _history(train, valid=None, acc=None):
@@ -133,19 +134,21 @@ def test_unfitted_and_empty(unfitted_cnn, cnn):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(overfit_rise=-0.1), "overfit_rise must be a non-negative"),
-        (dict(underfit_drop="x"), "underfit_drop"),
-        (dict(min_train_drop=np.nan), "min_train_drop"),
-        (dict(window=0), "window must be a positive int"),
+        (dict(overfit_rise=-0.1), r"'overfit_rise' parameter .* a float in the range \[0.0, inf\)"),
+        (dict(underfit_drop="x"), "'underfit_drop' parameter"),
+        (dict(min_train_drop=np.nan), "'min_train_drop' parameter"),
+        (dict(window=0), r"'window' parameter .* an int in the range \[1, inf\)"),
     ],
 )
 def test_bad_thresholds(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(InvalidParameterError, match=match):
         diagnose_fit(FINE, **kwargs)
 
 
 def test_not_a_history():
-    with pytest.raises(TypeError, match="skorch network or its history"):
+    with pytest.raises(TypeError, match=r"'net' parameter .* or an instance of 'list'"):
         diagnose_fit({"train_loss": [1.0]})
+    with pytest.raises(TypeError, match="skorch network or its history.*holding a str"):
+        diagnose_fit(["train_loss"])
     with pytest.raises(ValueError, match="train_loss"):
         diagnose_fit([{"valid_loss": 1.0}])

@@ -43,9 +43,10 @@ def test_hidden_layer_separates_the_classes(cnn, images):
     "kwargs, error, match",
     [
         (dict(layer="nope"), ValueError, "Unknown layer"),
-        (dict(layer="fc", method="umap"), ValueError, "method must be one of"),
-        (dict(layer="fc", perplexity=500.0), ValueError, "perplexity"),
-        (dict(layer=None), TypeError, "one layer name"),
+        (dict(layer="fc", method="umap"), ValueError, r"'method' parameter .* a str among"),
+        (dict(layer="fc", perplexity=500.0), ValueError, r"perplexity \(500.0\) must be less"),
+        (dict(layer="fc", perplexity=0.0), ValueError, r"'perplexity' parameter .* \(0.0, inf\)"),
+        (dict(layer=None), TypeError, "'layer' parameter .* an instance of 'str'"),
     ],
 )
 def test_bad_arguments(cnn, images, kwargs, error, match):

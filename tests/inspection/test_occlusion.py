@@ -137,13 +137,16 @@ def test_patch_larger_than_image(cnn, images, patch):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(patch=0), "patch must be a positive int"),
-        (dict(patch=(2, 2, 2)), "patch must be a positive int"),
-        (dict(stride=0), "stride must be a positive int"),
+        (dict(patch=0), r"'patch' parameter .* an int in the range \[1, inf\)"),
+        (dict(patch=(2, 2, 2)), r"patch must be a positive int or a pair of them; got \(2, 2, 2\)"),
+        (dict(patch=(2, 0)), r"patch must be a positive int or a pair of them; got \(2, 0\)"),
+        (dict(stride=0), r"'stride' parameter .* an int in the range \[1, inf\)"),
         (dict(patch=2, stride=3), r"stride=\(3, 3\) must not exceed the patch"),
-        (dict(fill="grey"), 'fill must be "mean"'),
-        (dict(fill=np.nan), "finite"),
-        (dict(image_shape=(3, 3)), "cannot be reshaped|not"),
+        (dict(fill="grey"), r"'fill' parameter .* a str among \{'mean'\} or a float"),
+        (dict(fill=np.nan), r"'fill' parameter .* Got nan instead"),
+        (dict(fill=np.inf), r"'fill' parameter .* Got inf instead"),
+        (dict(image_shape=(3, 3)), r"64 features per row, .* image_shape=\(1, 3, 3\)"),
+        (dict(image_shape=(0, 8)), r"image_shape must be 2 or 3 positive integers"),
     ],
 )
 def test_bad_parameters(cnn, images, kwargs, match):
