@@ -33,7 +33,6 @@ a doubling scan (``torch.cumsum`` of floats has no deterministic CUDA
 form).
 """
 
-import heapq
 from contextlib import contextmanager
 
 import numpy as np
@@ -42,7 +41,7 @@ from numba import njit
 
 from .._device import chunk_size, index_tensor, to_numpy, to_tensor
 from ._criterion import ENTROPY, GINI, SQUARED_ERROR
-from ._splitter import EPSILON
+from ._splitter import EPSILON, frontier_pop, frontier_push
 from ._tree import TREE_LEAF, TREE_UNDEFINED
 
 _LN2 = float(np.log(2.0))
@@ -335,17 +334,27 @@ class _Grower:
             depth += 1
 
     def grow_best_first(self, max_leaf_nodes):
-        """Best-first growth: split the frontier node of largest improvement next."""
+        """Best-first growth: split the frontier node of largest improvement next.
+
+        The frontier is the numba route's heap (scikit-learn's), every new
+        node pushed on it, leaves with improvement 0, so that nodes of equal
+        improvement leave it in the same order.
+        """
         n = self.stats.shape[0]
         self._rows = torch.arange(n, device=self.device)
         self._node = torch.zeros(n, dtype=torch.int64, device=self.device)
-        frontier, candidates = [], {}
-        self.expand(np.array([-1]), np.array([False]), 0, frontier, candidates, self._node == 0, [0])
+        capacity = 2 * max_leaf_nodes + 1
+        frontier = {"heap": np.empty(capacity, dtype=np.int64), "size": 0,
+                    "improvement": np.zeros(capacity), "split": {}}
+        self.expand(np.array([-1]), np.array([False]), 0, frontier, self._node == 0, [0])
         budget = max_leaf_nodes - 1
-        while frontier and budget > 0:
-            _, node = heapq.heappop(frontier)
+        while frontier["size"] > 0 and budget > 0:
+            node = frontier_pop(frontier["heap"], frontier["size"], frontier["improvement"])
+            frontier["size"] -= 1
+            if node not in frontier["split"]:
+                continue  # a leaf
             budget -= 1
-            feature, bin_ = candidates.pop(node)
+            feature, bin_ = frontier["split"].pop(node)
             self.table.set_splits([node], [feature], [bin_])
             members = self._node == node
             go_left = self.codes[self._rows, feature].long() <= bin_
@@ -353,13 +362,13 @@ class _Grower:
             self._node = torch.where(members & go_left, first_id, self._node)
             self._node = torch.where(members & ~go_left, first_id + 1, self._node)
             self.expand(np.array([node, node]), np.array([True, False]), self.table.depth[node] + 1,
-                        frontier, candidates, members, [first_id, first_id + 1])
+                        frontier, members, [first_id, first_id + 1])
 
-    def expand(self, parents, is_left, depth, frontier, candidates, members, new_ids):
-        """Create the nodes ``new_ids`` (samples ``members``) and queue their splits.
+    def expand(self, parents, is_left, depth, frontier, members, new_ids):
+        """Create the nodes ``new_ids`` (samples ``members``) and push them on the frontier.
 
-        ``frontier`` is a heap of ``(-improvement, node)``; ``candidates``
-        maps a queued node to its best ``(feature, bin)``.
+        ``frontier["split"]`` maps a node that may split to its best
+        ``(feature, bin)``.
         """
         rows = self._rows[members]
         loc = self._node[members] - new_ids[0]
@@ -372,9 +381,10 @@ class _Grower:
         feature, bin_ = to_numpy(feature), to_numpy(bin_)
         for j, node in enumerate(ids):
             if keep[j]:
-                candidates[int(node)] = (int(feature[j]), int(bin_[j]))
-                # ties pop the earlier node first, as the numba frontier does
-                heapq.heappush(frontier, (-float(improvement[j]), int(node)))
+                frontier["split"][int(node)] = (int(feature[j]), int(bin_[j]))
+            frontier["improvement"][node] = improvement[j] if keep[j] else 0.0
+            frontier_push(frontier["heap"], frontier["size"], frontier["improvement"], node)
+            frontier["size"] += 1
 
     # ---- helpers --------------------------------------------------------
 
