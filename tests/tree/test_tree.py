@@ -575,6 +575,16 @@ def test_torch_hist_route_classifier_same_partitions(loader, params):
     assert torch_tree.score(X, y) == numba_tree.score(X, y)
 
 
+def test_torch_hist_route_multi_output_classifier():
+    X, y = load_iris(return_X_y=True)
+    Y = np.column_stack([y, (X[:, 0] > 5.8).astype(int)])
+    numba_tree, torch_tree = _hist_pair(DecisionTreeClassifier, X, Y, max_depth=3)
+    assert torch_tree.tree_.node_count == numba_tree.tree_.node_count
+    assert_allclose(torch_tree.tree_.value, numba_tree.tree_.value)
+    assert_allclose(torch_tree.tree_.impurity, numba_tree.tree_.impurity, rtol=1e-9, atol=1e-12)
+    assert_array_equal(torch_tree.predict(X), numba_tree.predict(X))
+
+
 def test_torch_hist_route_max_features_draws_like_scikit_learn():
     # A node searches max_features drawn features, constant ones included,
     # as scikit-learn's draw: mean tree size and accuracy over seeds match
