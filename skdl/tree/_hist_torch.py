@@ -37,12 +37,11 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
-from numba import njit
 
 from .._device import chunk_size, index_tensor, to_numpy, to_tensor
 from ._criterion import ENTROPY, GINI, SQUARED_ERROR
 from ._splitter import EPSILON, frontier_pop, frontier_push
-from ._tree import TREE_LEAF, TREE_UNDEFINED
+from ._tree import TREE_LEAF, TREE_UNDEFINED, preorder_keep
 
 _LN2 = float(np.log(2.0))
 
@@ -437,33 +436,13 @@ class _Grower:
         fields = [left, right, feature, threshold, t.impurity[:count], t.n[:count],
                   t.wn[:count], t.value[:count]]
         if depth_first_ids:
-            order = _depth_first_order(left, right)
+            order = preorder_keep(left, right, left == TREE_LEAF)
             new_id = np.empty(count, dtype=np.int64)
             new_id[order] = np.arange(count)
             fields = [field[order] for field in fields]
             for children in fields[:2]:
                 children[children >= 0] = new_id[children[children >= 0]]
         return (count, int(t.depth[:count].max()), *fields)
-
-
-@njit(cache=True, nogil=True)
-def _depth_first_order(left, right):
-    """Node ids in depth-first order, left child first (a preorder walk)."""
-    order = np.empty(left.shape[0], dtype=np.int64)
-    stack = np.empty(left.shape[0] + 1, dtype=np.int64)
-    stack[0] = 0
-    top = 1
-    k = 0
-    while top > 0:
-        top -= 1
-        node = stack[top]
-        order[k] = node
-        k += 1
-        if left[node] != TREE_LEAF:
-            stack[top] = right[node]
-            stack[top + 1] = left[node]
-            top += 2
-    return order
 
 
 class _NodeTable:

@@ -135,7 +135,7 @@ def cost_complexity_prune(left, right, weighted_n, impurity, ccp_alpha):
 
 
 @njit(cache=True, nogil=True)
-def _preorder_keep(left, right, is_leaf):
+def preorder_keep(left, right, is_leaf):
     """Old node ids of the pruned tree in depth-first (left first) order."""
     order = np.empty(left.shape[0], dtype=np.int64)
     stack = np.empty(left.shape[0] + 1, dtype=np.int64)
@@ -263,7 +263,7 @@ class Tree:
             self.children_left, self.children_right, self.weighted_n_node_samples,
             self.impurity, ccp_alpha,
         )[0]
-        old = _preorder_keep(self.children_left, self.children_right, is_leaf)
+        old = preorder_keep(self.children_left, self.children_right, is_leaf)
         new_id = np.full(self.node_count, TREE_LEAF, dtype=np.int64)
         new_id[old] = np.arange(old.shape[0])
         leaf = is_leaf[old]
