@@ -37,9 +37,10 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
+from sklearn.utils import check_random_state
 
-from .._device import chunk_size, index_tensor, to_numpy, to_tensor
-from ._criterion import ENTROPY, GINI, SQUARED_ERROR
+from .._device import chunk_size, to_numpy, to_tensor, torch_generator
+from ._criterion import GINI, SQUARED_ERROR
 from ._splitter import EPSILON, frontier_pop, frontier_push
 from ._tree import TREE_LEAF, TREE_UNDEFINED, preorder_keep
 
@@ -167,8 +168,7 @@ class _Grower:
             np.arange(self.n_bins - 1)[None, :] < (n_bins_f - 1)[:, None], device, np.bool_
         )
         self.total_weight = float(w[active].sum())
-        self.generator = torch.Generator(device=device)
-        self.generator.manual_seed(int(params["seed"]))
+        self.generator = torch_generator(check_random_state(params["seed"]), device)
         self.table = _NodeTable(self.n_out, self.K)
 
     # ---- statistics and split search ------------------------------------
@@ -203,9 +203,10 @@ class _Grower:
         return drawn & varies
 
     def best_splits(self, rows, loc, totals):
-        """Best (feature, bin, proxy) of each node in ``totals``, chunked by memory.
+        """Best (feature, bin, proxy, left statistics) of each node, chunked by memory.
 
-        ``proxy`` is ``-inf`` where a node has no admissible split.
+        ``proxy`` is ``-inf`` where a node has no admissible split; ``left``
+        ``(m, S)`` holds the left child's summed statistics at the split.
         """
         m = totals.shape[0]
         F, B, S = self.n_features, self.n_bins, self.stats.shape[1]
@@ -216,6 +217,7 @@ class _Grower:
         feature = torch.empty(m, dtype=torch.int64, device=self.device)
         bin_ = torch.empty(m, dtype=torch.int64, device=self.device)
         proxy = torch.empty(m, dtype=torch.float64, device=self.device)
+        left = torch.empty((m, S), dtype=torch.float64, device=self.device)
         order = torch.argsort(loc, stable=True)
         rows, loc = rows[order], loc[order]
         bounds = torch.searchsorted(loc, torch.arange(0, m + step, step, device=self.device).clamp(max=m))
@@ -224,8 +226,8 @@ class _Grower:
             hi = min(lo + step, m)
             a, b = bounds[j], bounds[j + 1]
             hist = self.histograms(rows[a:b], loc[a:b] - lo, hi - lo)
-            feature[lo:hi], bin_[lo:hi], proxy[lo:hi] = self.scan(hist, totals[lo:hi])
-        return feature, bin_, proxy
+            feature[lo:hi], bin_[lo:hi], proxy[lo:hi], left[lo:hi] = self.scan(hist, totals[lo:hi])
+        return feature, bin_, proxy, left
 
     def scan(self, hist, totals):
         """Best split of each node of a chunk from its histograms ``(c, F, B, S)``."""
@@ -247,12 +249,13 @@ class _Grower:
         scores = torch.where(admissible, _proxy(left, total, self.crit, self.n_out, self.K), -torch.inf)
         best = scores.flatten(1).max(dim=1)
         n_cut = hist.shape[2] - 1
-        return best.indices // n_cut, best.indices % n_cut, best.values
+        best_left = left.flatten(1, 2)[torch.arange(left.shape[0], device=self.device), best.indices]
+        return best.indices // n_cut, best.indices % n_cut, best.values, best_left
 
     # ---- growth ---------------------------------------------------------
 
     def new_nodes(self, totals, depth, parents, is_left):
-        """Record nodes from their totals; return their ids and which may split."""
+        """Record nodes from their totals; return their ids, which may split, their impurities."""
         p = self.params
         impurity = _impurity(totals, self.crit, self.n_out, self.K)
         if self.crit == SQUARED_ERROR:
@@ -269,44 +272,29 @@ class _Grower:
         if depth >= p["max_depth"]:
             may_split[:] = False
         ids = self.table.add(parents, is_left, depth, *(to_numpy(t) for t in (impurity, value, n_node, wn)))
-        return ids, may_split
+        return ids, may_split, impurity
 
-    def accept(self, rows, loc, totals, feature, bin_, proxy, may_split):
+    def accept(self, totals, impurity, proxy, left, may_split):
         """Splits kept after the impurity check; returns ``(keep, improvement)``.
 
-        The children's statistics at the chosen bin give their impurities,
-        hence the node's impurity decrease, as the numba route computes it.
+        The children's statistics at the chosen bin (``left``, and the node's
+        minus it) give their impurities, hence the node's impurity decrease,
+        as the numba route computes it.
         """
         keep = may_split & torch.isfinite(proxy)
         if not bool(keep.any()):
             return keep, torch.zeros_like(proxy)
         improvement = torch.zeros_like(proxy)
         idx = torch.nonzero(keep).flatten()
-        left = self.child_left_stats(rows, loc, idx, feature[idx], bin_[idx])
-        total = totals[idx]
+        total, left = totals[idx], left[idx]
         right = total - left
         wn, wl, wr = total[:, 1], left[:, 1], right[:, 1]
-        imp = _impurity(total, self.crit, self.n_out, self.K)
         imp_l = _impurity(left, self.crit, self.n_out, self.K)
         imp_r = _impurity(right, self.crit, self.n_out, self.K)
-        gain = (wn / self.total_weight) * (imp - wr / wn * imp_r - wl / wn * imp_l)
+        gain = (wn / self.total_weight) * (impurity[idx] - wr / wn * imp_r - wl / wn * imp_l)
         improvement[idx] = gain
         keep[idx] = gain + EPSILON >= self.params["min_impurity_decrease"]
         return keep, improvement
-
-    def child_left_stats(self, rows, loc, idx, feature, bin_):
-        """Left children's statistics of the nodes ``idx`` split at (feature, bin).
-
-        ``rows`` are the samples of the current nodes, ``loc`` their node.
-        """
-        position = torch.full((int(loc.max()) + 1,), -1, dtype=torch.int64, device=self.device)
-        position[idx] = torch.arange(idx.shape[0], device=self.device)
-        where = position[loc]
-        inside = where >= 0
-        rows, loc = rows[inside], where[inside]
-        go_left = self.codes[rows, feature[loc]].long() <= bin_[loc]
-        left = torch.zeros((idx.shape[0], self.stats.shape[1]), dtype=torch.float64, device=self.device)
-        return left.index_add_(0, loc[go_left], self.stats[rows[go_left]])
 
     def grow_levels(self):
         """Breadth-first growth; every node of a level is searched at once."""
@@ -317,9 +305,9 @@ class _Grower:
         while rows.shape[0] > 0:
             m = len(parents)
             totals = self.node_totals_of(rows, loc, m)
-            ids, may_split = self.new_nodes(totals, depth, parents, is_left)
-            feature, bin_, proxy = self.best_splits_where(rows, loc, totals, may_split)
-            keep, _ = self.accept(rows, loc, totals, feature, bin_, proxy, may_split)
+            ids, may_split, impurity = self.new_nodes(totals, depth, parents, is_left)
+            feature, bin_, proxy, left = self.best_splits_where(rows, loc, totals, may_split)
+            keep, _ = self.accept(totals, impurity, proxy, left, may_split)
             self.record_splits(ids, keep, feature, bin_)
             # children: left of the j-th kept node is 2j, its right 2j + 1
             rank = torch.cumsum(keep.long(), 0) - 1
@@ -373,9 +361,9 @@ class _Grower:
         loc = self._node[members] - new_ids[0]
         m = len(new_ids)
         totals = self.node_totals_of(rows, loc, m)
-        ids, may_split = self.new_nodes(totals, depth, parents, is_left)
-        feature, bin_, proxy = self.best_splits_where(rows, loc, totals, may_split)
-        keep, improvement = self.accept(rows, loc, totals, feature, bin_, proxy, may_split)
+        ids, may_split, impurity = self.new_nodes(totals, depth, parents, is_left)
+        feature, bin_, proxy, left = self.best_splits_where(rows, loc, totals, may_split)
+        keep, improvement = self.accept(totals, impurity, proxy, left, may_split)
         keep, improvement = to_numpy(keep), to_numpy(improvement)
         feature, bin_ = to_numpy(feature), to_numpy(bin_)
         for j, node in enumerate(ids):
@@ -394,19 +382,20 @@ class _Grower:
 
     def best_splits_where(self, rows, loc, totals, may_split):
         """:meth:`best_splits` over the nodes that may split (others get -inf)."""
-        m = totals.shape[0]
+        m, S = totals.shape
         feature = torch.zeros(m, dtype=torch.int64, device=self.device)
         bin_ = torch.zeros(m, dtype=torch.int64, device=self.device)
         proxy = torch.full((m,), -torch.inf, dtype=torch.float64, device=self.device)
+        left = torch.zeros((m, S), dtype=torch.float64, device=self.device)
         idx = torch.nonzero(may_split).flatten()
         if idx.shape[0] == 0:
-            return feature, bin_, proxy
+            return feature, bin_, proxy, left
         new_index = torch.full((m,), -1, dtype=torch.int64, device=self.device)
         new_index[idx] = torch.arange(idx.shape[0], device=self.device)
         inside = may_split[loc]
-        f, b, pr = self.best_splits(rows[inside], new_index[loc[inside]], totals[idx])
-        feature[idx], bin_[idx], proxy[idx] = f, b, pr
-        return feature, bin_, proxy
+        found = self.best_splits(rows[inside], new_index[loc[inside]], totals[idx])
+        feature[idx], bin_[idx], proxy[idx], left[idx] = found
+        return feature, bin_, proxy, left
 
     def record_splits(self, ids, keep, feature, bin_):
         """Store the kept splits in the host node table."""
