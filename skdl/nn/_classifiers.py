@@ -62,7 +62,10 @@ class MLPClassifier(BaseNetClassifier):
 default="he_uniform"
         How the weights of the Linear/Conv layers are drawn (from
         ``random_state``); biases start at zero. ``"sparse"``: each unit gets
-        15 non-zero incoming weights from N(0, 1) (Martens, 2010).
+        15 non-zero incoming weights (all of them when it has fewer inputs)
+        drawn from N(0, 1) at random positions, the others zero (Martens,
+        2010); its weights are not scaled by the fan-in, so it wants a
+        larger ``learning_rate`` than the default of adam (e.g. 0.01).
 
     optimizer : {"sgd", "momentum", "nesterov", "adagrad", "adadelta", \
 "rmsprop", "adam", "adamw"} or a torch optimizer class, default="adam"

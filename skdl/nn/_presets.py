@@ -81,24 +81,28 @@ def make_norm(name, channels, kind):
 # -------------------------------------------------------------- initialisation
 
 
-def _fan_in(weight):
-    return weight.shape[1] * math.prod(weight.shape[2:])
+#: Non-zero incoming weights per unit of the sparse initialisation (Martens, 2010).
+SPARSE_NONZERO = 15
 
 
-def sparse_init(weight, generator=None, nonzero=15):
-    """Sparse initialisation (Martens, 2010).
+def sparse_init(weight, generator=None, nonzero=SPARSE_NONZERO):
+    """Sparse initialisation (Martens, 2010, section 5).
 
     Each unit (row of the weight viewed as ``(units, fan_in)``) gets
-    ``min(nonzero, fan_in)`` incoming weights drawn from N(0, 1) at random
-    positions; the others are zero.
+    ``min(nonzero, fan_in)`` incoming weights drawn from N(0, 1) (unit
+    variance, not scaled by the fan-in) at positions drawn uniformly without
+    replacement; the others are zero. A unit's input then does not shrink
+    as the layer widens, and units differ in which inputs they see.
     """
     rows = weight.view(weight.shape[0], -1)
-    k = min(nonzero, rows.shape[1])
+    units, fan_in = rows.shape
+    k = min(nonzero, fan_in)
+    # The first k of a random permutation of each row: argsort of uniform keys.
+    where = torch.rand((units, fan_in), generator=generator).argsort(dim=1)[:, :k]
+    values = torch.randn((units, k), generator=generator)
     with torch.no_grad():
         rows.zero_()
-        for row in rows:
-            where = torch.randperm(rows.shape[1], generator=generator)[:k]
-            row[where.to(row.device)] = torch.randn(k, generator=generator).to(row.device, row.dtype)
+        rows.scatter_(1, where.to(rows.device), values.to(rows.device, rows.dtype))
     return weight
 
 

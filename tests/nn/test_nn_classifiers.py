@@ -85,6 +85,20 @@ def test_every_toolbox_setting_builds_and_trains(param, value):
     assert np.isfinite(clf.predict_proba(X)).all()
 
 
+def test_sparse_init_trains_as_well_as_the_dense_inits():
+    # Martens' unit-variance weights are ~sqrt(fan_in) times larger than the
+    # scaled schemes', so the step size is one that suits every scheme.
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    accuracy = {
+        name: MLPClassifier((32, 16), weight_init=name, learning_rate=0.01, max_epochs=15,
+                            device="cpu", random_state=0).fit(X, y).score(X, y)
+        for name in sorted(INITS)
+    }
+    best_dense = max(value for name, value in accuracy.items() if name != "sparse")
+    assert accuracy["sparse"] >= best_dense - 0.01, accuracy
+
+
 CNN_SETTINGS = (
     [("architecture", name) for name in sorted(ARCHITECTURES)]
     + [("se", True), ("augmentation", "flip"), ("augmentation", "shift"), ("augmentation", "noise"),
