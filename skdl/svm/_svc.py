@@ -6,7 +6,10 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils._available_if import available_if
+from sklearn.utils.deprecation import deprecated
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -19,6 +22,7 @@ from .._device import (
     to_tensor,
 )
 from ..utils._sklearn_compat import (
+    Hidden,
     Interval,
     StrOptions,
     _check_sample_weight,
@@ -41,8 +45,10 @@ from ._kernels import (
     PrecomputedTensorRows,
     TensorRows,
     decision_values,
+    pairwise,
     sq_norms,
 )
+from ._platt import fold_bounds, fold_permutation, ovo_probabilities, sigmoid_predict, sigmoid_train
 from ._smo import Solution, solve_blocked
 from ._smo_cache import solve_cached
 
@@ -70,6 +76,27 @@ def _constant_machine(sign):
     (class_weight or sample_weight zeroed it): it always votes for the other.
     """
     return Solution(np.zeros(0), -float(sign), 0.0, 0, True)
+
+
+def _platt_attribute(letter):
+    """The deprecated property ``prob{letter}_`` (scikit-learn 1.9's message)."""
+
+    def read(self):
+        return getattr(self, f"_prob{letter}")
+
+    read.__doc__ = f"""``{letter}`` of Platt's sigmoid ``1 / (1 + exp(A f + B))`` of each machine.
+
+        Empty unless fitted with ``probability=True``.
+
+        Returns
+        -------
+        prob{letter} : ndarray of shape (n_machines,)
+        """
+    return deprecated(
+        f"Attribute `prob{letter}_` was deprecated in version 1.9 and will be removed in "
+        "1.11 as the `probability=True` option for SVC and NuSVC was deprecated "
+        "and will be removed in 1.11."
+    )(property(read))
 
 
 class SVC(ClassifierMixin, BaseEstimator):
@@ -117,6 +144,14 @@ class SVC(ClassifierMixin, BaseEstimator):
         Temporarily leave out the variables that sit at a bound and would stay
         there (libsvm's shrinking); faster, same solution.
 
+    probability : bool, default=False
+        Fit Platt's sigmoid to each machine's decision values by libsvm's
+        5-fold cross-validation (five more fits per machine), enabling
+        :meth:`predict_proba` and :meth:`predict_log_proba`. Deprecated in
+        scikit-learn 1.9, and accepted here with the same FutureWarning (given
+        explicitly, even as False): prefer
+        ``CalibratedClassifierCV(SVC(), ensemble=False)``.
+
     tol : float, default=1e-3
         Stop when ``m(alpha) - M(alpha) <= tol``, libsvm's rule: the largest
         violation of the optimality (KKT) conditions by a pair of variables.
@@ -154,8 +189,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         to the class with the largest confidence; otherwise to the first).
 
     random_state : int, RandomState instance or None, default=None
-        Not used: the solvers are deterministic. Present for compatibility
-        with scikit-learn's ``SVC``, whose seed only served ``probability``.
+        Seeds the shuffle of the cross-validation folds of ``probability``
+        (the solvers are deterministic); the same seed gives the same folds as
+        scikit-learn's ``SVC``.
 
     device : str, torch.device or None, default=None
         Where to compute: ``"auto"``, ``"cpu"``, ``"cuda"``,
@@ -198,6 +234,12 @@ class SVC(ClassifierMixin, BaseEstimator):
         ``n_classes * (n_classes - 1) / 2`` for ``"ovo"`` (pairs in the
         order (0, 1), (0, 2), ..., (1, 2), ...), ``n_classes`` for ``"ovr"``.
 
+    probA_, probB_ : ndarray of shape (n_machines,)
+        Platt's ``A`` and ``B`` of each machine (``P = 1 / (1 + exp(A f +
+        B))``, ``f`` in libsvm's sign: positive for the first class of the
+        pair); empty unless ``probability=True``. Deprecated, as in
+        scikit-learn 1.9.
+
     fit_status_ : int
         0 if every machine converged, 1 if ``max_iter`` stopped one.
 
@@ -236,10 +278,11 @@ class SVC(ClassifierMixin, BaseEstimator):
     the number of samples. Dense input only: a sparse matrix raises a
     TypeError (convert with ``.toarray()``).
 
-    Differences from scikit-learn's ``SVC``: no ``probability``,
-    ``predict_proba`` (scikit-learn 1.9 deprecated them): wrap the model in
-    ``CalibratedClassifierCV(SVC(), method="sigmoid", ensemble=False)``; the
-    ``multiclass`` parameter; ``gamma`` must be > 0; ``support_`` indices
+    ``probability=True`` follows libsvm: the same folds for the same
+    ``random_state``, Lin, Lin and Weng's Newton method for the sigmoid
+    [4]_, Wu, Lin and Weng's coupling of the pairwise probabilities [5]_.
+
+    Differences from scikit-learn's ``SVC``: the ``multiclass`` parameter; ``gamma`` must be > 0; ``support_`` indices
     count samples of zero weight too.
 
     References
@@ -251,6 +294,10 @@ class SVC(ClassifierMixin, BaseEstimator):
        machines", ACM TIST 2, 2011.
     .. [3] J. C. Platt, "Fast training of support vector machines using
        sequential minimal optimization", in Advances in Kernel Methods, 1999.
+    .. [4] H.-T. Lin, C.-J. Lin and R. C. Weng, "A note on Platt's probabilistic
+       outputs for support vector machines", Machine Learning 68, 2007.
+    .. [5] T.-F. Wu, C.-J. Lin and R. C. Weng, "Probability estimates for
+       multi-class classification by pairwise coupling", JMLR 5, 2004.
 
     Examples
     --------
@@ -275,6 +322,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         "gamma": [StrOptions({"scale", "auto"}), Interval(Real, 0.0, None, closed="neither")],
         "coef0": [Interval(Real, None, None, closed="neither")],
         "shrinking": ["boolean"],
+        "probability": ["boolean", Hidden(StrOptions({"deprecated"}))],
         "tol": [Interval(Real, 0.0, None, closed="neither")],
         "cache_size": [Interval(Real, 0.0, None, closed="neither")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
@@ -296,6 +344,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         gamma="scale",
         coef0=0.0,
         shrinking=True,
+        probability="deprecated",
         tol=1e-3,
         cache_size=200,
         class_weight=None,
@@ -313,6 +362,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.gamma = gamma
         self.coef0 = coef0
         self.shrinking = shrinking
+        self.probability = probability
         self.tol = tol
         self.cache_size = cache_size
         self.class_weight = class_weight
@@ -398,10 +448,29 @@ class SVC(ClassifierMixin, BaseEstimator):
                     "Invalid input: all samples with a positive weight (sample_weight "
                     f"times class_weight) belong to {which}. An SVM needs two classes."
                 )
+            # scikit-learn draws libsvm's seed at every fit, used or not.
+            seed = check_random_state(self.random_state).randint(np.iinfo("i").max)
+            probability = self.probability is True
+            if self.probability != "deprecated":
+                warnings.warn(
+                    "The `probability` parameter was deprecated in 1.9 and will be "
+                    "removed in version 1.11. Use `CalibratedClassifierCV(SVC(), "
+                    "ensemble=False)` instead of `SVC(probability=True)`",
+                    FutureWarning,
+                    stacklevel=2,
+                )
             spec = self._kernel_spec(X)
             device = resolve_device(self.device)
-            machines = self._fit_machines(X, y_index, len(classes), costs, spec, device)
+            problems = list(self._problems(y_index, len(classes), costs))
+            solve = self._solver(X, problems, spec, device)
+            with single_threaded_blas():
+                machines = [solve(*problem) for problem in problems]
+                platt = (
+                    self._platt_parameters(X, problems, solve, spec, seed) if probability
+                    else (np.empty(0), np.empty(0))
+                )
             attributes = self._assemble(machines, X, y_index, len(classes), precomputed)
+        self._probA, self._probB = platt
         (self.support_, self.support_vectors_, self.n_support_, self.dual_coef_,
          self.intercept_, self.n_iter_, self.fit_status_) = attributes
         self.classes_ = classes
@@ -475,20 +544,66 @@ class SVC(ClassifierMixin, BaseEstimator):
                 continue
             yield index, labels, costs[index]
 
-    def _fit_machines(self, X, y_index, n_classes, costs, spec, device):
-        """Solve every binary problem; return ``[(index, labels, Solution)]``."""
-        problems = list(self._problems(y_index, n_classes, costs))
-        route = choose_route(device)
-        if route == "blocked":
+    def _solver(self, X, problems, spec, device):
+        """The function ``(index, labels, bounds) -> (index, labels, Solution)``
+        that solves one binary problem on ``device``'s route."""
+        if choose_route(device) == "blocked":
             data_t = to_tensor(X, device)
-            return [self._solve_blocked(X, data_t, *problem, spec, device) for problem in problems]
-        # The cache's memory is allocated once for the largest problem and reused.
+            return lambda *problem: self._solve_blocked(X, data_t, *problem, spec, device)
+        # The cache's memory is allocated once for the largest problem and reused
+        # (also by the cross-validation of ``probability``, on smaller problems).
         sizes = [len(index) for index, _, _ in problems if index is not None]
         buffer = np.empty(max(self._cache_rows(n) * n for n in sizes), dtype=_CACHE_DTYPE)
-        # Kernel rows are single BLAS products: threads would only add overhead
-        # (and stall on a busy machine).
-        with single_threaded_blas():
-            return [self._solve_cached(X, *problem, spec, buffer) for problem in problems]
+        return lambda *problem: self._solve_cached(X, *problem, spec, buffer)
+
+    def _platt_parameters(self, X, problems, solve, spec, seed):
+        """libsvm's ``(probA, probB)``: a sigmoid per machine fitted by 5-fold CV.
+
+        Each machine's samples are shuffled (the same shuffle as scikit-learn's
+        libsvm for the same seed), split into 5 folds, and each fold gets the
+        decision values of the machine trained on the other four with the same
+        bounds; :func:`sigmoid_train` fits ``A, B`` to them. The sign is
+        libsvm's: positive decision values favour the +1 side of the problem
+        (the first class of an ovo pair).
+        """
+        prob_a, prob_b = [], []
+        for index, labels, bounds in problems:
+            if index is None:
+                # A constant machine: a probability of 1/2 on its own; the
+                # coupling then follows the other machines.
+                prob_a.append(0.0)
+                prob_b.append(0.0)
+                continue
+            n = len(index)
+            perm = fold_permutation(n, seed)
+            decision = np.empty(n)
+            for begin, end in fold_bounds(n):
+                held = perm[begin:end]
+                train = np.concatenate([perm[:begin], perm[end:]])
+                sides = labels[train] > 0
+                if sides.all() or not sides.any():
+                    # libsvm: a fold trained on one side gives that side's sign
+                    # (0 when the training part is empty).
+                    decision[held] = (1.0 if sides.any() else -1.0) if len(train) else 0.0
+                    continue
+                _, _, solution = solve(index[train], labels[train], bounds[train])
+                sv = solution.alpha > 0
+                coef = (solution.alpha * labels[train])[sv]
+                decision[held] = (
+                    self._kernel_between(X, index[held], index[train][sv], spec) @ coef
+                    - solution.rho
+                )
+            a, b = sigmoid_train(decision, labels > 0)
+            prob_a.append(a)
+            prob_b.append(b)
+        return np.array(prob_a), np.array(prob_b)
+
+    @staticmethod
+    def _kernel_between(X, rows, columns, spec):
+        """``k(X[r], X[c])`` for the training samples of two index arrays."""
+        if spec.name == "precomputed":
+            return X[np.ix_(rows, columns)].astype(np.float64)
+        return np.asarray(pairwise(X[rows], X[columns], spec), dtype=np.float64)
 
     def _cache_rows(self, n):
         """Kernel rows of ``n`` values that ``cache_size`` MB hold (at least 2)."""
@@ -696,6 +811,62 @@ class SVC(ClassifierMixin, BaseEstimator):
                 votes[rows, np.where(dec[:, p] > 0, a, b)] += 1
                 p += 1
         return self.classes_[np.argmax(votes, axis=1)]
+
+    def _check_proba(self):
+        if self.probability == "deprecated" or not self.probability:
+            raise AttributeError("predict_proba is not available when probability=False")
+        return True
+
+    @available_if(_check_proba)
+    def predict_proba(self, X):
+        """Probability of each class for the samples in X (``probability=True``).
+
+        Platt's sigmoid of each machine's decision value, its parameters
+        fitted by 5-fold cross-validation during fit; with more than two
+        classes, the pairwise probabilities coupled by Wu, Lin and Weng's
+        method (libsvm's), or, for ``multiclass="ovr"``, the sigmoids of the
+        one-vs-rest machines normalised to sum to 1. The cross-validation
+        makes them slightly inconsistent with :meth:`predict` at times.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_samples_fit)
+            As for :meth:`decision_function`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        if self._probA.size == 0:
+            raise NotFittedError("predict_proba is not available when fitted with probability=False")
+        dec = self._raw_decision(X)
+        n_classes = len(self.classes_)
+        if n_classes == 2:
+            # libsvm's sign: positive favours classes_[0].
+            dec = -dec
+        pairwise_proba = sigmoid_predict(dec, self._probA, self._probB)
+        if n_classes > 2 and self.multiclass == "ovr":
+            return pairwise_proba / pairwise_proba.sum(axis=1, keepdims=True)
+        return ovo_probabilities(pairwise_proba, n_classes)
+
+    @available_if(_check_proba)
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba` (``probability=True``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_samples_fit)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return np.log(self.predict_proba(X))
+
+    probA_ = _platt_attribute("A")
+    probB_ = _platt_attribute("B")
 
     @property
     def coef_(self):
