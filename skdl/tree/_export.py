@@ -1,4 +1,4 @@
-"""A plain-text rendering of a fitted tree's rules."""
+"""Renderings of a fitted tree: its rules as text, its nodes as a matplotlib figure."""
 
 from numbers import Integral
 
@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn_compat import HasMethods, Interval, validate_params
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, validate_params
 from ._tree import TREE_LEAF
 
 
@@ -144,3 +144,114 @@ def export_text(
 
     recurse(0, 1)
     return "\n".join(lines) + "\n"
+
+
+@validate_params(
+    {
+        "decision_tree": [HasMethods("apply")],
+        "max_depth": [Interval(Integral, 0, None, closed="left"), None],
+        "feature_names": ["array-like", None],
+        "class_names": ["array-like", "boolean", None],
+        "label": [StrOptions({"all", "root", "none"})],
+        "filled": ["boolean"],
+        "impurity": ["boolean"],
+        "node_ids": ["boolean"],
+        "proportion": ["boolean"],
+        "rounded": ["boolean"],
+        "precision": [Interval(Integral, 0, None, closed="left"), None],
+        "ax": "no_validation",  # matplotlib validates its axes
+        "fontsize": [Interval(Integral, 0, None, closed="left"), None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def plot_tree(
+    decision_tree,
+    *,
+    max_depth=None,
+    feature_names=None,
+    class_names=None,
+    label="all",
+    filled=False,
+    impurity=True,
+    node_ids=False,
+    proportion=False,
+    rounded=False,
+    precision=3,
+    ax=None,
+    fontsize=None,
+):
+    """Plot a fitted decision tree with matplotlib.
+
+    The arguments and the figure are those of :func:`sklearn.tree.plot_tree`:
+    skdl's trees carry scikit-learn's ``tree_`` arrays, so scikit-learn's own
+    matplotlib exporter draws them. (:func:`sklearn.tree.plot_tree` itself
+    accepts only scikit-learn's classes; :func:`sklearn.tree.export_graphviz`
+    accepts skdl's trees as they are.)
+
+    Parameters
+    ----------
+    decision_tree : DecisionTreeRegressor or DecisionTreeClassifier
+        A fitted skdl tree.
+    max_depth : int, default=None
+        Deepest level drawn; the whole tree when None.
+    feature_names : array-like of str of shape (n_features,), default=None
+        Names of the features; ``x[<i>]`` when None.
+    class_names : array-like of str, bool or None, default=None
+        Names of the classes in ascending order; True shows ``y[<i>]``.
+    label : {"all", "root", "none"}, default="all"
+        Which nodes show informative labels such as the impurity.
+    filled : bool, default=False
+        Colour nodes by their majority class (classification), by the extremity
+        of their value (regression) or by purity (multi-output).
+    impurity : bool, default=True
+        Show each node's impurity.
+    node_ids : bool, default=False
+        Show each node's id.
+    proportion : bool, default=False
+        Show proportions of samples instead of counts.
+    rounded : bool, default=False
+        Draw nodes with rounded corners.
+    precision : int, default=3
+        Digits of impurities, thresholds and values.
+    ax : matplotlib Axes, default=None
+        Axes to draw on; the current axes when None.
+    fontsize : int, default=None
+        Text size; fitted to the figure when None.
+
+    Returns
+    -------
+    annotations : list of matplotlib.text.Annotation
+        One per drawn node, and the "True" / "False" labels of the root's two
+        edges.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_iris
+    >>> from skdl.tree import DecisionTreeClassifier, plot_tree
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)
+    >>> annotations = plot_tree(clf)
+    >>> sum("samples" in annotation.get_text() for annotation in annotations)
+    5
+    """
+    # Private in scikit-learn but the very drawing plot_tree makes; the
+    # pinned scikit-learn range keeps it available.
+    from sklearn.tree._export import _MPLTreeExporter
+
+    check_is_fitted(decision_tree, "tree_")
+    exporter = _MPLTreeExporter(
+        max_depth=max_depth,
+        feature_names=feature_names,
+        class_names=class_names,
+        label=label,
+        filled=filled,
+        impurity=impurity,
+        node_ids=node_ids,
+        proportion=proportion,
+        rounded=rounded,
+        precision=precision,
+        fontsize=fontsize,
+    )
+    return exporter.export(decision_tree, ax=ax)

@@ -22,7 +22,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
-from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text
+from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text, plot_tree
 from skdl.tree._sort import introsort, introsort_ties
 from skdl.tree._splitter import frontier_pop, frontier_push, grow_exact
 
@@ -363,6 +363,37 @@ def test_export_text_same_as_sklearn():
     assert export_text(ours) == sk_tree.export_text(ref)
     with pytest.raises(ValueError, match="feature_names must contain 10"):
         export_text(ours, feature_names=["a"])
+
+
+def test_plot_tree_draws_what_sklearn_draws():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    iris = load_iris()
+    ours = DecisionTreeClassifier(max_depth=3, random_state=0).fit(iris.data, iris.target)
+    ref = sk_tree.DecisionTreeClassifier(max_depth=3, random_state=0).fit(iris.data, iris.target)
+    kwargs = {"feature_names": iris.feature_names, "class_names": list(iris.target_names),
+              "filled": True, "node_ids": True, "proportion": True}
+    try:
+        ours_texts = [a.get_text() for a in plot_tree(ours, **kwargs)]
+        ref_texts = [a.get_text() for a in sk_tree.plot_tree(ref, **kwargs)]
+        assert sum("samples" in text for text in ours_texts) == ours.tree_.node_count
+        assert ours_texts == ref_texts
+        X, y = load_diabetes(return_X_y=True)
+        ours = DecisionTreeRegressor(max_depth=2).fit(X, y)
+        ref = sk_tree.DecisionTreeRegressor(max_depth=2).fit(X, y)
+        assert [a.get_text() for a in plot_tree(ours, max_depth=1)] == [
+            a.get_text() for a in sk_tree.plot_tree(ref, max_depth=1)
+        ]
+        # scikit-learn's Graphviz export reads skdl's tree as it is
+        assert sk_tree.export_graphviz(ours) == sk_tree.export_graphviz(ref)
+    finally:
+        plt.close("all")
+    with pytest.raises(NotFittedError):
+        plot_tree(DecisionTreeClassifier())
+    with pytest.raises(ValueError, match="label"):
+        plot_tree(ours, label="leaves")
 
 
 @pytest.mark.parametrize("max_leaf_nodes", [2, 5, 17])
