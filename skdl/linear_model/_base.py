@@ -1,6 +1,7 @@
 """What skdl's linear classifiers share: the linear predictor and the decided class."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 from .._device import resolve_device, to_numpy, to_tensor
@@ -23,7 +24,8 @@ class LinearClassifierMixin:
         X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
         device = resolve_device(self.device, fallback_to_cpu=True)
         design = Design(X, device)
-        W = to_tensor(self.coef_, device, dtype=X.dtype)
+        coef = self.coef_.toarray() if sp.issparse(self.coef_) else self.coef_
+        W = to_tensor(coef, device, dtype=X.dtype)
         b = to_tensor(self.intercept_, device, dtype=X.dtype)
         return raw_prediction(design, W, b)
 
@@ -57,3 +59,36 @@ class LinearClassifierMixin:
         scores = self.decision_function(X)
         index = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
         return self.classes_[index]
+
+
+class SparseCoefMixin:
+    """``sparsify`` / ``densify`` of ``coef_``, as scikit-learn's linear models have."""
+
+    def densify(self):
+        """Convert the coefficient matrix to a dense array (the format ``fit`` gives).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        check_is_fitted(self, msg="Estimator, %(name)s, must be fitted before densifying.")
+        if sp.issparse(self.coef_):
+            self.coef_ = self.coef_.toarray()
+        return self
+
+    def sparsify(self):
+        """Convert the coefficient matrix to a scipy CSR matrix.
+
+        Worth it when most coefficients are zero (an L1 penalty); predicting
+        gives the same results. Call :meth:`densify` before refitting with
+        ``warm_start`` if dense coefficients are wanted back.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        check_is_fitted(self, msg="Estimator, %(name)s, must be fitted before sparsifying.")
+        self.coef_ = sp.csr_matrix(self.coef_)
+        return self

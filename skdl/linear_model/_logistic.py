@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
@@ -14,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._device import resolve_device, to_numpy, to_tensor, torch_generator
 from ..utils._sklearn_compat import (
+    Hidden,
     Interval,
     StrOptions,
     _check_sample_weight,
@@ -27,22 +29,77 @@ from ..utils._validation import (
     unchanged_on_error,
 )
 from ..utils._threads import one_torch_thread
-from . import _solvers
-from ._base import LinearClassifierMixin
+from . import _sag, _solvers
+from ._base import LinearClassifierMixin, SparseCoefMixin
 from ._losses import Design, loss_value, predict_log_proba, predict_proba
 
-_SMOOTH_SOLVERS = {"lbfgs": _solvers.lbfgs, "newton": _solvers.newton}
-_SOLVERS = ("lbfgs", "newton", "proximal", "sgd")
-_SPARSE_SOLVERS = ("lbfgs", "proximal")
+_SMOOTH_SOLVERS = {
+    "lbfgs": _solvers.lbfgs,
+    "newton-cg": _solvers.newton_cg,
+    "newton-cholesky": _solvers.newton,
+    "newton": _solvers.newton,
+}
+# scikit-learn's solvers, then skdl's own ("newton" is the former name of
+# "newton-cholesky").
+_SKLEARN_SOLVERS = ("lbfgs", "newton-cg", "newton-cholesky", "sag", "saga")
+_SOLVERS = _SKLEARN_SOLVERS + ("newton", "proximal", "sgd")
+# Solvers with an L1 / elastic-net penalty, and those that take sparse X.
+_ANY_PENALTY_SOLVERS = ("saga", "proximal", "sgd")
+_DENSE_ONLY_SOLVERS = ("sgd",)
+
+_LOGISTIC_SOLVER_CONVERGENCE_MSG = (
+    "Please also refer to the documentation for alternative solver options:\n"
+    "    https://scikit-learn.org/stable/modules/linear_model.html"
+    "#logistic-regression"
+)
 
 
+def _check_solver(solver, penalty, dual):
+    """scikit-learn's solver x penalty x dual rules, with its messages."""
+    if solver not in _ANY_PENALTY_SOLVERS and penalty not in ("l2", None):
+        raise ValueError(
+            f"Solver {solver} supports only 'l2' or None penalties, got {penalty} penalty."
+        )
+    if dual:
+        raise ValueError(f"Solver {solver} supports only dual=False, got dual={dual}")
+    if penalty == "elasticnet" and solver not in _ANY_PENALTY_SOLVERS:
+        raise ValueError(f"Only 'saga' solver supports elasticnet penalty, got solver={solver}.")
+    return solver
 
 
+def _convergence_message(solver, n_iter, max_iter, tol, info):
+    """The ConvergenceWarning text scikit-learn's same-named solver gives."""
+    if solver == "lbfgs":
+        message = (
+            f"lbfgs failed to converge after {n_iter} iteration(s) "
+            f"(status={info.get('status', 1)}):\n{info.get('message', '')}\n"
+        )
+        if n_iter == max_iter:
+            message += (
+                "\nIncrease the number of iterations to improve the convergence "
+                f"(max_iter={max_iter})."
+            )
+        return (
+            message + "\nYou might also want to scale the data as shown in:\n"
+            "    https://scikit-learn.org/stable/modules/preprocessing.html\n"
+            + _LOGISTIC_SOLVER_CONVERGENCE_MSG
+        )
+    if solver == "newton-cg":
+        return (
+            f"newton-cg failed to converge at loss = {info.get('loss')}. Increase the "
+            "number of iterations."
+        )
+    if solver in ("newton-cholesky", "newton"):
+        return f"Newton solver did not converge after {n_iter} iterations."
+    if solver in ("sag", "saga"):
+        return "The max_iter was reached which means the coef_ did not converge"
+    return (
+        f"solver={solver!r} did not converge in max_iter={max_iter} iterations (tol={tol}). "
+        "Increase max_iter or scale the data, e.g. with StandardScaler."
+    )
 
 
-
-
-class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
+class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression classifier, on the CPU or a CUDA GPU.
 
     Minimises scikit-learn's objective (>= 1.8 parametrisation)::
@@ -57,17 +114,35 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
+    penalty : {"l1", "l2", "elasticnet"} or None, default="deprecated"
+        Deprecated (as in scikit-learn 1.8): use ``l1_ratio`` and ``C``.
+        When given it overrides them with scikit-learn's meaning and
+        FutureWarning: ``"l2"`` is ``l1_ratio=0``, ``"l1"`` is
+        ``l1_ratio=1``, ``"elasticnet"`` uses ``l1_ratio``, ``None`` is
+        ``C=np.inf``.
+
     C : float, default=1.0
         Inverse of the regularisation strength, > 0; ``np.inf`` gives no
         penalty. Smaller values regularise more.
 
-    l1_ratio : float, default=0.0
+    l1_ratio : float or None, default=0.0
         Elastic-net mixing, in [0, 1]: 0 is the L2 penalty, 1 the L1
         penalty, values between mix them. ``l1_ratio > 0`` (with finite
-        ``C``) needs ``solver="proximal"`` or ``"sgd"``.
+        ``C``) needs ``solver="saga"``, ``"proximal"`` or ``"sgd"``.
+        ``None`` is deprecated (FutureWarning) and means 0.
+
+    dual : bool, default=False
+        Dual formulation; as in scikit-learn, only the ``"liblinear"``
+        solver has one, which skdl does not provide, so True raises a
+        ValueError.
 
     fit_intercept : bool, default=True
         Fit an intercept (never penalised).
+
+    intercept_scaling : float, default=1
+        Value of the synthetic constant feature of liblinear's intercept,
+        > 0. Checked as scikit-learn checks it; no skdl solver penalises the
+        intercept, so it has no effect on the fit.
 
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, ``{label: weight}``; ``"balanced"`` uses
@@ -75,12 +150,21 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         equivalent when ``sample_weight`` is given. They multiply
         ``sample_weight``.
 
-    solver : {"lbfgs", "newton", "proximal", "sgd"}, default="lbfgs"
+    solver : {"lbfgs", "newton-cg", "newton-cholesky", "sag", "saga", \
+            "newton", "proximal", "sgd"}, default="lbfgs"
         - ``"lbfgs"``: quasi-Newton (SciPy's L-BFGS-B on the torch
           objective); L2 or no penalty; dense or sparse X.
-        - ``"newton"``: Newton's method with the exact Hessian and a line
-          search; L2 or no penalty; dense X; for small ``n_features *
-          n_classes``.
+        - ``"newton-cg"``: truncated Newton, conjugate gradient on
+          Hessian-vector products (no Hessian formed), torch on the CPU or
+          GPU; L2 or no penalty; dense or sparse X.
+        - ``"newton-cholesky"`` (also ``"newton"``): Newton's method with
+          the exact Hessian solved by Cholesky and a line search; L2 or no
+          penalty; for small ``n_features * n_classes`` (sparse X is
+          densified to form the Hessian).
+        - ``"sag"``, ``"saga"``: stochastic average gradient and SAGA,
+          numba on the CPU, with scikit-learn's step size; ``"saga"`` takes
+          any ``l1_ratio`` (proximal step); dense or sparse X, best on
+          standardised features.
         - ``"proximal"``: accelerated proximal gradient (FISTA with
           restarts); any ``l1_ratio``; exact zeros for L1; dense or sparse X.
         - ``"sgd"``: mini-batch stochastic training with ``optimizer``,
@@ -143,7 +227,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Epochs without improvement before ``solver="sgd"`` stops.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the shuffling and validation split of ``solver="sgd"``.
+        Seeds the sample draws of ``"sag"``/``"saga"`` and the shuffling
+        and validation split of ``solver="sgd"``.
 
     verbose : int, default=0
         Print the objective at each iteration if positive.
@@ -152,6 +237,11 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Where to compute: ``"auto"``, ``"cpu"``, ``"cuda"``,
         ``"cuda:<index>"`` or a :class:`torch.device`; ``None`` uses
         :func:`skdl.set_config`. Fitted attributes are NumPy arrays.
+        ``"sag"`` and ``"saga"`` always run on the CPU.
+
+    n_jobs : int or None, default=None
+        Has no effect, as in scikit-learn since 1.8; a value other than
+        None gives its FutureWarning.
 
     Attributes
     ----------
@@ -222,13 +312,20 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
+        "penalty": [
+            StrOptions({"l1", "l2", "elasticnet"}),
+            None,
+            Hidden(StrOptions({"deprecated"})),
+        ],
         "C": [Interval(Real, 0, None, closed="right")],
-        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), None],
+        "dual": ["boolean"],
         "fit_intercept": ["boolean"],
+        "intercept_scaling": [Interval(Real, 0, None, closed="neither")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "solver": [StrOptions(set(_SOLVERS))],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "optimizer": [StrOptions(set(_solvers._OPTIMIZERS))],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -243,14 +340,18 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "device": [None, str, torch.device],
+        "n_jobs": [None, Integral],
     }
 
     def __init__(
         self,
+        penalty="deprecated",
         *,
         C=1.0,
         l1_ratio=0.0,
+        dual=False,
         fit_intercept=True,
+        intercept_scaling=1,
         class_weight=None,
         solver="lbfgs",
         tol=1e-4,
@@ -269,10 +370,14 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         device=None,
+        n_jobs=None,
     ):
+        self.penalty = penalty
         self.C = C
         self.l1_ratio = l1_ratio
+        self.dual = dual
         self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
         self.class_weight = class_weight
         self.solver = solver
         self.tol = tol
@@ -291,30 +396,87 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.device = device
+        self.n_jobs = n_jobs
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = self.solver in _SPARSE_SOLVERS
+        tags.input_tags.sparse = self.solver not in _DENSE_ONLY_SOLVERS
         return tags
+
+    def _penalty_name(self):
+        """The penalty scikit-learn 1.9 derives from ``penalty``, ``l1_ratio`` and ``C``."""
+        if self.penalty != "deprecated":
+            return self.penalty
+        if self.C == np.inf:
+            return None
+        if self.l1_ratio is None or self.l1_ratio == 0:
+            return "l2"
+        return "l1" if self.l1_ratio == 1 else "elasticnet"
+
+    def _penalty_terms(self):
+        """``(C, l1_ratio)`` actually minimised, after the deprecated ``penalty``."""
+        penalty = self._penalty_name()
+        if penalty is None:
+            return np.inf, 0.0
+        ratio = {"l1": 1.0, "l2": 0.0}.get(penalty, self.l1_ratio)
+        return self.C, float(ratio)
 
     def _penalty_strengths(self, sw_sum):
         """``(l1, l2)`` strengths of the penalty in the normalised objective."""
-        if np.isinf(self.C):
+        C, ratio = self._penalty_terms()
+        if np.isinf(C):
             return 0.0, 0.0
-        scale = 1.0 / (self.C * sw_sum)
-        return self.l1_ratio * scale, (1.0 - self.l1_ratio) * scale
+        scale = 1.0 / (C * sw_sum)
+        return ratio * scale, (1.0 - ratio) * scale
+
+    def _check_parameters(self):
+        """scikit-learn 1.9's checks and deprecation warnings of the penalty options."""
+        if self.penalty == "deprecated":
+            if self.l1_ratio is None:
+                warnings.warn(
+                    "'l1_ratio=None' was deprecated in version 1.8 and will trigger an error "
+                    "in 1.10. Use 0<=l1_ratio<=1 instead.",
+                    FutureWarning,
+                )
+        else:
+            warnings.warn(
+                "'penalty' was deprecated in version 1.8 and will be removed in 1.10. To "
+                "avoid this warning, leave 'penalty' set to its default value and use "
+                "'l1_ratio' or 'C' instead. Use l1_ratio=0 instead of penalty='l2', "
+                "l1_ratio=1 instead of penalty='l1', l1_ratio set to a float between 0 and "
+                "1 instead of penalty='elasticnet', and C=np.inf instead of penalty=None.",
+                FutureWarning,
+            )
+        penalty = self._penalty_name()
+        _check_solver(self.solver, penalty, self.dual)
+        if penalty != "elasticnet" and self.l1_ratio is not None and 0 < self.l1_ratio < 1:
+            warnings.warn(
+                f"l1_ratio parameter is only used when penalty is 'elasticnet'. Got "
+                f"(penalty={penalty})"
+            )
+        if (self.penalty == "l2" and self.l1_ratio != 0) or (
+            self.penalty == "l1" and self.l1_ratio != 1
+        ):
+            warnings.warn(
+                f"Inconsistent values: penalty={self.penalty} with l1_ratio={self.l1_ratio}. "
+                "penalty is deprecated. Please use l1_ratio only."
+            )
+        if penalty == "elasticnet" and self.l1_ratio is None:
+            raise ValueError("l1_ratio must be specified when penalty is elasticnet.")
+        if self.penalty is None and self.C != 1.0:
+            warnings.warn("Setting penalty=None will ignore the C and l1_ratio parameters")
+        if self.n_jobs is not None:
+            warnings.warn(
+                "'n_jobs' has no effect since 1.8 and will be removed in 1.10. "
+                f"You provided 'n_jobs={self.n_jobs}', please leave it unspecified.",
+                category=FutureWarning,
+            )
 
     def _check_solver(self, X):
-        if self.l1_ratio > 0 and not np.isinf(self.C) and self.solver in _SMOOTH_SOLVERS:
-            raise ValueError(
-                f"solver={self.solver!r} supports only the L2 penalty (l1_ratio=0) or none "
-                f"(C=np.inf); got l1_ratio={self.l1_ratio}. Use solver='proximal' (or "
-                "'sgd') for an L1 or elastic-net penalty."
-            )
-        if hasattr(X, "tocsr") and self.solver not in _SPARSE_SOLVERS:
+        if hasattr(X, "tocsr") and self.solver in _DENSE_ONLY_SOLVERS:
             raise TypeError(
-                f"solver={self.solver!r} does not support sparse input; use solver='lbfgs' "
-                "or 'proximal', or convert X to a dense array with X.toarray()."
+                f"solver={self.solver!r} does not support sparse input; use another "
+                "solver, or convert X to a dense array with X.toarray()."
             )
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -324,8 +486,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data; sparse CSR with ``solver="lbfgs"`` or
-            ``"proximal"``.
+            Training data; sparse (CSR) with every solver but ``"sgd"``.
         y : array-like of shape (n_samples,)
             Class labels (any type scikit-learn accepts).
         sample_weight : array-like of shape (n_samples,), default=None
@@ -337,6 +498,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             The fitted estimator.
         """
         with unchanged_on_error(self):
+            self._check_parameters()
             X, y = validate_data(
                 self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C"
             )
@@ -370,6 +532,8 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         W = to_tensor(np.zeros((n_rows, n_features), dtype=dtype), device)
         b = to_tensor(np.zeros(n_rows, dtype=dtype), device)
         previous = getattr(self, "coef_", None)
+        if sp.issparse(previous):  # after sparsify()
+            previous = previous.toarray()
         if (
             self.warm_start
             and previous is not None
@@ -393,8 +557,11 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         target = to_tensor(y_index, device, dtype=dtype if binary else np.int64)
         common = dict(binary=binary, fit_intercept=self.fit_intercept, tol=self.tol,
                       max_iter=self.max_iter, verbose=self.verbose)
-        extra = {}
-        if self.solver == "sgd":
+        extra, info = {}, {}
+        if self.solver in ("sag", "saga"):
+            W, b, n_iter, converged = self._fit_sag(X, y_index, sample_weight, W0, b0, l1, l2, binary)
+            W, b = to_tensor(W, device, dtype=dtype), to_tensor(b, device, dtype=dtype)
+        elif self.solver == "sgd":
             W, b, n_iter, converged, extra = self._fit_sgd(
                 X, y_index, sample_weight, W0, b0, l1, l2, binary, device, common
             )
@@ -408,7 +575,7 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                     )
                 else:
                     W, b, n_iter, converged = _SMOOTH_SOLVERS[self.solver](
-                        design, target, sw, W0, b0, l2=l2, **common
+                        design, target, sw, W0, b0, l2=l2, info=info, **common
                     )
             if not (torch.isfinite(W).all() and torch.isfinite(b).all()):
                 raise ValueError(
@@ -417,15 +584,33 @@ class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
                 )
         if not converged:
             warnings.warn(
-                f"solver={self.solver!r} did not converge in max_iter={self.max_iter} "
-                f"iterations (tol={self.tol}). Increase max_iter or scale the data, e.g. "
-                "with StandardScaler.",
+                _convergence_message(self.solver, n_iter, self.max_iter, self.tol, info),
                 ConvergenceWarning,
                 stacklevel=3,
             )
         coef = to_numpy(W).astype(dtype, copy=True)
         intercept = to_numpy(b).astype(dtype, copy=True) if self.fit_intercept else np.zeros(n_rows, dtype)
         return coef, intercept, n_iter, extra
+
+    def _fit_sag(self, X, y_index, sample_weight, W0, b0, l1, l2, binary):
+        """SAG / SAGA on the CPU in float64; ``(W, b, n_iter, converged)`` as arrays."""
+        n = X.shape[0]
+        sw_sum = float(sample_weight.sum())
+        # The kernels minimise the per-sample mean: the strengths scale by S / n.
+        alpha, beta = l2 * sw_sum / n, l1 * sw_sum / n
+        seed = check_random_state(self.random_state).randint(1, np.iinfo(np.int32).max)
+        X = X.astype(np.float64) if X.dtype != np.float64 else X
+        W, b, n_iter, converged, finite = _sag.sag(
+            X, y_index, sample_weight, to_numpy(W0), to_numpy(b0), multinomial=not binary,
+            alpha=alpha, beta=beta, fit_intercept=self.fit_intercept, tol=self.tol,
+            max_iter=self.max_iter, saga=self.solver == "saga", seed=seed,
+        )
+        if not finite:
+            raise ValueError(
+                f"Floating-point under-/overflow occurred at epoch #{n_iter}. Scaling input "
+                "data with StandardScaler or MinMaxScaler might help."
+            )
+        return W, b, n_iter, converged
 
     def _fit_sgd(self, X, y_index, sample_weight, W0, b0, l1, l2, binary, device, common):
         """Mini-batch training, with an optional stratified validation split."""

@@ -173,7 +173,7 @@ def loss_value(design, y, sw, W, b, *, binary, l2):
 
 
 def hessian(design, y, sw, W, b, *, binary, l2, fit_intercept):
-    """Exact Hessian of the objective (dense X only).
+    """Exact Hessian of the objective.
 
     The parameters are ordered ``[W.ravel(), b]`` (the intercept block only
     when ``fit_intercept``). For the multinomial loss the Hessian of sample i
@@ -183,7 +183,8 @@ def hessian(design, y, sw, W, b, *, binary, l2, fit_intercept):
     -------
     H : tensor of shape (n_params, n_params)
     """
-    X = design.X
+    # The exact Hessian is for few features: a sparse X is densified here.
+    X = design.X.to_dense() if design.sparse else design.X
     Z = raw_prediction(design, W, b)
     if fit_intercept:
         X = torch.cat([X, torch.ones_like(X[:, :1])], dim=1)
@@ -216,6 +217,45 @@ def hessian(design, y, sw, W, b, *, binary, l2, fit_intercept):
         diag[: n_rows * n_features] = l2
         H = H + torch.diag(diag)
     return H
+
+
+def hessian_product(design, y, sw, W, b, *, binary, l2, fit_intercept):
+    """Hessian-vector products of the objective at ``(W, b)``, no Hessian formed.
+
+    The per-sample curvature (``p (1 - p)``, or the softmax probabilities) is
+    computed once; each product then costs two passes over X, dense or sparse.
+
+    Returns
+    -------
+    product : callable
+        ``product(V_W, v_b) -> (H_W, h_b)``: the Hessian applied to the
+        direction ``(V_W, v_b)`` (shapes of ``W`` and ``b``); ``h_b`` is zeros
+        when ``fit_intercept`` is False.
+    """
+    Z = raw_prediction(design, W, b)
+    if binary:
+        p = torch.sigmoid(Z[:, 0])
+        curvature = (sw * p * (1 - p))[:, None]
+    else:
+        P = torch.softmax(Z, dim=1)
+
+    def product(V_W, v_b):
+        U = design.matmul(V_W)
+        if fit_intercept:
+            U = U + v_b
+        if binary:
+            R = curvature * U
+        else:
+            # (diag(p) - p p^T) u for each sample, weighted.
+            PU = P * U
+            R = (PU - P * PU.sum(dim=1, keepdim=True)) * sw[:, None]
+        H_W = design.rmatmul(R)
+        if l2 > 0:
+            H_W = H_W + l2 * V_W
+        h_b = R.sum(dim=0) if fit_intercept else torch.zeros_like(v_b)
+        return H_W, h_b
+
+    return product
 
 
 def soft_threshold(W, threshold):

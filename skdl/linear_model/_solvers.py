@@ -1,9 +1,11 @@
-"""Solvers for the penalised log loss: lbfgs, newton, proximal and sgd drivers.
+"""Solvers for the penalised log loss: lbfgs, newton, newton-cg, proximal and sgd drivers.
 
 Each driver takes a :class:`~._losses.Design`, targets, normalised sample
 weights and a starting point ``(W0, b0)`` as tensors, and returns
-``(W, b, n_iter, converged)``. They hold no estimator state and do no
-validation; the public class does both.
+``(W, b, n_iter, converged)``; an optional ``info`` dict receives what the
+convergence warning reports (scipy's status, the last objective). They hold
+no estimator state and do no validation; the public class does both. The
+stochastic average gradient solvers are numba kernels in ``_sag.py``.
 """
 
 import math
@@ -16,6 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._losses import (
     hessian,
+    hessian_product,
     loss_gradient,
     loss_value,
     pointwise_loss_grad,
@@ -41,7 +44,7 @@ def _unflat(x, shape, b_like, fit_intercept):
     return W, b
 
 
-def lbfgs(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, verbose=0):
+def lbfgs(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, verbose=0, info=None):
     """L-BFGS-B from SciPy driving the torch objective and gradient.
 
     Same options as scikit-learn's ``"lbfgs"`` solver (``gtol=tol``,
@@ -77,6 +80,8 @@ def lbfgs(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, ve
     x = torch.from_numpy(result.x).to(device=device, dtype=dtype)
     W, b = _unflat(x, shape, b0, fit_intercept)
     converged = result.status == 0
+    if info is not None:
+        info.update(status=int(result.status), message=str(result.message), loss=float(result.fun))
     return W, b, min(int(result.nit), max_iter), converged
 
 
@@ -113,7 +118,7 @@ def _symmetric_step(step, shape, fit_intercept, *, penalised):
     return _flat(W_step, b_step, fit_intercept)
 
 
-def newton(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, verbose=0):
+def newton(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, verbose=0, info=None):
     """Newton's method with the exact Hessian and an Armijo line search.
 
     Stops when the largest absolute gradient entry is at most ``tol`` (the
@@ -158,7 +163,113 @@ def newton(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, v
     return W, b, n_iter, converged
 
 
-def proximal(design, y, sw, W0, b0, *, binary, l1, l2, fit_intercept, tol, max_iter, verbose=0):
+def _conjugate_gradient(product, grad, *, max_iter, tol):
+    """Approximately solve ``H d = -grad`` by conjugate gradient from ``d = 0``.
+
+    scikit-learn's inner loop (``sklearn.utils.optimize._cg``): stop when the
+    residual's L1 norm is at most ``tol``, on (near) zero curvature (capped
+    CG), or on negative curvature, falling back to steepest descent if that
+    happens at the first iteration.
+    """
+    step = torch.zeros_like(grad)
+    residual = grad.clone()
+    direction = -residual
+    rr = residual @ residual
+    direction_norm2 = rr
+    eps = 16 * torch.finfo(grad.dtype).eps
+    for i in range(max_iter + 1):
+        if float(residual.abs().sum()) <= tol:
+            break
+        Hp = product(direction)
+        curvature = direction @ Hp
+        if 0 <= float(curvature) <= eps * float(direction_norm2):
+            break
+        if float(curvature) < 0:
+            if i == 0:
+                step = step + rr / curvature * direction
+            break
+        alpha = rr / curvature
+        step = step + alpha * direction
+        residual = residual + alpha * Hp
+        rr_new = residual @ residual
+        beta = rr_new / rr
+        direction = -residual + beta * direction
+        direction_norm2 = rr_new + beta * beta * direction_norm2
+        rr = rr_new
+    return step
+
+
+def newton_cg(
+    design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, max_inner=200, verbose=0,
+    info=None,
+):
+    """Truncated Newton: conjugate gradient on Hessian-vector products.
+
+    Each outer iteration solves the Newton system ``H d = -g`` inexactly, to
+    the forcing tolerance ``min(0.5, sqrt(|g|_1)) |g|_1`` of scikit-learn's
+    ``newton-cg``, with products ``H v`` from :func:`~._losses.hessian_product`
+    (two passes over X, no Hessian formed), then backtracks along ``d``
+    (Armijo). Stops when the largest absolute gradient entry is at most
+    ``tol``, scikit-learn's criterion. Runs on whatever device the tensors
+    are on.
+    """
+    shape = W0.shape
+    kwargs = dict(binary=binary, l2=l2)
+
+    def value_grad(x):
+        W, b = _unflat(x, shape, b0, fit_intercept)
+        value, grad_W, grad_b = loss_gradient(design, y, sw, W, b, fit_intercept=fit_intercept, **kwargs)
+        return float(value), _flat(grad_W, grad_b, fit_intercept)
+
+    x = _flat(W0, b0, fit_intercept).clone()
+    value, grad = value_grad(x)
+    n_iter, converged = 0, False
+    while True:
+        if verbose:
+            print(f"newton-cg iteration {n_iter}: objective {value:.10g}")
+        if float(grad.abs().max()) <= tol:
+            converged = True
+            break
+        if n_iter >= max_iter:
+            break
+        W, b = _unflat(x, shape, b0, fit_intercept)
+        hess = hessian_product(design, y, sw, W, b, fit_intercept=fit_intercept, **kwargs)
+
+        def product(v):
+            V_W, v_b = _unflat(v, shape, b0, fit_intercept)
+            H_W, h_b = hess(V_W, v_b)
+            return _flat(H_W, h_b, fit_intercept)
+
+        grad_l1 = float(grad.abs().sum())
+        step = _conjugate_gradient(
+            product, grad, max_iter=max_inner, tol=min(0.5, math.sqrt(grad_l1)) * grad_l1
+        )
+        if not binary:
+            step = _symmetric_step(step, shape, fit_intercept, penalised=l2 > 0)
+        slope = float(grad @ step)
+        if slope >= 0:  # rounding noise at the optimum: take the gradient instead
+            step, slope = -grad, -float(grad @ grad)
+        allowance = 16 * torch.finfo(x.dtype).eps * abs(value)
+        t = 1.0
+        while True:
+            new_value, new_grad = value_grad(x + t * step)
+            if new_value <= value + 1e-4 * t * slope + allowance:
+                break
+            t *= 0.5
+            if t < 1e-10:
+                break
+        if t < 1e-10:  # no decrease: at the optimum up to rounding
+            converged = float(grad.abs().max()) <= 10 * tol
+            break
+        x, value, grad = x + t * step, new_value, new_grad
+        n_iter += 1
+    if info is not None:
+        info["loss"] = value
+    W, b = _unflat(x, shape, b0, fit_intercept)
+    return W, b, n_iter, converged
+
+
+def proximal(design, y, sw, W0, b0, *, binary, l1, l2, fit_intercept, tol, max_iter, verbose=0, info=None):
     """Accelerated proximal gradient (FISTA) with backtracking and restarts.
 
     The smooth part (log loss + L2) takes a gradient step, the L1 part its
@@ -260,6 +371,8 @@ def sgd(
     -------
     W, b, n_iter, converged, loss_curve, validation_scores
     """
+    if max_iter == 0:  # the starting point, for inspection
+        return W0.clone(), b0.clone(), 0, False, [], []
     W = W0.clone().requires_grad_(True)
     b = b0.clone().requires_grad_(True)
     params = [W, b] if fit_intercept else [W]
