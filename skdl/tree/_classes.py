@@ -1,12 +1,12 @@
 """CART decision trees: DecisionTreeRegressor and DecisionTreeClassifier."""
 
+import warnings
 from math import ceil
 from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, RegressorMixin
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, RegressorMixin, clone
 from sklearn.utils import Bunch, check_random_state, compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
@@ -22,9 +22,9 @@ from ..utils._sklearn_compat import (
 )
 from ..utils._validation import unchanged_on_error
 from ._criterion import ABSOLUTE_ERROR, CLASSIFICATION_CRITERIA, REGRESSION_CRITERIA
-from ._splitter import grow_exact
 from ._hist import bin_features, grow_hist
 from ._hist_torch import grow_hist_torch
+from ._splitter import grow_exact
 from ._tree import Tree, cost_complexity_prune
 
 
@@ -362,7 +362,9 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         Impurity measured at each node: the weighted variance of y, or its
         weighted mean absolute deviation from the weighted median (with
         ``splitter="hist"``, searched over code-sorted samples rather than
-        histograms: a median is not a sum).
+        histograms: a median is not a sum). ``"friedman_mse"``, deprecated
+        in scikit-learn 1.9, is accepted with its FutureWarning and becomes
+        ``"squared_error"``, which it always equalled.
     splitter : {"best", "hist"}, default="best"
         How splits are searched:
 
@@ -502,6 +504,17 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         max_bins=255,
         device=None,
     ):
+        if isinstance(criterion, str) and criterion == "friedman_mse":
+            # scikit-learn 1.9 deprecates "friedman_mse" and maps it here, in
+            # the constructor, to the criterion it always equalled.
+            criterion = "squared_error"
+            warnings.warn(
+                'Value `"friedman_mse"` for `criterion` is deprecated and will be '
+                'removed in 1.11. It maps to `"squared_error"` as both '
+                'were always equivalent. Use `criterion="squared_error"` '
+                "to remove this warning.",
+                FutureWarning,
+            )
         self.criterion = criterion
         self.splitter = splitter
         self.max_depth = max_depth

@@ -365,6 +365,17 @@ def test_export_text_same_as_sklearn():
         export_text(ours, feature_names=["a"])
 
 
+def test_friedman_mse_is_deprecated_into_squared_error_as_in_sklearn():
+    X, y = make_friedman1(300, 5, random_state=0)
+    with pytest.warns(FutureWarning, match="friedman_mse") as ours_record:
+        ours = DecisionTreeRegressor(criterion="friedman_mse", random_state=0)
+    with pytest.warns(FutureWarning, match="friedman_mse") as ref_record:
+        ref = sk_tree.DecisionTreeRegressor(criterion="friedman_mse", random_state=0)
+    assert str(ours_record[0].message) == str(ref_record[0].message)
+    assert ours.get_params()["criterion"] == ref.get_params()["criterion"] == "squared_error"
+    assert_same_tree(ours.fit(X, y), ref.fit(X, y))
+
+
 def test_plot_tree_draws_what_sklearn_draws():
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
