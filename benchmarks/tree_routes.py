@@ -16,8 +16,7 @@ import time
 
 from sklearn.datasets import make_friedman1
 
-from skdl.tree import DecisionTreeRegressor
-from skdl.tree import _classes
+from skdl.tree import DecisionTreeRegressor, _classes
 
 
 def fit_with_route(route, X, y, device):

@@ -1,9 +1,13 @@
 """Sphinx configuration of the skdl documentation.
 
-Builds offline: no intersphinx, no remote assets at build time. Two builds:
+Builds and reads offline: no intersphinx, no remote assets at build time, and
+the built pages load no script from another host (MathJax is copied into the
+site's ``_static/mathjax`` by the ``sphinx-mathjax-offline`` extension;
+``tests/test_docs.py`` checks both). Two builds, doctrees kept outside the
+published HTML:
 
-    python -m sphinx -W --keep-going -b html docs docs/_build/html
-    python -m sphinx -W --keep-going -b html -D plot_gallery=0 docs docs/_build/html-quick
+    python -m sphinx -W --keep-going -b html -d docs/_build/doctrees docs docs/_build/html
+    python -m sphinx -W --keep-going -b html -D plot_gallery=0 -d docs/_build/doctrees-quick docs docs/_build/html-quick
 
 The second skips executing the gallery examples.
 
@@ -12,16 +16,29 @@ Adding an estimator family needs no edit here: add ``docs/api/<module>.rst``,
 the toctrees glob them and the gallery picks up the new folder.
 """
 
+import importlib.util
 import os
 import re
 import sys
+
+from sphinx.errors import ConfigError
+
+# A build without the docs extra fails here, naming the extra, instead of with
+# an ImportError from the middle of the configuration.
+_DOCS_MODULES = ["matplotlib", "numpydoc", "pydata_sphinx_theme", "sphinx_gallery", "sphinx-mathjax-offline"]
+_MISSING = [name for name in _DOCS_MODULES if importlib.util.find_spec(name) is None]
+if _MISSING:
+    raise ConfigError(
+        f"the documentation needs {', '.join(_MISSING)}: install the docs extra, "
+        "python -m pip install -c constraints.txt -e \".[docs]\" (or run make docs)"
+    )
 
 # Before any OpenMP runtime loads (torch, scikit-learn's TSNE): idle OpenMP
 # threads sleep instead of spinning, which on a busy 2-core machine made one
 # gallery example (TSNE) ten times slower.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import matplotlib
+import matplotlib  # noqa: E402  (after OMP_WAIT_POLICY is set)
 
 matplotlib.use("Agg")
 
@@ -44,12 +61,16 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # Serves MathJax 3 from the built site instead of a CDN, so math renders
+    # in a copy read without network.
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store"]
+# sg_execution_times.rst: left by older builds (see write_computation_times).
+exclude_patterns = ["_build", "_templates", "Thumbs.db", ".DS_Store", "**sg_execution_times.rst"]
 root_doc = "index"
 
 # References to objects outside skdl (sklearn.cluster.KMeans, torch.device,
@@ -132,6 +153,9 @@ sphinx_gallery_conf = {
     "backreferences_dir": os.path.join("generated", "backreferences"),
     "remove_config_comments": True,
     "min_reported_time": 1,
+    # The execution-time pages load jQuery and DataTables from CDNs; the site
+    # must read offline, so they are not written.
+    "write_computation_times": False,
     # -D plot_gallery=0 on the command line skips executing the examples.
     "plot_gallery": "True",
 }

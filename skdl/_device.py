@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import torch
+
 from ._config import get_config
 from .utils._sklearn_compat import get_chunk_n_rows
 

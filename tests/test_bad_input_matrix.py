@@ -23,12 +23,12 @@ from sklearn.base import clone
 from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
+from test_skdl_checks import ESTIMATORS, _data, _fit, _ids, _is_sampler, _outputs, _with_random_state
 
 from skdl.cluster import KMeans
 from skdl.linear_model._losses import pointwise_loss_grad, predict_log_proba, predict_proba
 from skdl.over_sampling import SMOTE
 from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from test_skdl_checks import ESTIMATORS, _data, _fit, _ids, _is_sampler, _outputs, _with_random_state
 
 
 def _kind(estimator):

@@ -18,7 +18,6 @@ layers. See the :ref:`inspection` user guide.
 # Train the network
 # -----------------
 import matplotlib.pyplot as plt
-import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.manifold import TSNE
 from sklearn.model_selection import train_test_split

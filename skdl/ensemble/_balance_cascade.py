@@ -13,9 +13,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._parallel import Parallel, delayed
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
-from ..utils._validation import unchanged_on_error
 from ..utils._tags import with_xfail_checks
-from ..utils._validation import check_single_output
+from ..utils._validation import check_single_output, unchanged_on_error
 from ._easy_ensemble import _default_booster, _seeded_clone, boosting_score
 
 
@@ -88,8 +87,8 @@ class BalanceCascadeClassifier(ClassifierMixin, BaseEstimator):
         Number of rounds T (and of boosted learners).
     estimator : classifier, default=None
         The learner of each round. ``None`` uses an AdaBoost of decision
-        stumps (skdl's ``AdaBoostClassifier``; scikit-learn's while skdl's is
-        not available). An AdaBoost-like learner (with ``estimators_`` and
+        stumps (skdl's :class:`~skdl.ensemble.AdaBoostClassifier` with its
+        defaults). An AdaBoost-like learner (with ``estimators_`` and
         ``estimator_weights_``) is scored by ``sum_j alpha_j h_j(x)``; any
         other by its ``decision_function`` or the log-odds of its
         ``predict_proba``.

@@ -15,8 +15,7 @@ from skorch import NeuralNet
 
 from .._device import chunk_size
 from ..utils._sklearn_compat import Interval, StrOptions, validate_params
-from ._net import as_images, check_input, check_net, net_input_shape
-from ._net import shape_errors_as_value_errors
+from ._net import as_images, check_input, check_net, net_input_shape, shape_errors_as_value_errors
 
 
 def _pair(value, name, default):

@@ -12,8 +12,6 @@ from ..utils._sklearn_compat import Interval, _safe_indexing
 from ..utils._validation import check_any_X, unchanged_on_error
 
 
-
-
 def _smoothing_scale(X, class_index, shrinkage):
     """Per-feature standard deviation of the noise of a smoothed bootstrap.
 

@@ -30,9 +30,6 @@ import numpy as np
 from numba import njit
 
 from ..utils._random import rand_r
-from ._sort import introsort_ties
-from ._tree import TREE_LEAF, TREE_UNDEFINED
-
 from ._criterion import (
     ABSOLUTE_ERROR,
     SQUARED_ERROR,
@@ -45,6 +42,8 @@ from ._criterion import (
     node_value_impurity,
     ranks_like_sklearn,
 )
+from ._sort import introsort_ties
+from ._tree import TREE_LEAF, TREE_UNDEFINED
 
 FEATURE_THRESHOLD = 1e-7
 EPSILON = np.finfo(np.float64).eps
@@ -519,7 +518,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     st_is_left = np.empty(capacity + 1, dtype=np.bool_)
     st_impurity = np.empty(capacity + 1)
     st_nconst = np.zeros(capacity + 1, dtype=np.int64)
-    top = 0
+    # the root is the stack's only entry
     st_start[0], st_end[0], st_depth[0], st_parent[0] = 0, n, 0, -1
     st_is_left[0] = False
     st_impurity[0] = np.inf

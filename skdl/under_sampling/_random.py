@@ -5,9 +5,7 @@ from imblearn.under_sampling.base import BaseUnderSampler
 from sklearn.utils import check_random_state
 
 from ..utils._sklearn_compat import _safe_indexing
-
-from ..utils._validation import check_any_X
-from ..utils._validation import unchanged_on_error
+from ..utils._validation import check_any_X, unchanged_on_error
 
 
 class RandomUnderSampler(BaseUnderSampler):
