@@ -49,6 +49,7 @@ from ._layers import WeightedCrossEntropy, noise_generator
 from ._presets import (
     ACTIVATIONS,
     INITS,
+    NORMALIZATIONS,
     OPTIMIZERS,
     SCHEDULES,
     decayed_parameters,
@@ -120,7 +121,7 @@ class BaseNetClassifier(NeuralNetClassifier):
 
     _parameter_constraints = {
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "normalization": [None, StrOptions({"batch", "layer", "group"})],
+        "normalization": [None, StrOptions({name for name in NORMALIZATIONS if name is not None})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "weight_init": [StrOptions(set(INITS))],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],

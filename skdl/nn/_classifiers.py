@@ -50,10 +50,16 @@ class MLPClassifier(BaseNetClassifier):
         largest of two linear pieces (the layer before it produces twice the
         units).
 
-    normalization : {"batch", "layer", "group"} or None, default=None
-        Normalisation between each linear/convolution layer and its
-        activation. ``"group"`` uses 8 groups (or the largest divisor of the
-        channel count below 8).
+    normalization : {"batch", "layer", "group", "weight", "cosine"} or None, \
+default=None
+        Normalisation of each hidden linear/convolution layer. ``"batch"``,
+        ``"layer"`` and ``"group"`` normalise its outputs before the
+        activation (``"group"`` uses 8 groups, or the largest divisor of the
+        channel count below 8). ``"weight"`` reparametrises its weights as
+        ``w = g v / ||v||`` per unit (Salimans and Kingma, 2016);
+        ``"cosine"`` makes each unit output the cosine between its input
+        (with a constant 1 for the bias) and its weights (with the bias), in
+        [-1, 1] (Luo et al., 2017). The output layer is never normalised.
 
     dropout : float in [0, 1), default=0.0
         Probability of zeroing a unit while training.

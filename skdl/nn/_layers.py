@@ -12,6 +12,15 @@
 - :class:`SqueezeExcitation` rescales channels by a gate computed from their
   global averages (Hu et al., 2018).
 - :class:`GlobalAvgPool` averages each channel over the image.
+- :class:`WeightNormLinear` / :class:`WeightNormConv2d` compute with
+  ``w = g v / ||v||`` per output unit (weight normalisation, Salimans and
+  Kingma, 2016); :class:`CosineLinear` / :class:`CosineConv2d` output the
+  cosine between each input vector (patch) and each unit's weights (cosine
+  normalisation, Luo et al., 2017). They subclass ``nn.Linear`` /
+  ``nn.Conv2d`` (``weight`` is ``v``, resp. the weights whose cosine is
+  taken), so the initialisation schemes draw them as any layer's weights,
+  and they pickle as plain modules (torch's ``weight_norm`` parametrisation
+  does not: its modules serialise only through ``state_dict``).
 """
 
 from contextlib import contextmanager
@@ -20,6 +29,7 @@ from contextvars import ContextVar
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from .._device import torch_generator
 
@@ -206,3 +216,120 @@ class WeightedCrossEntropy(nn.Module):
 
     def extra_repr(self):
         return f"label_smoothing={self.label_smoothing}"
+
+
+# ------------------------------------------------ weight and cosine normalisation
+
+
+def _unit_norms(weight):
+    """The Euclidean norm of each unit's incoming weights (dimension 0 indexes the units)."""
+    return weight.flatten(1).norm(dim=1)
+
+
+class _WeightNormalised:
+    """``w = g v / ||v||`` per output unit; ``weight`` is ``v``, ``scale`` is ``g``.
+
+    ``g`` starts at ``||v||`` (so ``w = v`` at initialisation, as torch's
+    ``weight_norm`` does); :meth:`reset_scale` sets it again after the
+    initialisation scheme has drawn ``v``.
+    """
+
+    def _init_scale(self):
+        self.scale = nn.Parameter(torch.empty(self.weight.shape[0], dtype=self.weight.dtype))
+        self.reset_scale()
+
+    def reset_scale(self):
+        """Set ``g = ||v||`` per unit, so the effective weights equal ``v``."""
+        with torch.no_grad():
+            self.scale.copy_(_unit_norms(self.weight))
+
+    def effective_weight(self):
+        """``g v / ||v||``, shaped like ``weight``."""
+        factor = self.scale / _unit_norms(self.weight)
+        return self.weight * factor.view(-1, *([1] * (self.weight.dim() - 1)))
+
+
+class WeightNormLinear(_WeightNormalised, nn.Linear):
+    """A linear layer with weight normalisation (Salimans and Kingma, 2016).
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    bias : bool, default=True
+    """
+
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__(in_features, out_features, bias=bias)
+        self._init_scale()
+
+    def forward(self, x):
+        return F.linear(x, self.effective_weight(), self.bias)
+
+
+class WeightNormConv2d(_WeightNormalised, nn.Conv2d):
+    """A 2-D convolution with weight normalisation of each output channel's kernel.
+
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size, stride, padding : see ``nn.Conv2d``
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0):
+        super().__init__(in_channels, out_channels, kernel_size, stride=stride, padding=padding)
+        self._init_scale()
+
+    def forward(self, x):
+        return self._conv_forward(x, self.effective_weight(), self.bias)
+
+
+#: Added to the norms of cosine normalisation (an all-zero weight vector).
+COSINE_EPS = 1e-8
+
+
+def _weight_norms_with_bias(layer):
+    """``sqrt(||w_j||^2 + b_j^2)`` per unit: the bias is the weight of a constant input 1."""
+    squared = layer.weight.flatten(1).square().sum(dim=1)
+    if layer.bias is not None:
+        squared = squared + layer.bias.square()
+    return squared.sqrt() + COSINE_EPS
+
+
+class CosineLinear(nn.Linear):
+    """Cosine normalisation (Luo et al., 2017) of a linear layer.
+
+    Unit ``j`` outputs ``cos(x~, w~_j) = (w_j . x + b_j) / (||(w_j, b_j)||
+    ||(x, 1)||)``: the bias is the weight of a constant input 1, included in
+    both vectors as in the paper, so the output lies in [-1, 1] and a zero
+    input is defined.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    bias : bool, default=True
+    """
+
+    def forward(self, x):
+        dot = F.linear(x, self.weight, self.bias)
+        constant = 1.0 if self.bias is not None else 0.0
+        input_norm = (x.square().sum(dim=-1, keepdim=True) + constant).sqrt() + COSINE_EPS
+        return dot / (input_norm * _weight_norms_with_bias(self))
+
+
+class CosineConv2d(nn.Conv2d):
+    """Cosine normalisation of a 2-D convolution: the cosine between each
+    input patch (with a constant 1 for the bias) and each output channel's
+    kernel (with its bias); zero padding adds nothing to a patch's norm.
+
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size, stride, padding : see ``nn.Conv2d``
+    """
+
+    def forward(self, x):
+        dot = self._conv_forward(x, self.weight, self.bias)
+        # Squared norm of every patch: the squares summed by an all-ones kernel.
+        ones = torch.ones((1, *self.weight.shape[1:]), dtype=x.dtype, device=x.device)
+        patch_squares = F.conv2d(x.square(), ones, None, self.stride, self.padding, self.dilation)
+        constant = 1.0 if self.bias is not None else 0.0
+        patch_norm = (patch_squares + constant).sqrt() + COSINE_EPS
+        return dot / (patch_norm * _weight_norms_with_bias(self).view(1, -1, 1, 1))

@@ -29,15 +29,23 @@ import torch
 from torch import nn
 
 from ._layers import Dropout, GlobalAvgPool, SqueezeExcitation
-from ._presets import activation_pieces, lookup, make_activation, make_norm
+from ._presets import (
+    activation_pieces,
+    has_norm_layer,
+    lookup,
+    make_activation,
+    make_conv,
+    make_linear,
+    make_norm,
+)
 
 
 def _unit(in_channels, out_channels, kernel, activation, normalization, prefix="", stride=1):
     """``[(conv, ...), (norm, ...), (act, ...)]``: a convolution unit's named layers."""
     pieces = activation_pieces(activation)
     produced = out_channels * pieces
-    layers = [(f"{prefix}conv", nn.Conv2d(in_channels, produced, kernel, stride=stride, padding=kernel // 2))]
-    if normalization is not None:
+    layers = [(f"{prefix}conv", make_conv(normalization, in_channels, produced, kernel, stride, kernel // 2))]
+    if has_norm_layer(normalization):
         layers.append((f"{prefix}norm", make_norm(normalization, produced, "conv")))
     layers.append((f"{prefix}act", make_activation(activation, produced)))
     return layers
@@ -67,10 +75,10 @@ class ResidualBlock(nn.Module):
     def __init__(self, in_channels, out_channels, activation, normalization, stride, se):
         super().__init__()
         produced = out_channels * activation_pieces(activation)
-        self.conv1 = nn.Conv2d(in_channels, produced, 3, stride=stride, padding=1)
+        self.conv1 = make_conv(normalization, in_channels, produced, 3, stride, 1)
         self.norm1 = make_norm(normalization, produced, "conv")
         self.act1 = make_activation(activation, produced)
-        self.conv2 = nn.Conv2d(out_channels, produced, 3, padding=1)
+        self.conv2 = make_conv(normalization, out_channels, produced, 3, 1, 1)
         self.norm2 = make_norm(normalization, produced, "conv")
         if stride != 1 or in_channels != produced:
             self.shortcut = nn.Conv2d(in_channels, produced, 1, stride=stride)
@@ -269,8 +277,9 @@ class MLP(nn.Sequential):
     n_classes : int
     hidden_layer_sizes : tuple of int, default=(100,)
     activation : str, default="relu"
-    normalization : {"batch", "layer", "group"} or None, default=None
-        Applied between each hidden linear layer and its activation.
+    normalization : {"batch", "layer", "group", "weight", "cosine"} or None, default=None
+        Applied between each hidden linear layer and its activation; ``"weight"``
+        and ``"cosine"`` change the hidden linear layers themselves.
     dropout : float, default=0.0
         Dropout after each hidden activation.
     """
@@ -281,8 +290,8 @@ class MLP(nn.Sequential):
         width_in = n_features
         pieces = activation_pieces(activation)
         for i, width in enumerate(hidden_layer_sizes):
-            layers.append((f"dense{i}", nn.Linear(width_in, width * pieces)))
-            if normalization is not None:
+            layers.append((f"dense{i}", make_linear(normalization, width_in, width * pieces)))
+            if has_norm_layer(normalization):
                 layers.append((f"norm{i}", make_norm(normalization, width * pieces, "dense")))
             layers.append((f"act{i}", make_activation(activation, width * pieces)))
             if dropout > 0:

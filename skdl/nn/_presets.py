@@ -12,7 +12,14 @@ from functools import partial
 import torch
 from torch import nn
 
-from ._layers import Maxout, RandomizedReLU
+from ._layers import (
+    CosineConv2d,
+    CosineLinear,
+    Maxout,
+    RandomizedReLU,
+    WeightNormConv2d,
+    WeightNormLinear,
+)
 
 
 def lookup(table, name, what):
@@ -73,9 +80,41 @@ NORMALIZATIONS = {
 }
 
 
+# Normalisations that change the linear map itself instead of adding a layer
+# after it: name -> {"dense": Linear class, "conv": Conv2d class}.
+REPARAMETRISATIONS = {
+    "weight": {"dense": WeightNormLinear, "conv": WeightNormConv2d},
+    "cosine": {"dense": CosineLinear, "conv": CosineConv2d},
+}
+NORMALIZATIONS.update({name: {"dense": None, "conv": None} for name in REPARAMETRISATIONS})
+_PLAIN = {"dense": nn.Linear, "conv": nn.Conv2d}
+
+
+def has_norm_layer(name):
+    """Whether normalisation ``name`` is a layer of its own after the linear map."""
+    lookup(NORMALIZATIONS, name, "normalization")
+    return name is not None and name not in REPARAMETRISATIONS
+
+
 def make_norm(name, channels, kind):
-    """The normalisation ``name`` of ``channels`` channels for a ``kind`` ("dense"/"conv") layer."""
-    return lookup(NORMALIZATIONS, name, "normalization")[kind](channels)
+    """The normalisation ``name`` of ``channels`` channels for a ``kind`` ("dense"/"conv") layer.
+
+    An identity for None and for the normalisations of the linear map itself
+    (``"weight"``, ``"cosine"``).
+    """
+    factory = lookup(NORMALIZATIONS, name, "normalization")[kind]
+    return nn.Identity() if factory is None else factory(channels)
+
+
+def make_linear(name, in_features, out_features):
+    """The hidden dense layer under normalisation ``name`` (a plain ``nn.Linear`` for most)."""
+    return REPARAMETRISATIONS.get(name, _PLAIN)["dense"](in_features, out_features)
+
+
+def make_conv(name, in_channels, out_channels, kernel, stride=1, padding=0):
+    """The convolution under normalisation ``name`` (a plain ``nn.Conv2d`` for most)."""
+    return REPARAMETRISATIONS.get(name, _PLAIN)["conv"](in_channels, out_channels, kernel, stride=stride,
+                                                      padding=padding)
 
 
 # -------------------------------------------------------------- initialisation
@@ -137,15 +176,21 @@ def init_weights(module, name, generator):
                 init(layer.weight, generator=generator)
                 if layer.bias is not None:
                     layer.bias.zero_()
+            if hasattr(layer, "reset_scale"):  # weight normalisation: w = v at the start
+                layer.reset_scale()
     return module
 
 
 def decayed_parameters(module):
     """The parameters weight decay applies to: weights of Linear/Conv layers.
 
-    Biases, normalisation parameters and PReLU slopes are not decayed.
+    Under weight normalisation the scales ``g``: since ``||w_j|| = |g_j|``,
+    decaying them is the L2 penalty on the effective weights (decaying the
+    directions ``v`` would not change the map). Biases, normalisation
+    parameters and PReLU slopes are not decayed.
     """
-    return [layer.weight for layer in module.modules() if isinstance(layer, WEIGHTED_LAYERS)]
+    return [getattr(layer, "scale", layer.weight) for layer in module.modules()
+            if isinstance(layer, WEIGHTED_LAYERS)]
 
 
 # ----------------------------------------------------------------- optimizers

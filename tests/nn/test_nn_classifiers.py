@@ -67,7 +67,7 @@ def _same_state(a, b):
 
 TOOLBOX = (
     [("activation", name) for name in sorted(ACTIVATIONS)]
-    + [("normalization", name) for name in ["batch", "layer", "group"]]
+    + [("normalization", name) for name in ["batch", "layer", "group", "weight", "cosine"]]
     + [("weight_init", name) for name in sorted(INITS)]
     + [("optimizer", name) for name in sorted(OPTIMIZERS)]
     + [("lr_schedule", name) for name in sorted(SCHEDULES)]
@@ -99,10 +99,38 @@ def test_sparse_init_trains_as_well_as_the_dense_inits():
     assert accuracy["sparse"] >= best_dense - 0.01, accuracy
 
 
+@pytest.mark.parametrize("normalization", ["weight", "cosine"])
+def test_weight_and_cosine_normalisation_train_the_mlp_as_well_as_the_others(normalization):
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+
+    def accuracy(norm):
+        return MLPClassifier((32, 16), normalization=norm, learning_rate=0.01, max_epochs=15,
+                             device="cpu", random_state=0).fit(X, y).score(X, y)
+
+    best = max(accuracy(norm) for norm in [None, "batch", "layer"])
+    assert accuracy(normalization) >= best - 0.01
+
+
+def test_weight_and_cosine_normalisation_train_the_cnn():
+    X, y = _digits(1000)
+    accuracy = {
+        norm: _cnn(normalization=norm, width=8, learning_rate=0.01, max_epochs=10).fit(X, y).score(X, y)
+        for norm in [None, "weight", "cosine"]
+    }
+    # Weight normalisation without the paper's data-dependent initialisation
+    # trails the plain network by about 3 points after 10 epochs here (0.93
+    # against 0.96) and catches up with more epochs.
+    assert accuracy["weight"] >= accuracy[None] - 0.05, accuracy
+    # Cosine normalisation's outputs are bounded, it learns more slowly; well above chance (0.1).
+    assert accuracy["cosine"] > 0.5, accuracy
+
+
 CNN_SETTINGS = (
     [("architecture", name) for name in sorted(ARCHITECTURES)]
     + [("se", True), ("augmentation", "flip"), ("augmentation", "shift"), ("augmentation", "noise"),
-       ("augmentation", "flip+shift+noise"), ("activation", "maxout"), ("normalization", None)]
+       ("augmentation", "flip+shift+noise"), ("activation", "maxout"), ("normalization", None),
+       ("normalization", "weight"), ("normalization", "cosine")]
 )
 
 

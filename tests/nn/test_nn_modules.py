@@ -6,7 +6,14 @@ import pytest
 import torch
 from torch import nn
 
-from skdl.nn._layers import Dropout, RandomizedReLU, SqueezeExcitation, noise_generator
+from skdl.nn._layers import (
+    CosineConv2d,
+    Dropout,
+    RandomizedReLU,
+    SqueezeExcitation,
+    WeightNormConv2d,
+    noise_generator,
+)
 from skdl.nn._modules import ARCHITECTURES, CNN, MLP
 from skdl.nn._presets import ACTIVATIONS
 
@@ -39,11 +46,22 @@ def test_every_activation_works_in_every_architecture(architecture, activation):
     _one_step(module, torch.randn(4, 1, 6, 6), 2)
 
 
-@pytest.mark.parametrize("normalization", ["batch", "layer", "group", None])
+@pytest.mark.parametrize("normalization", ["batch", "layer", "group", "weight", "cosine", None])
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_mlp_with_every_activation_and_normalisation_trains_a_step(activation, normalization):
     module = MLP(5, 3, (8, 6), activation=activation, normalization=normalization, dropout=0.2)
     _one_step(module, torch.randn(7, 5), 3)
+
+
+@pytest.mark.parametrize("normalization", ["weight", "cosine"])
+@pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
+def test_weight_and_cosine_normalisation_in_every_architecture(architecture, normalization):
+    module = CNN((1, 6, 6), 2, architecture=architecture, width=4, depth=2, normalization=normalization)
+    kinds = {type(layer) for layer in module.modules() if isinstance(layer, nn.Conv2d)}
+    expected = WeightNormConv2d if normalization == "weight" else CosineConv2d
+    assert expected in kinds
+    assert not any(isinstance(layer, (nn.BatchNorm2d, nn.GroupNorm)) for layer in module.modules())
+    _one_step(module, torch.randn(4, 1, 6, 6), 2)
 
 
 def test_mlp_layer_names():

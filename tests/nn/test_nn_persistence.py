@@ -24,8 +24,8 @@ def _fitted(kind, **params):
     if kind == "mlp":
         X, y = load_iris(return_X_y=True)
         names = np.array(["a", "b", "c"])[y]
-        clf = MLPClassifier((8,), max_epochs=5, normalization="batch", dropout=0.2, random_state=0,
-                            device="cpu", **params)
+        clf = MLPClassifier((8,), **{"max_epochs": 5, "normalization": "batch", "dropout": 0.2,
+                                     "random_state": 0, "device": "cpu", **params})
         return clf.fit(X, names), X, names
     X, y = load_digits(return_X_y=True)
     X, y = X[:300] / 16, y[:300]
@@ -48,6 +48,14 @@ def test_pickle_and_joblib_round_trip(kind):
         assert restored.history_[:, "valid_loss"] == clf.history_[:, "valid_loss"]
     # An unpickled net trains on: partial_fit draws new generators from random_state.
     restored.partial_fit(X, clf.classes_[np.arange(len(X)) % len(clf.classes_)])
+
+
+@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+@pytest.mark.parametrize("normalization", ["weight", "cosine"])
+def test_weight_and_cosine_normalised_nets_pickle(kind, normalization):
+    # (torch's weight_norm parametrisation would refuse to pickle.)
+    clf, X, _ = _fitted(kind, normalization=normalization)
+    assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(X), clf.predict_proba(X))
 
 
 def test_pickled_device_parameter_is_kept():

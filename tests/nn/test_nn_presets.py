@@ -9,7 +9,14 @@ import torch
 from numpy.testing import assert_allclose
 from torch import nn
 
-from skdl.nn._layers import Maxout, RandomizedReLU
+from skdl.nn._layers import (
+    CosineConv2d,
+    CosineLinear,
+    Maxout,
+    RandomizedReLU,
+    WeightNormConv2d,
+    WeightNormLinear,
+)
 from skdl.nn._presets import (
     ACTIVATIONS,
     INITS,
@@ -144,6 +151,66 @@ def test_normalisations_normalise(name, kind, shape):
     else:
         centred = out.reshape(len(out), n_groups(12), -1).mean(dim=2)
     assert_allclose(centred.detach().numpy(), 0, atol=1e-5)
+
+
+@pytest.mark.parametrize("layer", [WeightNormLinear(5, 4), WeightNormConv2d(3, 4, 3, padding=1)])
+def test_weight_normalisation_computes_with_g_v_over_norm_v(layer):
+    generator = torch.Generator().manual_seed(0)
+    init_weights(layer, "he_normal", generator)
+    v = layer.weight.detach().reshape(4, -1)
+    # At the start w = v (g = ||v||), as torch's weight_norm.
+    assert_allclose(layer.scale.detach().numpy(), v.norm(dim=1).numpy(), rtol=1e-6)
+    with torch.no_grad():
+        layer.scale.copy_(torch.tensor([0.5, 1.0, 2.0, -3.0]))
+        layer.bias.normal_(generator=generator)
+    effective = (layer.scale[:, None] * v / v.norm(dim=1, keepdim=True)).reshape(layer.weight.shape)
+    assert_allclose(layer.effective_weight().detach().reshape(4, -1).norm(dim=1).numpy(), [0.5, 1, 2, 3],
+                    rtol=1e-6)
+    if isinstance(layer, nn.Linear):
+        x = torch.randn(6, 5, generator=generator)
+        expected = nn.functional.linear(x, effective, layer.bias)
+    else:
+        x = torch.randn(2, 3, 5, 5, generator=generator)
+        expected = nn.functional.conv2d(x, effective, layer.bias, padding=1)
+    assert_allclose(layer(x).detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-6)
+    # The output does not depend on the scale of v.
+    with torch.no_grad():
+        before = layer(x)
+        layer.weight.mul_(7.0)
+        assert_allclose(layer(x).numpy(), before.numpy(), rtol=1e-5, atol=1e-6)
+    assert {id(p) for p in decayed_parameters(layer)} == {id(layer.scale)}
+
+
+def test_cosine_normalisation_outputs_the_cosine_with_the_bias_as_a_constant_input():
+    generator = torch.Generator().manual_seed(0)
+    dense = CosineLinear(5, 4)
+    conv = CosineConv2d(3, 4, 3, padding=1)
+    for layer in (dense, conv):
+        with torch.no_grad():
+            layer.weight.normal_(generator=generator)
+            layer.bias.normal_(generator=generator)
+    x = torch.randn(6, 5, generator=generator) * 3
+    extended_x = torch.cat([x, torch.ones(6, 1)], dim=1).double()
+    extended_w = torch.cat([dense.weight, dense.bias[:, None]], dim=1).detach().double()
+    expected = nn.functional.cosine_similarity(extended_x[:, None, :], extended_w[None, :, :], dim=2)
+    assert_allclose(dense(x).detach().numpy(), expected.numpy(), rtol=1e-5, atol=1e-6)
+    # A convolution: the cosine between each zero-padded 3x3 patch (and 1) and each kernel (and bias).
+    images = torch.randn(2, 3, 5, 5, generator=generator)
+    patches = nn.functional.unfold(images, 3, padding=1).transpose(1, 2).double()  # (2, 25, 27)
+    patches = torch.cat([patches, torch.ones(2, 25, 1, dtype=torch.float64)], dim=2)
+    kernels = torch.cat([conv.weight.reshape(4, -1), conv.bias[:, None]], dim=1).detach().double()
+    expected = nn.functional.cosine_similarity(patches[:, :, None, :], kernels[None, None], dim=3)
+    out = conv(images).detach()
+    assert_allclose(out.permute(0, 2, 3, 1).reshape(2, 25, 4).numpy(), expected.numpy(), rtol=1e-5, atol=1e-6)
+    assert out.abs().max() <= 1.0 + 1e-6
+    # A zero input gives the cosine with (0, 1): defined, no division by zero.
+    assert torch.isfinite(dense(torch.zeros(1, 5))).all()
+
+
+@pytest.mark.parametrize("name", ["weight", "cosine"])
+def test_weight_and_cosine_normalisation_are_no_layer_of_their_own(name):
+    assert isinstance(make_norm(name, 12, "dense"), nn.Identity)
+    assert isinstance(make_norm(name, 12, "conv"), nn.Identity)
 
 
 def test_group_count_divides_the_channels():
