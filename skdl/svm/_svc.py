@@ -118,7 +118,8 @@ class SVC(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     C : float, default=1.0
-        Cost of a margin violation, > 0. Smaller values regularise more.
+        Cost of a margin violation, > 0; ``np.inf`` gives the hard margin.
+        Smaller values regularise more.
 
     kernel : {"linear", "poly", "rbf", "sigmoid", "precomputed"} or callable, \
             default="rbf"
@@ -133,7 +134,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         Degree of the ``"poly"`` kernel.
 
     gamma : {"scale", "auto"} or float, default="scale"
-        Kernel coefficient of ``"rbf"``, ``"poly"`` and ``"sigmoid"``, > 0.
+        Kernel coefficient of ``"rbf"``, ``"poly"`` and ``"sigmoid"``, >= 0.
         ``"scale"``: ``1 / (n_features * X.var())`` (1 when X is constant);
         ``"auto"``: ``1 / n_features``.
 
@@ -282,7 +283,7 @@ class SVC(ClassifierMixin, BaseEstimator):
     ``random_state``, Lin, Lin and Weng's Newton method for the sigmoid
     [4]_, Wu, Lin and Weng's coupling of the pairwise probabilities [5]_.
 
-    Differences from scikit-learn's ``SVC``: the ``multiclass`` parameter; ``gamma`` must be > 0; ``support_`` indices
+    Differences from scikit-learn's ``SVC``: the ``multiclass`` parameter; ``support_`` indices
     count samples of zero weight too.
 
     References
@@ -316,10 +317,10 @@ class SVC(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "C": [Interval(Real, 0.0, None, closed="neither")],
+        "C": [Interval(Real, 0.0, None, closed="right")],
         "kernel": [StrOptions({"linear", "poly", "rbf", "sigmoid", "precomputed"}), callable],
         "degree": [Interval(Integral, 0, None, closed="left")],
-        "gamma": [StrOptions({"scale", "auto"}), Interval(Real, 0.0, None, closed="neither")],
+        "gamma": [StrOptions({"scale", "auto"}), Interval(Real, 0.0, None, closed="left")],
         "coef0": [Interval(Real, None, None, closed="neither")],
         "shrinking": ["boolean"],
         "probability": ["boolean", Hidden(StrOptions({"deprecated"}))],
@@ -403,8 +404,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
             Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample; it multiplies C. Samples of
-            weight 0 do not enter the problems.
+            Weight of each sample; it multiplies C. Samples of weight <= 0
+            do not enter the problems (libsvm's rule).
 
         Returns
         -------
@@ -434,10 +435,18 @@ class SVC(ClassifierMixin, BaseEstimator):
                     "machines give one value per class. Use decision_function_shape='ovr'."
                 )
             sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+                sample_weight, X, dtype=np.float64, allow_all_zero_weights=True
             )
+            # libsvm's rule: samples of weight <= 0 are left out.
+            kept = sample_weight > 0
+            if not kept.any():
+                raise ValueError("Invalid input - all samples have zero or negative weights.")
+            if len(np.unique(y_index[kept])) < 2:
+                raise ValueError(
+                    "Invalid input - all samples with positive weights belong to the same class."
+                )
             class_weight = class_weights_of(self.class_weight, classes, y, None)
-            costs = self.C * sample_weight * class_weight[y_index]
+            costs = np.where(kept, self.C * sample_weight * class_weight[y_index], 0.0)
             weighted = np.unique(y_index[costs > 0])
             if len(weighted) < 2:
                 which = (
@@ -486,7 +495,7 @@ class SVC(ClassifierMixin, BaseEstimator):
             else:
                 cause = f"max_iter={self.max_iter}"
             warnings.warn(
-                f"Solver terminated early ({cause}). Consider "
+                f"Solver terminated early ({cause}).  Consider "
                 "pre-processing your data with StandardScaler or MinMaxScaler.",
                 ConvergenceWarning,
                 stacklevel=2,
