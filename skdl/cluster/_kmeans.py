@@ -16,7 +16,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._device import chunk_size, resolve_device, to_numpy, to_tensor
-from ..utils._tags import with_xfail_checks
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -24,15 +23,21 @@ from ..utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
+from ..utils._tags import with_xfail_checks
 from ..utils._validation import (
     check_n_samples_at_least,
     check_squares_are_finite,
     unchanged_on_error,
 )
+from ._elkan import elkan
 from ._lloyd import euclidean_distances, inertia, lloyd, nearest_centers, row_sq_norms
 from ._seeding import kmeans_plusplus, random_seeding
 
 _INIT_METHODS = ("k-means++", "random")
+
+# One run from one initialisation, on the CPU. On a CUDA device every algorithm
+# runs Lloyd's matrix products (the user guide gives the measurement).
+_CPU_ALGORITHMS = {"lloyd": lloyd, "elkan": elkan}
 
 
 def _distance_chunk_rows(n_samples, n_clusters, itemsize):
@@ -96,6 +101,24 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation. An int gives reproducible results, and the
         same seeds as scikit-learn's ``KMeans`` with the same ``random_state``.
+
+    copy_x : bool, default=True
+        Centering the data on its mean keeps the distances accurate. With
+        ``True`` the data is copied first; with ``False`` a C-contiguous
+        float array is centered in place and shifted back before ``fit``
+        returns (it may then differ from the original by rounding), which
+        saves one copy of X.
+
+    algorithm : {"lloyd", "elkan"}, default="lloyd"
+        ``"lloyd"``: the classical assignment/update iterations;
+        ``"elkan"``: the same iterations, skipping the distances that the
+        triangle inequality proves useless (one upper bound per sample, one
+        lower bound per sample and center, the distances between centers),
+        which pays off for well separated clusters, at the cost of an
+        ``(n_samples, n_clusters)`` array of bounds. Both give the same
+        labels and centers. With ``n_clusters=1`` ``"elkan"`` warns and runs
+        ``"lloyd"``, as in scikit-learn. On a CUDA device both run Lloyd's
+        matrix products, faster there than the bounds.
 
     device : str, torch.device or None, default=None
         Where to compute: ``"auto"`` (CUDA when available), ``"cpu"``,
@@ -164,6 +187,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         "tol": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        "copy_x": ["boolean"],
+        "algorithm": [StrOptions({"lloyd", "elkan"})],
         "device": [None, str, torch.device],
     }
 
@@ -177,6 +202,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         tol=1e-4,
         verbose=0,
         random_state=None,
+        copy_x=True,
+        algorithm="lloyd",
         device=None,
     ):
         self.n_clusters = n_clusters
@@ -186,6 +213,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self.tol = tol
         self.verbose = verbose
         self.random_state = random_state
+        self.copy_x = copy_x
+        self.algorithm = algorithm
         self.device = device
 
     def __sklearn_tags__(self):
@@ -215,14 +244,36 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             return 1 if self.init == "k-means++" else 10
         return self.n_init
 
+    def _resolved_algorithm(self):
+        """The algorithm to run: ``"elkan"`` with one cluster warns and runs ``"lloyd"``."""
+        if self.algorithm == "elkan" and self.n_clusters == 1:
+            warnings.warn(
+                "algorithm='elkan' doesn't make sense for a single cluster. Using 'lloyd' "
+                "instead.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return "lloyd"
+        return self.algorithm
+
     def _checked_centers(self, centers, dtype, source):
         """Validate initial centers given as an array or returned by a callable."""
         centers = np.asarray(centers)
-        expected = (self.n_clusters, self.n_features_in_)
-        if centers.ndim != 2 or centers.shape != expected:
+        if centers.ndim != 2:
             raise ValueError(
-                f"The initial centers from {source} have shape {centers.shape}; "
-                f"expected (n_clusters, n_features) = {expected}."
+                f"The initial centers from {source} must be a 2-D array; got shape "
+                f"{centers.shape}."
+            )
+        # scikit-learn's messages, which its tests match.
+        if centers.shape[0] != self.n_clusters:
+            raise ValueError(
+                f"The shape of the initial centers {centers.shape} does not match the "
+                f"number of clusters {self.n_clusters}."
+            )
+        if centers.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"The shape of the initial centers {centers.shape} does not match the "
+                f"number of features of the data {self.n_features_in_}."
             )
         if not np.all(np.isfinite(centers)):
             raise ValueError(f"The initial centers from {source} contain NaN or infinity.")
@@ -260,30 +311,45 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             The fitted estimator.
         """
         with unchanged_on_error(self):
-            X = validate_data(self, X, dtype=[np.float64, np.float32], order="C")
+            X = validate_data(
+                self, X, dtype=[np.float64, np.float32], order="C", copy=self.copy_x
+            )
+            check_n_samples_at_least(X, self.n_clusters, "n_clusters")
+            algorithm = self._resolved_algorithm()
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
-            check_n_samples_at_least(X, self.n_clusters, "n_clusters")
             # Squared distances overflow near the float limits: a clear error, not NaN
             # (the clustering does not depend on the scale, so rescaling is safe).
             check_squares_are_finite(X, "squared distances between samples")
             device = resolve_device(self.device)
-            result = self._fit_runs(X, sample_weight, device)
+            result = self._fit_runs(X, sample_weight, device, algorithm)
         self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_ = result
         self._n_features_out = self.n_clusters
         return self
 
-    def _fit_runs(self, X, sample_weight, device):
+    def _fit_runs(self, X, sample_weight, device, algorithm):
         """Run every initialisation and return the fitted values of the best."""
         random_state = check_random_state(self.random_state)
         n_runs = self._n_init_runs()
+        if not X.flags.writeable:
+            X = X.copy()  # centered in place below
         X_t = to_tensor(X, device)
         w_t = to_tensor(sample_weight, device, dtype=X.dtype)
         # Centering keeps ||c||^2 - 2 x.c accurate. The mean is NumPy's, as in
         # scikit-learn, so ties between equidistant centers break the same way.
         X_mean = to_tensor(X.mean(axis=0), device)
-        X_t = X_t - X_mean
+        # In place: X is the private copy (copy_x=True), or the caller's array
+        # (copy_x=False; on the CPU X_t shares its memory), shifted back after.
+        X_t.sub_(X_mean)
+        try:
+            return self._best_run(X, X_t, w_t, X_mean, n_runs, random_state, algorithm)
+        finally:
+            X_t.add_(X_mean)
+
+    def _best_run(self, X, X_t, w_t, X_mean, n_runs, random_state, algorithm):
+        """Fitted values of the best of ``n_runs`` runs on the centered ``X_t``."""
+        run_one = lloyd if X_t.device.type != "cpu" else _CPU_ALGORITHMS[algorithm]
         x_sq_norms = row_sq_norms(X_t)
         # X is centered, so the mean feature variance is mean ||x||^2 / n_features.
         tol = float(x_sq_norms.mean()) / X.shape[1] * self.tol
@@ -294,7 +360,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             centers = self._initial_centers(
                 X_t, X_centered_np, x_sq_norms, w_t, X_mean, random_state
             )
-            labels, run_inertia, centers, n_iter = lloyd(
+            labels, run_inertia, centers, n_iter = run_one(
                 X_t, w_t, centers, x_sq_norms=x_sq_norms, max_iter=self.max_iter, tol=tol,
                 chunk_rows=chunk_rows, verbose=self.verbose,
             )
@@ -312,7 +378,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                 f"Number of distinct clusters ({n_distinct}) found smaller than "
                 f"n_clusters ({self.n_clusters}). Possibly due to duplicate points in X.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         return (
             to_numpy(centers + X_mean),

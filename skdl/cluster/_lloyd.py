@@ -135,6 +135,9 @@ class _CpuSums:
         self.counts[new_cluster] = member
         self._reset_empty()
 
+    def centers_moved(self, old_centers, new_centers):
+        """Nothing to record: the sums do not depend on the centers."""
+
     def _reset_empty(self):
         empty = self.counts == 0
         self.sums[empty] = 0.0
@@ -152,6 +155,9 @@ class _TensorSums:
         return _assign_torch(self.X, self.w, centers, True, self.chunk_rows)
 
     def moved(self, point, old_cluster, new_cluster):
+        """Nothing to record: the next step recomputes everything."""
+
+    def centers_moved(self, old_centers, new_centers):
         """Nothing to record: the next step recomputes everything."""
 
 
@@ -357,11 +363,27 @@ def lloyd(X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_ro
     centers : Tensor of shape (n_clusters, n_features)
     n_iter : int
     """
-    centers = centers_init.clone()
     if X.device.type == "cpu":
-        route = _CpuSums(X, sample_weight, centers.shape[0])
+        route = _CpuSums(X, sample_weight, centers_init.shape[0])
     else:
         route = _TensorSums(X, sample_weight, chunk_rows)
+    return iterate(
+        route, X, sample_weight, centers_init, x_sq_norms=x_sq_norms, max_iter=max_iter,
+        tol=tol, chunk_rows=chunk_rows, verbose=verbose,
+    )
+
+
+def iterate(route, X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_rows,
+            verbose=0):
+    """Lloyd's iterations, with the assignment step of ``route``.
+
+    ``route.assign(centers)`` returns the labels, the partial distances
+    (``None`` is allowed when no cluster is empty), the per-cluster sums and
+    weights; ``route.moved(point, old, new)`` is told of each relocation and
+    ``route.centers_moved(old, new)`` of each update. The other parameters and
+    the return values are those of :func:`lloyd`.
+    """
+    centers = centers_init.clone()
     labels_old = None
     strict_convergence = False
     n_iter = 0
@@ -371,6 +393,7 @@ def lloyd(X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_ro
             X, sample_weight, x_sq_norms, labels, part_dist, sums, weights, on_move=route.moved
         )
         centers_new = weighted_means(sums, weights, centers)
+        route.centers_moved(centers, centers_new)
         center_shift = float(((centers_new - centers) ** 2).sum())
         centers = centers_new
         if verbose:
