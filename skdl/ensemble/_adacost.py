@@ -1,16 +1,25 @@
-"""AdaCost: misclassification cost-sensitive boosting (Fan et al., ICML 1999)."""
+"""AdaCost (Fan et al., ICML 1999) and AdaMEC (Nikolaou et al., 2016).
+
+Both are cost-sensitive AdaBoost. AdaCost puts the costs into the training:
+SAMME started from the cost-weighted distribution, with mistakes between
+cheaply confused classes counting less. AdaMEC trains a cost-blind AdaBoost,
+calibrates its scores and predicts the class of least expected cost.
+"""
 
 import numpy as np
-from scipy.special import expit, softmax
-from sklearn.base import ClassifierMixin
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted
 
 from ..tree import DecisionTreeClassifier
-from ..utils._sklearn_compat import _fit_context
+from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils._validation import unchanged_on_error
-from ._weight_boosting import BaseWeightBoosting, _Members
+from ._weight_boosting import AdaBoostClassifier, BaseBoostingClassifier
+
+# Folds of the out-of-fold scores AdaMEC's calibration map is fitted on.
+_CALIBRATION_FOLDS = 3
 
 
 def _validated_cost_matrix(cost_matrix, classes):
@@ -36,7 +45,8 @@ def _validated_cost_matrix(cost_matrix, classes):
         costs = np.array([cost_matrix[c] for c in classes], dtype=np.float64)
         if not np.all(np.isfinite(costs)) or np.any(costs < 0):
             raise ValueError(
-                f"Misclassification costs must be finite and >= 0; got {costs.tolist()}."
+                "cost_matrix as a dict must give finite misclassification costs >= 0; "
+                f"got {costs.tolist()}."
             )
         matrix = costs[:, None] * (1.0 - np.eye(K))
     else:
@@ -56,35 +66,48 @@ def _validated_cost_matrix(cost_matrix, classes):
                 "correct prediction."
             )
     if not matrix.max() > 0:
-        raise ValueError("At least one misclassification cost must be positive.")
+        raise ValueError("cost_matrix must have at least one positive misclassification cost.")
     return matrix
 
 
-def _cost_factors(matrix):
-    """Costs normalised into [0, 1]: ``(cost - min) / max`` over the off-diagonal entries.
 
-    Returns the factor of every (true, predicted) pair and each class's
-    factor at stake (the largest of its row).
+def _mistake_scale(matrix, classes, y):
+    """``s_i = cost(y_i, h(x_i)) / max_j cost(y_i, j)`` as a function of the predictions.
+
+    None when every mistake of a class costs the same (always so for two
+    classes): then ``s = 1`` and the rounds are SAMME's, bit for bit.
     """
-    off = matrix[~np.eye(matrix.shape[0], dtype=bool)]
-    pair = np.clip((matrix - off.min()) / off.max(), 0.0, 1.0)
-    np.fill_diagonal(pair, 0.0)
-    return pair, pair.max(axis=1)
+    row_max = matrix.max(axis=1)
+    off_diagonal = ~np.eye(matrix.shape[0], dtype=bool)
+    if np.all(matrix[off_diagonal] == np.broadcast_to(row_max[:, None], matrix.shape)[off_diagonal]):
+        return None
+    # a class whose mistakes cost nothing has zero weight from D_1 on; 1 avoids 0 / 0
+    relative = matrix / np.where(row_max > 0, row_max, 1.0)[:, None]
+    y_index = np.searchsorted(classes, y)
+
+    def scale(prediction):
+        return relative[y_index, np.searchsorted(classes, prediction)]
+
+    return scale
 
 
-class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
-    """AdaCost: AdaBoost whose weight update depends on misclassification costs.
+class AdaCostClassifier(BaseBoostingClassifier):
+    """Cost-sensitive AdaBoost: AdaCost, or AdaMEC's least-expected-cost decision.
 
-    A sample of cost factor ``c`` in ``[0, 1]`` gets the cost adjustment
-    ``beta_minus = 0.5 * c + 0.5`` when misclassified and ``beta_plus =
-    -0.5 * c + 0.5`` when classified correctly. With labels and predictions in
-    ``{-1, +1}``, each round computes ``r = sum_i D_i y_i h(x_i) beta_i``,
-    gives the learner the weight ``alpha = 0.5 * log((1 + r) / (1 - r))`` and
-    updates ``D_i <- D_i exp(-alpha y_i h(x_i) beta_i) / Z``: a costly
-    mistake raises its weight faster, a costly correct sample loses weight
-    more slowly. The prediction is ``sign(sum_t alpha_t h_t(x))``. More than
-    two classes are handled by a SAMME-style extension (see Notes). See the
-    :ref:`user guide <boosting>`.
+    ``method="adacost"`` (Fan et al. [1]_, with the choices derived in the
+    :ref:`user guide <boosting>`): the SAMME rounds of
+    :class:`AdaBoostClassifier`, started from ``D_1(i) ∝ sample_weight_i *
+    max_j cost_matrix[y_i, j]``, with a mistake ``y_i -> h(x_i)`` counting
+    ``s_i = cost_matrix[y_i, h(x_i)] / max_j cost_matrix[y_i, j]`` in the
+    error and in the weight update (``s = 1`` for two classes). Equal costs
+    give exactly :class:`AdaBoostClassifier`.
+
+    ``method="adamec"`` (Nikolaou et al. [2]_): a cost-blind
+    :class:`AdaBoostClassifier`, whose scores are calibrated by a logistic
+    map fitted to out-of-fold scores, predicting the class of least expected
+    cost ``argmin_j sum_i p_i cost_matrix[i, j]``; for two classes, the
+    threshold on the calibrated probability moves to ``C_FP / (C_FP +
+    C_FN)``.
 
     Parameters
     ----------
@@ -96,7 +119,7 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
         Maximum number of rounds.
 
     learning_rate : float, default=1.0
-        Multiplies each ``alpha`` (1 is the paper's algorithm).
+        Shrinks each learner's weight ``alpha``.
 
     cost_matrix : array-like of shape (n_classes, n_classes), dict or None, \
             default=None
@@ -105,10 +128,14 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
         (the layout of :func:`sklearn.metrics.confusion_matrix`), with a zero
         diagonal. A dict: ``{class: cost of misclassifying that class}`` (as
         any other class). None: equal costs. Entries must be finite and
-        non-negative.
+        non-negative, and at least one positive.
+
+    method : {"adacost", "adamec"}, default="adacost"
+        Put the costs into the training (AdaCost) or into the decision on
+        calibrated scores (AdaMEC).
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the ``random_state`` of every learner.
+        Seeds the ``random_state`` of every learner (and AdaMEC's folds).
 
     Attributes
     ----------
@@ -122,7 +149,7 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
         ``alpha`` of each member (zero for rounds not run).
 
     estimator_errors_ : ndarray of shape (n_estimators,)
-        Weighted error of each member under ``D`` (one for rounds not run).
+        Cost-scaled weighted error of each member (one for rounds not run).
 
     cost_matrix_ : ndarray of shape (n_classes, n_classes)
         The validated cost matrix, rows and columns in the order of
@@ -133,7 +160,12 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
         misclassifying it (for two classes, the cost of misclassifying it).
 
     cost_factors_ : ndarray of shape (n_classes,)
-        The normalised cost factors ``c`` in ``[0, 1]`` of ``class_costs_``.
+        ``class_costs_ / class_costs_.max()``: how AdaCost's ``D_1`` weighs
+        each class's samples relative to ``sample_weight``.
+
+    calibrator_ : LogisticRegression or None
+        AdaMEC's map from ``decision_function`` to probabilities; None for
+        AdaCost.
 
     classes_ : ndarray of shape (n_classes,)
         The class labels.
@@ -154,44 +186,35 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
     See Also
     --------
     AdaBoostClassifier : The cost-insensitive algorithm.
+    sklearn.model_selection.TunedThresholdClassifierCV : A threshold tuned by
+        cross-validation around any classifier.
 
     Notes
     -----
-    Choices the paper leaves open are fixed here. The cost factors are
-    ``c = (cost - min cost) / max cost`` over the off-diagonal costs, which
-    maps the costs into ``[0, 1]``, keeps their ratio visible (a cost ratio
-    ``R`` gives the costly class ``c = 1 - 1/R``) and gives equal costs
-    ``c = 0``, where ``beta = 1/2`` for every sample and AdaCost is AdaBoost
-    with halved steps. The initial distribution is the paper's suggestion
-    ``D_1(i) ∝ cost_i`` (times ``sample_weight``).
+    Fan et al.'s update ``D(i) <- D(i) exp(-alpha y_i h(x_i) beta_i)`` with a
+    cost adjustment ``beta`` that depends on whether ``h`` is right bounds a
+    loss that is not a function of the margin ``sum_t alpha_t h_t(x)``, so the
+    sign of that margin is not the decision of least expected cost, and
+    equal costs do not give AdaBoost. With ``beta`` independent of
+    correctness the bounded loss is the cost-weighted exponential loss, whose
+    minimiser's sign is the cost-optimal decision; skdl takes ``beta = 1``
+    and the costs in ``D_1``, which keeps AdaBoost's exact step and makes the
+    first learner's error on ``D_1`` at most the lighter class's weight (so
+    below chance). The user guide has the derivation. A first learner no
+    better than chance (all classes of equal weight and no useful split) is
+    kept alone with ``alpha = 1`` instead of failing.
 
-    Since ``beta_plus + beta_minus = 1``, ``r = sum_i D_i beta_plus_i -
-    err_D``: a learner must beat a cost-dependent error rate, which with
-    large cost ratios is low. Boosting stops, as AdaBoost does at a learner
-    no better than chance, at the first learner with ``r <= 0``, which is
-    discarded, and at a perfect learner, which is kept. If the *first*
-    learner already has ``r <= 0``, it is kept alone with ``alpha = 1``: the
-    ensemble is then the weak learner fitted to the cost-proportional
-    distribution ``D_1``, the classic cost-sensitive reweighting, instead of
-    a failed fit. ``len(estimators_) == 1`` with ``estimator_weights_[0] ==
-    1`` reports that case.
-
-    With ``K > 2`` classes (a SAMME-style extension, derived in the user
-    guide), a correct sample of class ``k`` uses the factor ``c_k`` of the
-    largest cost of misclassifying it, a misclassified one the factor of the
-    mistake made, ``c = factor(cost_matrix[y_i, h(x_i)])``; ``D_1(i)`` is
-    proportional to the largest cost of its class. With the cost-adjusted
-    error ``eps = (1 - r) / 2`` the learner weight is ``alpha = 0.5 *
-    (log((1 - eps) / eps) + log(K - 1))``, a learner is kept while ``alpha >
-    0`` (``eps < 1 - 1/K``), the update is the binary one and the
-    prediction is the class with the largest total ``alpha`` of the members
-    predicting it. For ``K = 2`` this is the paper's algorithm.
+    AdaMEC's ``staged_predict`` and ``staged_predict_proba`` apply the
+    calibration map fitted to the final ensemble's scores to each stage.
 
     References
     ----------
     .. [1] W. Fan, S. J. Stolfo, J. Zhang and P. K. Chan, "AdaCost:
        misclassification cost-sensitive boosting", ICML 1999.
-    .. [2] J. Zhu, H. Zou, S. Rosset and T. Hastie, "Multi-class AdaBoost",
+    .. [2] N. Nikolaou, N. Edakunni, M. Kull, P. Flach and G. Brown,
+       "Cost-sensitive boosting algorithms: Do we really need them?",
+       Machine Learning 104, 2016.
+    .. [3] J. Zhu, H. Zou, S. Rosset and T. Hastie, "Multi-class AdaBoost",
        Statistics and Its Interface, 2009.
 
     Examples
@@ -207,18 +230,20 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
     """
 
     _parameter_constraints = {
-        **BaseWeightBoosting._parameter_constraints,
+        **BaseBoostingClassifier._parameter_constraints,
         "cost_matrix": ["array-like", dict, None],
+        "method": [StrOptions({"adacost", "adamec"})],
     }
 
     def __init__(
         self, estimator=None, *, n_estimators=50, learning_rate=1.0, cost_matrix=None,
-        random_state=None,
+        method="adacost", random_state=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.cost_matrix = cost_matrix
+        self.method = method
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -257,175 +282,64 @@ class AdaCostClassifier(ClassifierMixin, BaseWeightBoosting):
             self.estimator_ = self._validated_estimator(DecisionTreeClassifier(max_depth=1))
             self.classes_ = classes
             self.n_classes_ = classes.shape[0]
-            pair_factors, factors = _cost_factors(matrix)
-            members, weights, errors = self._boost(X, y, sample_weight, matrix, pair_factors)
+            class_costs = matrix.max(axis=1)
+            factors = class_costs / class_costs.max()
+            calibrator = None
+            if self.method == "adacost":
+                initial = sample_weight * factors[np.searchsorted(classes, y)]
+                total = initial.sum()
+                if not total > 0:
+                    raise ValueError(
+                        "sample_weight and cost_matrix give every sample zero weight: the "
+                        "classes with a positive cost have no positive sample_weight."
+                    )
+                if not np.all(factors == 1.0):
+                    # (equal costs keep sample_weight's bits: AdaBoost's rounds exactly)
+                    initial /= total
+                members, weights, errors = self._samme(
+                    X, y, initial, _mistake_scale(matrix, classes, y), first_no_better="keep"
+                )
+            else:
+                members, weights, errors = self._samme(X, y, sample_weight,
+                                                       first_no_better="keep")
+                calibrator = self._fitted_calibrator(X, y, sample_weight)
         self.cost_matrix_ = matrix
-        self.class_costs_, self.cost_factors_ = matrix.max(axis=1), factors
+        self.class_costs_, self.cost_factors_ = class_costs, factors
+        self.calibrator_ = calibrator
         self.estimators_, self.estimator_weights_, self.estimator_errors_ = members, weights, errors
         return self
 
-    def _boost(self, X, y, sample_weight, matrix, pair_factors):
-        """The AdaCost rounds; returns the members, their alphas and errors."""
-        random_state = check_random_state(self.random_state)
-        fitter = _Members(self.estimator_, X, presort=True)
-        K = self.classes_.shape[0]
-        y_index = np.searchsorted(self.classes_, y)
-        beta_plus = -0.5 * pair_factors.max(axis=1)[y_index] + 0.5
-        D = sample_weight * matrix.max(axis=1)[y_index]
-        D /= D.sum()
-        members = []
-        weights = np.zeros(self.n_estimators)
-        errors = np.ones(self.n_estimators)
-        for iboost in range(self.n_estimators):
-            member = self._make_member(random_state)
-            fitter.fit(member, y, D)
-            pred_index = np.searchsorted(self.classes_, fitter.predict(member))
-            correct = pred_index == y_index
-            beta_minus = 0.5 * pair_factors[y_index, np.minimum(pred_index, K - 1)] + 0.5
-            # u_i = y_i h(x_i) beta_i: beta_plus if correct, -beta_minus if not
-            u = np.where(correct, beta_plus, -beta_minus)
-            # r <= max beta_plus <= 1/2: alpha stays finite, even for a perfect learner
-            r = float(np.sum(D * u))
-            alpha = 0.5 * (np.log((1.0 + r) / (1.0 - r)) + np.log(K - 1))
-            error = float(D[~correct].sum())
-            if not alpha > 0:
-                if not members:
-                    # no learner beats chance under the costs: keep the first,
-                    # fitted to the cost-proportional D_1, alone
-                    members.append(member)
-                    weights[iboost] = 1.0
-                    errors[iboost] = error
-                break
-            alpha = self.learning_rate * alpha
-            members.append(member)
-            weights[iboost] = alpha
-            errors[iboost] = error
-            if correct.all() or iboost == self.n_estimators - 1:
-                break
-            D = D * np.exp(-alpha * u)
-            D /= D.sum()
-        return members, weights, errors
+    def _fitted_calibrator(self, X, y, sample_weight):
+        """AdaMEC's calibration: a logistic map fitted to out-of-fold AdaBoost scores.
 
-    def _votes(self, member_predictions):
-        """One-hot SAMME code of a member's predictions: 1, else -1 / (K - 1)."""
-        K = self.n_classes_
-        codes = np.full((member_predictions.shape[0], K), -1.0 / (K - 1))
-        codes[np.arange(member_predictions.shape[0]),
-              np.searchsorted(self.classes_, member_predictions)] = 1.0
-        return codes
-
-    def staged_decision_function(self, X):
-        """Normalised weighted vote after each round.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Yields
-        ------
-        score : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            Two classes: the margin ``sum_t alpha_t h_t(x) / sum_t alpha_t``
-            in ``[-1, 1]``, positive favours ``classes_[1]``. More classes:
-            ``sum_t alpha_t code_t(x) / sum_t alpha_t`` with the SAMME code
-            (1 for the predicted class, ``-1 / (K - 1)`` for the others); the
-            predicted class has the largest score.
+        Out-of-fold, because the training scores of a boosted ensemble are
+        overconfident; the map is then applied to the ensemble fitted on all
+        the data (as ``CalibratedClassifierCV(ensemble=False)``).
         """
-        members = self._members(X)
-        score = 0.0
-        norm = 0.0
-        for alpha, member in zip(self.estimator_weights_, self.estimators_):
-            pred = members.predict(member)
-            if self.n_classes_ == 2:
-                vote = np.where(pred == self.classes_[1], 1.0, -1.0)
-            else:
-                vote = self._votes(pred)
-            score = score + alpha * vote
-            norm += alpha
-            yield score / norm
+        folds = StratifiedKFold(
+            _CALIBRATION_FOLDS, shuffle=True,
+            random_state=check_random_state(self.random_state).randint(np.iinfo(np.int32).max),
+        )
+        booster = AdaBoostClassifier(
+            clone(self.estimator_), n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate, random_state=self.random_state,
+        )
+        scores = cross_val_predict(
+            booster, X, y, cv=folds, method="decision_function",
+            params={"sample_weight": sample_weight},
+        )
+        # nearly unregularised, as Platt scaling
+        return LogisticRegression(C=1e4).fit(
+            scores.reshape(len(y), -1), y, sample_weight=sample_weight
+        )
 
-    def decision_function(self, X):
-        """Normalised weighted vote of the members.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        score : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            See :meth:`staged_decision_function`.
-        """
-        decision = None
-        for decision in self.staged_decision_function(X):
-            pass
-        return decision
-
-    def _classes_of(self, decision):
-        if self.n_classes_ == 2:
-            return self.classes_.take((decision > 0).astype(int))
-        return self.classes_.take(np.argmax(decision, axis=1))
-
-    def predict(self, X):
-        """Predict classes: ``sign(sum_t alpha_t h_t(x))``, or the weighted vote.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        return self._classes_of(self.decision_function(X))
-
-    def staged_predict(self, X):
-        """Predicted classes after each round.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Yields
-        ------
-        y : ndarray of shape (n_samples,)
-        """
-        for decision in self.staged_decision_function(X):
-            yield self._classes_of(decision)
+    def _labels(self, decision):
+        if self.method == "adacost":
+            return super()._labels(decision)
+        expected_cost = self._proba(decision) @ self.cost_matrix_
+        return self.classes_.take(np.argmin(expected_cost, axis=1))
 
     def _proba(self, decision):
-        if self.n_classes_ == 2:
-            p1 = expit(2.0 * decision)
-            return np.column_stack([1.0 - p1, p1])
-        return softmax(decision / (self.n_classes_ - 1), axis=1)
-
-    def predict_proba(self, X):
-        """Class probabilities from the vote.
-
-        Two classes: ``[1 - p, p]`` with ``p = 1 / (1 + exp(-2 margin))``.
-        More: the softmax of ``decision_function / (K - 1)``, as scikit-learn's
-        SAMME.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        return self._proba(self.decision_function(X))
-
-    def staged_predict_proba(self, X):
-        """Class probabilities after each round.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Yields
-        ------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        for decision in self.staged_decision_function(X):
-            yield self._proba(decision)
+        if self.method == "adacost":
+            return super()._proba(decision)
+        return self.calibrator_.predict_proba(decision.reshape(decision.shape[0], -1))

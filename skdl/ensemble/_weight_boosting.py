@@ -174,130 +174,25 @@ class BaseWeightBoosting(BaseEstimator):
             yield score(y, y_pred, sample_weight=sample_weight)
 
 
-class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
-    """AdaBoost classifier with the multi-class SAMME algorithm.
+class BaseBoostingClassifier(ClassifierMixin, BaseWeightBoosting):
+    """The SAMME rounds and every prediction method of the boosted classifiers.
 
-    Each round fits a weak learner on the weighted training set, gives it the
-    weight ``alpha = learning_rate * (log((1 - err) / err) + log(K - 1))``
-    where ``err`` is its weighted error and ``K`` the number of classes, and
-    multiplies the weights of the misclassified samples by ``exp(alpha)``.
-    Boosting stops early at a perfect learner, or at one no better than
-    chance (``err >= 1 - 1/K``), which is discarded. See the
-    :ref:`user guide <boosting>`.
-
-    Parameters
-    ----------
-    estimator : object, default=None
-        The weak learner; it must accept ``sample_weight`` in ``fit``. None
-        is ``skdl.tree.DecisionTreeClassifier(max_depth=1)``, a stump, whose
-        split search runs over feature orders sorted once for all rounds.
-
-    n_estimators : int, default=50
-        Maximum number of rounds.
-
-    learning_rate : float, default=1.0
-        Shrinks each learner's weight ``alpha``.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the ``random_state`` of every learner (as scikit-learn does).
-
-    Attributes
-    ----------
-    estimator_ : estimator
-        The unfitted weak learner the members are cloned from.
-
-    estimators_ : list of estimators
-        The fitted members.
-
-    estimator_weights_ : ndarray of shape (n_estimators,)
-        Weight ``alpha`` of each member (zero for rounds not run).
-
-    estimator_errors_ : ndarray of shape (n_estimators,)
-        Weighted error of each member (one for rounds not run).
-
-    classes_ : ndarray of shape (n_classes,)
-        The class labels.
-
-    n_classes_ : int
-        Number of classes.
-
-    feature_importances_ : ndarray of shape (`n_features_in_`,)
-        Estimator-weighted mean of the members' importances.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit; only when X has string feature
-        names.
-
-    See Also
-    --------
-    AdaBoostRegressor : AdaBoost.R2 for regression.
-    AdaCostClassifier : Cost-sensitive AdaBoost.
-    sklearn.ensemble.AdaBoostClassifier : The scikit-learn estimator this one mirrors.
-
-    Notes
-    -----
-    There is no ``algorithm`` parameter: SAMME is the algorithm (scikit-learn
-    1.8 removed SAMME.R). With the default stump and the same
-    ``random_state``, the members are scikit-learn's.
-
-    References
-    ----------
-    .. [1] Y. Freund and R. Schapire, "A Decision-Theoretic Generalization of
-       On-Line Learning and an Application to Boosting", 1997.
-    .. [2] J. Zhu, H. Zou, S. Rosset and T. Hastie, "Multi-class AdaBoost",
-       Statistics and its Interface, 2009.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import make_classification
-    >>> from skdl.ensemble import AdaBoostClassifier
-    >>> X, y = make_classification(n_samples=500, random_state=0)
-    >>> clf = AdaBoostClassifier(n_estimators=50, random_state=0).fit(X, y)
-    >>> len(clf.estimators_)
-    50
-    >>> round(clf.score(X, y), 2)
-    0.89
+    :class:`AdaBoostClassifier` and :class:`~skdl.ensemble.AdaCostClassifier`
+    differ only in the initial distribution and in how much a mistake raises
+    a sample's weight; both predict from the same normalised SAMME vote.
     """
 
-    def __init__(self, estimator=None, *, n_estimators=50, learning_rate=1.0, random_state=None):
-        self.estimator = estimator
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.random_state = random_state
+    def _samme(self, X, y, sample_weight, mistake_scale=None, first_no_better="raise"):
+        """The SAMME rounds; returns the members, their weights and errors.
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
-        """Build a boosted classifier from the training set (X, y).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training samples.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Initial weights (normalised to sum to one); uniform when None.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
+        ``mistake_scale`` (None: ones) maps a member's predictions to how much
+        each sample's mistake counts, ``s_i`` in ``[0, 1]``: the error is
+        ``sum_i w_i s_i [h(x_i) != y_i]`` and a mistake multiplies the weight
+        by ``exp(alpha * s_i)``. Without it this is SAMME in scikit-learn's
+        arithmetic. ``first_no_better`` says what a
+        first learner no better than chance does: ``"raise"`` or ``"keep"``
+        (kept alone with weight one).
         """
-        with unchanged_on_error(self):
-            X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
-            check_classification_targets(y)
-            self.estimator_ = self._validated_estimator(DecisionTreeClassifier(max_depth=1))
-            self.classes_ = np.unique(y)
-            self.n_classes_ = len(self.classes_)
-            members, weights, errors = self._boost(X, y, sample_weight)
-        self.estimators_, self.estimator_weights_, self.estimator_errors_ = members, weights, errors
-        return self
-
-    def _boost(self, X, y, sample_weight):
-        """The SAMME rounds; returns the members, their weights and errors."""
         random_state = check_random_state(self.random_state)
         fitter = _Members(self.estimator_, X, presort=True)
         n_classes = self.n_classes_
@@ -311,7 +206,10 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
             sample_weight[zero_weight] = 0.0
             member = self._make_member(random_state)
             fitter.fit(member, y, sample_weight)
-            incorrect = fitter.predict(member) != y
+            prediction = fitter.predict(member)
+            incorrect = prediction != y
+            if mistake_scale is not None:
+                incorrect = incorrect * mistake_scale(prediction)
             error = float(np.average(incorrect, weights=sample_weight))
             if error <= 0:
                 members.append(member)
@@ -319,10 +217,14 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
                 break
             if error >= 1.0 - 1.0 / n_classes:
                 if not members:
+                    if first_no_better == "keep":
+                        members.append(member)
+                        weights[iboost], errors[iboost] = 1.0, error
+                        break
                     raise ValueError(
-                        "The first learner of AdaBoostClassifier is no better than chance "
-                        f"(weighted error {error:.3f} >= 1 - 1/n_classes); the ensemble "
-                        "can not be fit."
+                        f"The first learner of {self.__class__.__name__} is no better than "
+                        f"chance (weighted error {error:.3f} >= 1 - 1/n_classes); the "
+                        "ensemble can not be fit."
                     )
                 break
             alpha = self.learning_rate * (np.log((1.0 - error) / error) + np.log(n_classes - 1.0))
@@ -495,6 +397,129 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         log_proba : ndarray of shape (n_samples, n_classes)
         """
         return np.log(self.predict_proba(X))
+
+
+class AdaBoostClassifier(BaseBoostingClassifier):
+    """AdaBoost classifier with the multi-class SAMME algorithm.
+
+    Each round fits a weak learner on the weighted training set, gives it the
+    weight ``alpha = learning_rate * (log((1 - err) / err) + log(K - 1))``
+    where ``err`` is its weighted error and ``K`` the number of classes, and
+    multiplies the weights of the misclassified samples by ``exp(alpha)``.
+    Boosting stops early at a perfect learner, or at one no better than
+    chance (``err >= 1 - 1/K``), which is discarded. See the
+    :ref:`user guide <boosting>`.
+
+    Parameters
+    ----------
+    estimator : object, default=None
+        The weak learner; it must accept ``sample_weight`` in ``fit``. None
+        is ``skdl.tree.DecisionTreeClassifier(max_depth=1)``, a stump, whose
+        split search runs over feature orders sorted once for all rounds.
+
+    n_estimators : int, default=50
+        Maximum number of rounds.
+
+    learning_rate : float, default=1.0
+        Shrinks each learner's weight ``alpha``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the ``random_state`` of every learner (as scikit-learn does).
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The unfitted weak learner the members are cloned from.
+
+    estimators_ : list of estimators
+        The fitted members.
+
+    estimator_weights_ : ndarray of shape (n_estimators,)
+        Weight ``alpha`` of each member (zero for rounds not run).
+
+    estimator_errors_ : ndarray of shape (n_estimators,)
+        Weighted error of each member (one for rounds not run).
+
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+
+    n_classes_ : int
+        Number of classes.
+
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
+        Estimator-weighted mean of the members' importances.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit; only when X has string feature
+        names.
+
+    See Also
+    --------
+    AdaBoostRegressor : AdaBoost.R2 for regression.
+    AdaCostClassifier : Cost-sensitive AdaBoost.
+    sklearn.ensemble.AdaBoostClassifier : The scikit-learn estimator this one mirrors.
+
+    Notes
+    -----
+    There is no ``algorithm`` parameter: SAMME is the algorithm (scikit-learn
+    1.8 removed SAMME.R). With the default stump and the same
+    ``random_state``, the members are scikit-learn's.
+
+    References
+    ----------
+    .. [1] Y. Freund and R. Schapire, "A Decision-Theoretic Generalization of
+       On-Line Learning and an Application to Boosting", 1997.
+    .. [2] J. Zhu, H. Zou, S. Rosset and T. Hastie, "Multi-class AdaBoost",
+       Statistics and its Interface, 2009.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skdl.ensemble import AdaBoostClassifier
+    >>> X, y = make_classification(n_samples=500, random_state=0)
+    >>> clf = AdaBoostClassifier(n_estimators=50, random_state=0).fit(X, y)
+    >>> len(clf.estimators_)
+    50
+    >>> round(clf.score(X, y), 2)
+    0.89
+    """
+
+    def __init__(self, estimator=None, *, n_estimators=50, learning_rate=1.0, random_state=None):
+        self.estimator = estimator
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, sample_weight=None):
+        """Build a boosted classifier from the training set (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training samples.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Initial weights (normalised to sum to one); uniform when None.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        with unchanged_on_error(self):
+            X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
+            check_classification_targets(y)
+            self.estimator_ = self._validated_estimator(DecisionTreeClassifier(max_depth=1))
+            self.classes_ = np.unique(y)
+            self.n_classes_ = len(self.classes_)
+            members, weights, errors = self._samme(X, y, sample_weight)
+        self.estimators_, self.estimator_weights_, self.estimator_errors_ = members, weights, errors
+        return self
 
 
 class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
