@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils.deprecation import deprecated
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_consistent_length, check_is_fitted, column_or_1d
 
 from .._device import (
     chunk_size,
@@ -24,6 +24,7 @@ from .._device import (
 from ..utils._sklearn_compat import (
     Hidden,
     Interval,
+    _safe_indexing,
     StrOptions,
     _check_sample_weight,
     _fit_context,
@@ -128,7 +129,10 @@ class SVC(ClassifierMixin, BaseEstimator):
         ``tanh(gamma x . z + coef0)``. ``"precomputed"``: X is the Gram matrix
         (n_samples, n_samples) in fit and (n_test, n_samples) in predict. A
         callable ``k(A, B)`` returns the kernel matrix between the rows of two
-        arrays; it is called on blocks of rows, never on all pairs at once.
+        arrays; it is called on blocks of rows, never on all pairs at once,
+        unless X is not numeric (a list of strings, say): then, as in
+        scikit-learn, it is called once on all of X, the training samples are
+        kept for predictions and ``support_vectors_`` is empty.
 
     degree : int, default=3
         Degree of the ``"poly"`` kernel.
@@ -248,7 +252,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         Pair updates of each machine.
 
     shape_fit_ : tuple of int
-        Shape of the training X.
+        Shape of the training X; ``(n_samples,)`` for non-numeric samples of
+        a callable kernel that have no shape (a list of strings).
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -413,8 +418,18 @@ class SVC(ClassifierMixin, BaseEstimator):
             The fitted estimator.
         """
         with unchanged_on_error(self):
-            X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], order="C")
-            precomputed = self.kernel == "precomputed"
+            objects = None
+            try:
+                X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], order="C")
+            except (TypeError, ValueError):
+                if not callable(self.kernel):
+                    raise
+                # A callable kernel takes any X scikit-learn's does (strings,
+                # graphs, ...): its Gram matrix is then the precomputed kernel.
+                objects = X
+                X, y = self._gram_of_objects(X, y)
+            self._objects_fit = objects
+            precomputed = self.kernel == "precomputed" or objects is not None
             if precomputed and X.shape[0] != X.shape[1]:
                 raise ValueError(
                     "Precomputed matrix must be a square matrix. Input is a "
@@ -468,7 +483,7 @@ class SVC(ClassifierMixin, BaseEstimator):
                     FutureWarning,
                     stacklevel=2,
                 )
-            spec = self._kernel_spec(X)
+            spec = KernelSpec("precomputed", gamma=0.0) if objects is not None else self._kernel_spec(X)
             device = resolve_device(self.device)
             problems = list(self._problems(y_index, len(classes), costs))
             solve = self._solver(X, problems, spec, device)
@@ -484,7 +499,7 @@ class SVC(ClassifierMixin, BaseEstimator):
          self.intercept_, self.n_iter_, self.fit_status_) = attributes
         self.classes_ = classes
         self.class_weight_ = class_weight
-        self.shape_fit_ = X.shape
+        self.shape_fit_ = X.shape if objects is None else getattr(objects, "shape", (len(y),))
         self._gamma = spec.gamma
         if self.fit_status_:
             if any(solution.stalled for _, _, solution in machines):
@@ -501,6 +516,24 @@ class SVC(ClassifierMixin, BaseEstimator):
                 stacklevel=2,
             )
         return self
+
+    def _gram_of_objects(self, X, y):
+        """``(K, y)``: the callable kernel's Gram matrix of non-numeric samples."""
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        return self._call_on_objects(X, X), y
+
+    def _call_on_objects(self, A, B):
+        """``kernel(A, B)`` for non-numeric samples, its shape checked."""
+        K = np.asarray(self.kernel(A, B), dtype=np.float64)
+        expected = (_num_samples(A), _num_samples(B))
+        if K.shape != expected:
+            name = getattr(self.kernel, "__name__", repr(self.kernel))
+            raise ValueError(
+                f"The kernel {name} returned an array of shape {K.shape}; it must "
+                f"return the matrix of shape {expected}."
+            )
+        return np.ascontiguousarray(K)
 
     def _kernel_spec(self, X=None, gamma=None):
         """The kernel with its gamma resolved (scikit-learn's definitions).
@@ -740,12 +773,16 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     def _raw_decision(self, X):
         """Decision values of every machine, shape (n_samples, n_machines)."""
-        X = validate_data(self, X, dtype=[np.float64, np.float32], order="C", reset=False)
-        spec = self._kernel_spec(gamma=self._gamma)
-        if spec.name == "precomputed":
-            X = X[:, self.support_]
-        elif spec.on_features:
-            check_squares_are_finite(X, "dot products and squared distances to the support vectors")
+        if getattr(self, "_objects_fit", None) is not None:
+            spec = KernelSpec("precomputed", gamma=0.0)
+            X = self._call_on_objects(X, _safe_indexing(self._objects_fit, self.support_))
+        else:
+            X = validate_data(self, X, dtype=[np.float64, np.float32], order="C", reset=False)
+            spec = self._kernel_spec(gamma=self._gamma)
+            if spec.name == "precomputed":
+                X = X[:, self.support_]
+            elif spec.on_features:
+                check_squares_are_finite(X, "dot products and squared distances to the support vectors")
         device = resolve_device(self.device, fallback_to_cpu=True)
         dtype = compute_dtype(X)
         W, b = self._machine_weights()

@@ -81,3 +81,23 @@ def test_gamma_zero_is_accepted_as_in_sklearn():
     ours = SVC(gamma=0.0).fit(X_TOY, Y_TOY)
     theirs = sk_svm.SVC(gamma=0.0).fit(X_TOY, Y_TOY)
     assert_allclose(ours.decision_function(X_TOY), theirs.decision_function(X_TOY), atol=1e-8)
+
+
+def _matching_characters(A, B):
+    return np.array([[float(sum(a == b for a, b in zip(s, t))) for t in B] for s in A])
+
+
+def test_callable_kernel_on_strings_gives_sklearns_model():
+    X = ["aab", "abb", "aaa", "bbb", "bba", "baa", "aba", "bab"]
+    y = [0, 0, 0, 1, 1, 1, 0, 1]
+    ours = SVC(kernel=_matching_characters).fit(X, y)
+    theirs = sk_svm.SVC(kernel=_matching_characters).fit(X, y)
+    assert_allclose(ours.decision_function(X), theirs.decision_function(X), atol=1e-8)
+    assert_array_equal(ours.support_, theirs.support_)
+    assert ours.shape_fit_ == theirs.shape_fit_ == (8,)
+    assert_array_equal(ours.predict(["aaa", "bbb"]), [0, 1])
+
+
+def test_callable_kernel_of_the_wrong_shape_on_strings_is_a_value_error():
+    with pytest.raises(ValueError, match="must return the matrix of shape"):
+        SVC(kernel=lambda A, B: np.ones((len(A), 1))).fit(["a", "b", "c"], [0, 1, 1])
