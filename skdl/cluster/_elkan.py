@@ -69,9 +69,13 @@ def _init_bounds(X, centers, half_center_dist, labels, upper, lower):
 
 
 @njit(parallel=True, nogil=True, cache=True)
-def _assign_with_bounds(X, sample_weight, centers, half_center_dist, half_next_dist, labels,
-                        upper, lower, sums, weights, counts):
+def _assign_with_bounds(X, sample_weight, centers, center_shift, half_center_dist, half_next_dist,
+                        labels, upper, lower, sums, weights, counts):
     """Assignment step with Elkan's pruning, and the per-cluster sums of its labels.
+
+    The bounds are first shifted by how far each center moved since the last
+    step (``center_shift``), in the same pass: a row of lower bounds is read
+    from memory once per step, not twice.
 
     ``sums``, ``weights`` and ``counts`` start at zero and have one slot per
     thread (first axis), summed by the caller; ``counts`` counts members of
@@ -85,7 +89,9 @@ def _assign_with_bounds(X, sample_weight, centers, half_center_dist, half_next_d
         for chunk in range(thread, n_chunks, n_threads):
             for i in range(chunk * _CHUNK_ROWS, min((chunk + 1) * _CHUNK_ROWS, n_samples)):
                 label = labels[i]
-                bound = upper[i]
+                bound = upper[i] + center_shift[label]
+                for j in range(n_clusters):
+                    lower[i, j] = max(lower[i, j] - center_shift[j], 0.0)
                 # No center is within reach: the label stays, nothing is measured.
                 if bound > half_next_dist[label]:
                     tight = False
@@ -105,23 +111,13 @@ def _assign_with_bounds(X, sample_weight, centers, half_center_dist, half_next_d
                             label = j
                             bound = dist
                     labels[i] = label
-                    upper[i] = bound
+                upper[i] = bound
                 w = np.float64(sample_weight[i])
                 weights[thread, label] += w
                 if w > 0:
                     counts[thread, label] += 1
                 for f in range(n_features):
                     sums[thread, label, f] += w * X[i, f]
-
-
-@njit(parallel=True, nogil=True, cache=True)
-def _shift_bounds(labels, upper, lower, center_shift):
-    """Keep the bounds valid after center ``j`` moved by ``center_shift[j]``."""
-    n_clusters = lower.shape[1]
-    for i in prange(labels.shape[0]):
-        upper[i] += center_shift[labels[i]]
-        for j in range(n_clusters):
-            lower[i, j] = max(lower[i, j] - center_shift[j], 0.0)
 
 
 @njit(parallel=True, nogil=True, cache=True)
@@ -161,6 +157,8 @@ class _ElkanRoute:
         self.upper = np.empty(n_samples, dtype=X.dtype)
         self.lower = np.zeros((n_samples, n_clusters), dtype=X.dtype)
         self.half_center_dist, self.half_next_dist = center_half_distances(centers)
+        # How far each center moved since the bounds were last brought up to date.
+        self.center_shift = np.zeros(n_clusters, dtype=X.dtype)
         _init_bounds(X, centers, self.half_center_dist, self.labels, self.upper, self.lower)
 
     def assign(self, centers):
@@ -176,9 +174,10 @@ class _ElkanRoute:
         weights = np.zeros((n_slots, n_clusters))
         counts = np.zeros((n_slots, n_clusters), dtype=np.int64)
         _assign_with_bounds(
-            self.X, self.w, centers, self.half_center_dist, self.half_next_dist, self.labels,
+            self.X, self.w, centers, self.center_shift, self.half_center_dist, self.half_next_dist, self.labels,
             self.upper, self.lower, sums, weights, counts,
         )
+        self.center_shift[:] = 0
         sums, weights = sums.sum(axis=0), weights.sum(axis=0)
         # A cluster whose members all have zero weight is empty, exactly.
         empty = counts.sum(axis=0) == 0
@@ -196,12 +195,11 @@ class _ElkanRoute:
         """Nothing to record: the bounds hold for any labels, and the sums are recomputed."""
 
     def centers_moved(self, old_centers, new_centers):
-        """Keep the bounds valid: shift them by how far each center moved."""
+        """Record how far each center moved; the next assignment shifts the bounds by it."""
         old_centers, new_centers = old_centers.numpy(), new_centers.numpy()
-        center_shift = np.sqrt(
+        self.center_shift += np.sqrt(
             ((new_centers.astype(np.float64) - old_centers) ** 2).sum(axis=1)
         ).astype(self.X.dtype)
-        _shift_bounds(self.labels, self.upper, self.lower, center_shift)
         self.half_center_dist, self.half_next_dist = center_half_distances(new_centers)
 
 
