@@ -14,6 +14,7 @@ from ..utils._validation import check_image_shape, rows_as_images
 from ._base import BaseNetClassifier, _as_float32
 from ._data import augment, parse_augmentation
 from ._modules import ARCHITECTURES, CNN, MLP
+from ._presets import DENSE_NORMALIZATIONS
 
 
 def _ndim(X):
@@ -228,6 +229,8 @@ default="he_uniform"
     _parameter_constraints = {
         **BaseNetClassifier._parameter_constraints,
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        # local response normalisation ("lrn") needs image channels
+        "normalization": [None, StrOptions({name for name in DENSE_NORMALIZATIONS if name is not None})],
     }
 
     def __init__(
@@ -321,9 +324,16 @@ class CNNClassifier(BaseNetClassifier):
 
     Parameters
     ----------
-    architecture : {"lenet", "vgg", "resnet", "inception", "densenet"}, \
-default="lenet"
-        ``"lenet"``: one 5x5 convolution per block; ``"vgg"``: two stacked
+    architecture : {"lenet", "vgg", "resnet", "inception", "densenet", \
+"alexnet"}, default="lenet"
+        ``"alexnet"``: AlexNet's five convolutions (the third stage has
+        ``depth + 1``), large early kernels shrunk with the image, 3x3
+        max-pooling of stride 2 after the first, second and last, then two
+        dense layers of ``16 *`` the last convolution's channels (with
+        ``dropout`` before each; the paper used 0.5) and the output layer;
+        images need at least 8x8 pixels; ``normalization="lrn"`` gives the
+        paper's local response normalisation after the first two
+        convolutions. ``"lenet"``: one 5x5 convolution per block; ``"vgg"``: two stacked
         3x3 convolutions per block; ``"resnet"``: residual blocks of two 3x3
         convolutions; ``"inception"``: 1x1 / 3x3 / 5x5 / pooling branches
         with 1x1 bottlenecks; ``"densenet"``: blocks of three 3x3
@@ -355,8 +365,10 @@ default="lenet"
 
     activation, normalization, dropout : see :class:`MLPClassifier`
         ``normalization`` defaults to ``"batch"`` here (batch normalisation
-        after every convolution); ``dropout`` applies before the output
-        layer.
+        after every convolution) and may also be ``"lrn"`` (local response
+        normalisation across 5 neighbouring channels, Krizhevsky et al.,
+        2012); ``dropout`` applies before the output layer (AlexNet: before
+        each of its dense layers).
 
     weight_init, optimizer, learning_rate, weight_decay, lr_schedule : see :class:`MLPClassifier`
 

@@ -14,7 +14,9 @@ be attached by name (``net.module_.get_submodule("block1.act")``):
   transition``. A block ends with ``se`` (squeeze-and-excitation, when asked
   for) and the downsampling (``downsample``; densenet's ``transition.pool``;
   resnet's stride-2 ``conv1``), on every block but the last while the image
-  is at least 2x2.
+  is at least 2x2. AlexNet: ``block0, ..., block<depth+2>, flatten,
+  [dropout0,] dense0, [norm0,] act0, [dropout1,] dense1, [norm1,] act1,
+  output`` (no global pooling: its dense layers see the flattened image).
 
 A convolution, its normalisation and its activation form a *unit*
 (``conv``, ``norm``, ``act``). With ``activation="maxout"`` every linear map
@@ -250,7 +252,103 @@ def _densenet(in_channels, size, width, depth, activation, normalization, se):
     return blocks, channels
 
 
+# AlexNet (Krizhevsky et al., 2012) on 224x224 images: 96 11x11 filters of
+# stride 4, 256 5x5, then 384, 384 and 256 3x3; 3x3 max-pooling of stride 2
+# after the first, second and last convolution; 4096, 4096 dense units.
+_ALEXNET_CHANNELS = (96, 256, 384, 384, 256)
+_ALEXNET_KERNELS = (11, 5)
+_ALEXNET_SIZE = 224
+_ALEXNET_POOLS = 3
+#: Dense units of the head per channel of the last convolution (4096 / 256).
+ALEXNET_HEAD_RATIO = 16
+
+
+def _odd_at_least(value, smallest):
+    """The odd integer nearest to ``value``, at least ``smallest``."""
+    return max(smallest, 2 * int(round((value - 1) / 2)) + 1)
+
+
+def alexnet_min_size():
+    """The smallest image side AlexNet takes: each of its poolings halves the image."""
+    return 2**_ALEXNET_POOLS
+
+
+def _alexnet(in_channels, size, width, depth, activation, normalization, se):
+    """AlexNet's five-convolution body scaled to ``width``, ``depth`` and the image size.
+
+    Channels follow the paper's ratios with ``width`` for the first
+    convolution's 96; the third stage has ``depth + 1`` 3x3 convolutions (3
+    at the default ``depth=2``, the paper's five in all); the first two
+    kernels and the first stride shrink with the image side ``s`` as
+    ``11 s / 224``, ``5 s / 224`` (at least 5 and 3) and ``4 s / 224`` (at
+    least 1). ``block0`` and ``block1`` (large kernels) and the last block
+    end with a 3x3 max-pooling of stride 2. ``normalization="lrn"`` puts
+    local response normalisation after the first two convolutions only, as
+    the paper; any other normalisation follows every convolution.
+    """
+    smallest = min(size)
+    if smallest < alexnet_min_size():
+        raise ValueError(
+            f"architecture='alexnet' needs images of at least {alexnet_min_size()}x{alexnet_min_size()} "
+            f"(its {_ALEXNET_POOLS} max-poolings halve the image); got {'x'.join(map(str, size))}. "
+            "Use architecture='lenet', 'vgg', 'resnet', 'inception' or 'densenet' (they stop "
+            "downsampling at 1x1), or larger images."
+        )
+    scale = smallest / _ALEXNET_SIZE
+    channels = [max(1, round(width * c / _ALEXNET_CHANNELS[0])) for c in _ALEXNET_CHANNELS]
+    kernels = [_odd_at_least(_ALEXNET_KERNELS[0] * scale, 5), _odd_at_least(_ALEXNET_KERNELS[1] * scale, 3)]
+    stride = max(1, round(4 * scale))
+    n_third = depth + 1
+    # (out channels, kernel, stride, pool after, local response normalisation after)
+    plan = [(channels[0], kernels[0], stride, True, True), (channels[1], kernels[1], 1, True, True)]
+    third = [channels[2]] * (n_third - 1) + [channels[4]]  # 384, ..., 384, 256
+    plan += [(c, 3, 1, j == n_third - 1, False) for j, c in enumerate(third)]
+    unit_norm = None if normalization == "lrn" else normalization
+    blocks, current = [], in_channels
+    for i, (out, kernel, unit_stride, pool, lrn) in enumerate(plan):
+        layers = _unit(current, out, kernel, activation, unit_norm, stride=unit_stride)
+        if lrn and normalization == "lrn":
+            layers.insert(1, ("norm", make_norm("lrn", out * activation_pieces(activation), "conv")))
+        if se:
+            layers.append(("se", SqueezeExcitation(out)))
+        if pool:
+            layers.append(("downsample", nn.MaxPool2d(3, stride=2, padding=1)))
+        blocks.append((f"block{i}", Block(OrderedDict(layers))))
+        current = out
+    return blocks, current
+
+
+def alexnet_head(in_features, n_classes, channels, activation, normalization, dropout):
+    """AlexNet's classifier: flatten, two dense layers of ``ALEXNET_HEAD_RATIO * channels``
+    units (each after dropout, as the paper), then the output layer."""
+    hidden = ALEXNET_HEAD_RATIO * channels
+    dense_norm = None if normalization == "lrn" else normalization
+    layers, width_in = [("flatten", nn.Flatten())], in_features
+    pieces = activation_pieces(activation)
+    for i in range(2):
+        if dropout > 0:
+            layers.append((f"dropout{i}", Dropout(dropout)))
+        layers.append((f"dense{i}", make_linear(dense_norm, width_in, hidden * pieces)))
+        if has_norm_layer(dense_norm):
+            layers.append((f"norm{i}", make_norm(dense_norm, hidden * pieces, "dense")))
+        layers.append((f"act{i}", make_activation(activation, hidden * pieces)))
+        width_in = hidden
+    layers.append(("output", nn.Linear(width_in, n_classes)))
+    return layers
+
+
+def _alexnet_out_size(size):
+    """The image side after AlexNet's body (each stride and pooling divides it, rounding up)."""
+    scale = min(size) / _ALEXNET_SIZE
+    stride = max(1, round(4 * scale))
+    out = tuple(math.ceil(s / stride) for s in size)
+    for _ in range(_ALEXNET_POOLS):
+        out = _halved(out)
+    return out
+
+
 ARCHITECTURES = {
+    "alexnet": _alexnet,
     "lenet": _lenet,
     "vgg": _vgg,
     "resnet": _resnet,
@@ -327,8 +425,12 @@ class CNN(nn.Sequential):
         blocks, channels = conv_blocks(
             architecture, in_channels, size, width, depth, activation, normalization, se
         )
-        layers = blocks + [("pool", GlobalAvgPool())]
-        if dropout > 0:
-            layers.append(("dropout", Dropout(dropout)))
-        layers.append(("output", nn.Linear(channels, n_classes)))
+        if architecture == "alexnet":  # flattened features into its dense layers
+            features = channels * math.prod(_alexnet_out_size(size))
+            layers = blocks + alexnet_head(features, n_classes, channels, activation, normalization, dropout)
+        else:
+            layers = blocks + [("pool", GlobalAvgPool())]
+            if dropout > 0:
+                layers.append(("dropout", Dropout(dropout)))
+            layers.append(("output", nn.Linear(channels, n_classes)))
         super().__init__(OrderedDict(layers))

@@ -87,6 +87,16 @@ REPARAMETRISATIONS = {
     "cosine": {"dense": CosineLinear, "conv": CosineConv2d},
 }
 NORMALIZATIONS.update({name: {"dense": None, "conv": None} for name in REPARAMETRISATIONS})
+# Local response normalisation (Krizhevsky et al., 2012): each channel divided
+# by (k + alpha * sum of squares over 5 neighbouring channels)^beta with the
+# paper's k=2, alpha=1e-4, beta=0.75 (torch divides alpha by the size).
+LRN_SIZE = 5
+NORMALIZATIONS["lrn"] = {
+    "conv": lambda c: nn.LocalResponseNorm(LRN_SIZE, alpha=1e-4 * LRN_SIZE, beta=0.75, k=2.0),
+}
+
+#: The normalisations of dense layers (local response normalisation needs channels).
+DENSE_NORMALIZATIONS = [name for name, kinds in NORMALIZATIONS.items() if "dense" in kinds]
 _PLAIN = {"dense": nn.Linear, "conv": nn.Conv2d}
 
 
@@ -102,7 +112,11 @@ def make_norm(name, channels, kind):
     An identity for None and for the normalisations of the linear map itself
     (``"weight"``, ``"cosine"``).
     """
-    factory = lookup(NORMALIZATIONS, name, "normalization")[kind]
+    kinds = lookup(NORMALIZATIONS, name, "normalization")
+    if kind not in kinds:
+        valid = ", ".join(repr(n) for n, k in NORMALIZATIONS.items() if kind in k)
+        raise ValueError(f"normalization={name!r} does not apply to {kind} layers; valid ones are {valid}.")
+    factory = kinds[kind]
     return nn.Identity() if factory is None else factory(channels)
 
 

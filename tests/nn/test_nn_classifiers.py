@@ -130,7 +130,7 @@ CNN_SETTINGS = (
     [("architecture", name) for name in sorted(ARCHITECTURES)]
     + [("se", True), ("augmentation", "flip"), ("augmentation", "shift"), ("augmentation", "noise"),
        ("augmentation", "flip+shift+noise"), ("activation", "maxout"), ("normalization", None),
-       ("normalization", "weight"), ("normalization", "cosine")]
+       ("normalization", "weight"), ("normalization", "cosine"), ("normalization", "lrn")]
 )
 
 
@@ -399,6 +399,16 @@ def test_in_a_pipeline_and_a_grid_search_over_the_toolbox():
     assert unfitted.get_params(deep=False) == search.best_estimator_[-1].get_params(deep=False)
 
 
+def test_a_grid_search_over_the_new_options():
+    X, y = _digits(200)
+    mlp = GridSearchCV(_mlp(), {"weight_init": ["he_uniform", "sparse"],
+                                "normalization": ["weight", "cosine"]}, cv=2).fit(X, y)
+    assert len(mlp.cv_results_["params"]) == 4 and np.isfinite(mlp.cv_results_["mean_test_score"]).all()
+    cnn = GridSearchCV(_cnn(max_epochs=1), {"architecture": ["lenet", "alexnet"],
+                                            "normalization": ["lrn", "weight", "cosine"]}, cv=2).fit(X, y)
+    assert len(cnn.cv_results_["params"]) == 6 and np.isfinite(cnn.cv_results_["mean_test_score"]).all()
+
+
 def test_as_the_base_learner_of_adaboost():
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
@@ -535,8 +545,27 @@ def test_unknown_names_are_value_errors_listing_the_valid_ones(param, value, val
 
 def test_unknown_architecture_lists_the_valid_ones():
     X, y = _digits(60)
-    with pytest.raises(ValueError, match="'architecture' parameter.*densenet.*Got 'alexnet'"):
-        _cnn(architecture="alexnet").fit(X, y)
+    with pytest.raises(ValueError, match="'architecture' parameter.*alexnet.*Got 'googlenet'"):
+        _cnn(architecture="googlenet").fit(X, y)
+
+
+def test_alexnet_on_too_small_images_and_lrn_on_the_mlp_are_value_errors():
+    X, y = _digits(60)
+    fitted = _cnn(architecture="alexnet").fit(X, y)
+    expected = fitted.predict_proba(X)
+    small = X.reshape(-1, 1, 8, 8)[:, :, ::2, ::2]
+    with pytest.raises(ValueError, match=r"architecture='alexnet' needs images of at least 8x8.*got 4x4.*'lenet'"):
+        fitted.set_params(input_shape=None).fit(small, y)
+    assert_array_equal(fitted.predict_proba(X), expected)
+    with pytest.raises(ValueError, match="'normalization' parameter of MLPClassifier.*Got 'lrn'"):
+        _mlp(normalization="lrn").fit(X, y)
+
+
+def test_alexnet_trains_on_digits_as_well_as_lenet():
+    X, y = _digits(600)
+    lenet = _cnn(width=8, learning_rate=0.01, max_epochs=10).fit(X, y).score(X, y)
+    alexnet = _cnn(architecture="alexnet", width=8, learning_rate=0.001, max_epochs=10).fit(X, y).score(X, y)
+    assert alexnet >= lenet - 0.01, (alexnet, lenet)
 
 
 def test_cnn_image_size_mismatches_are_value_errors():

@@ -33,6 +33,10 @@ def _one_step(module, x, n_classes):
 @pytest.mark.parametrize("shape", [(1, 8, 8), (3, 5, 7), (2, 1, 1), (1, 16, 12)])
 def test_every_architecture_builds_and_trains_a_step_on_any_image_size(architecture, shape):
     torch.manual_seed(0)
+    if architecture == "alexnet" and min(shape[1:]) < 8:
+        with pytest.raises(ValueError, match="architecture='alexnet' needs images of at least 8x8"):
+            CNN(shape, 3, architecture=architecture, width=4, depth=3)
+        return
     module = CNN(shape, 3, architecture=architecture, width=4, depth=3, normalization="batch", se=True)
     x = torch.randn(6, *shape)
     assert module(x).shape == (6, 3)
@@ -42,8 +46,8 @@ def test_every_architecture_builds_and_trains_a_step_on_any_image_size(architect
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
 def test_every_activation_works_in_every_architecture(architecture, activation):
-    module = CNN((1, 6, 6), 2, architecture=architecture, width=4, depth=2, activation=activation)
-    _one_step(module, torch.randn(4, 1, 6, 6), 2)
+    module = CNN((1, 8, 8), 2, architecture=architecture, width=4, depth=2, activation=activation)
+    _one_step(module, torch.randn(4, 1, 8, 8), 2)
 
 
 @pytest.mark.parametrize("normalization", ["batch", "layer", "group", "weight", "cosine", None])
@@ -56,12 +60,42 @@ def test_mlp_with_every_activation_and_normalisation_trains_a_step(activation, n
 @pytest.mark.parametrize("normalization", ["weight", "cosine"])
 @pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
 def test_weight_and_cosine_normalisation_in_every_architecture(architecture, normalization):
-    module = CNN((1, 6, 6), 2, architecture=architecture, width=4, depth=2, normalization=normalization)
+    module = CNN((1, 8, 8), 2, architecture=architecture, width=4, depth=2, normalization=normalization)
     kinds = {type(layer) for layer in module.modules() if isinstance(layer, nn.Conv2d)}
     expected = WeightNormConv2d if normalization == "weight" else CosineConv2d
     assert expected in kinds
     assert not any(isinstance(layer, (nn.BatchNorm2d, nn.GroupNorm)) for layer in module.modules())
-    _one_step(module, torch.randn(4, 1, 6, 6), 2)
+    _one_step(module, torch.randn(4, 1, 8, 8), 2)
+
+
+@pytest.mark.parametrize("shape", [(1, 8, 8), (3, 32, 32), (3, 64, 48), (3, 224, 224)])
+@pytest.mark.parametrize("depth", [1, 2, 4])
+def test_alexnet_scales_with_width_depth_and_the_image(shape, depth):
+    module = CNN(shape, 5, architecture="alexnet", width=8, depth=depth, normalization="lrn")
+    convs = [layer for layer in module.modules() if isinstance(layer, nn.Conv2d)]
+    assert len(convs) == depth + 3  # the paper's five at depth=2
+    # The paper's channel ratios 96 : 256 : 384 : 384 : 256 with width for 96.
+    assert [c.out_channels for c in convs][:2] == [8, 21] and convs[-1].out_channels == 21
+    assert all(c.out_channels == 32 for c in convs[2:-1])
+    # Large early kernels, shrunk with the image (11x11 of stride 4 at 224x224).
+    expected = (11, 4) if shape[1] == 224 else (5, 1)
+    assert (convs[0].kernel_size[0], convs[0].stride[0]) == expected
+    assert convs[1].kernel_size[0] == (5 if shape[1] == 224 else 3)
+    pools = [layer for layer in module.modules() if isinstance(layer, nn.MaxPool2d)]
+    assert len(pools) == 3 and all(p.kernel_size == 3 and p.stride == 2 for p in pools)
+    # Local response normalisation after the first two convolutions only.
+    assert [name for name, layer in module.named_modules() if isinstance(layer, nn.LocalResponseNorm)] == [
+        "block0.norm", "block1.norm"]
+    # Three dense layers: 16 x the last convolution's channels, twice, then the logits.
+    dense = [layer for layer in module.modules() if isinstance(layer, nn.Linear)]
+    assert [d.out_features for d in dense] == [16 * 21, 16 * 21, 5]
+    assert module(torch.randn(2, *shape)).shape == (2, 5)
+
+
+def test_alexnet_dropout_comes_before_each_hidden_dense_layer():
+    module = CNN((1, 8, 8), 3, architecture="alexnet", width=4, dropout=0.5)
+    names = [name for name, _ in module.named_children()]
+    assert names[-8:] == ["flatten", "dropout0", "dense0", "act0", "dropout1", "dense1", "act1", "output"]
 
 
 def test_mlp_layer_names():
