@@ -101,10 +101,12 @@ def _cuda_problem(device):
     if not torch.cuda.is_available():
         return f"device={str(device)!r} was requested but CUDA is not available"
     index = 0 if device.index is None else device.index
-    if index >= torch.cuda.device_count():
+    n_devices = torch.cuda.device_count()
+    if index >= n_devices:
+        existing = ", ".join(f"'cuda:{i}' ({torch.cuda.get_device_name(i)})" for i in range(n_devices))
         return (
-            f"device={str(device)!r} was requested but only "
-            f"{torch.cuda.device_count()} CUDA device(s) exist"
+            f"device={str(device)!r} was requested but this machine has {n_devices} "
+            f"CUDA device(s): {existing}"
         )
     return None
 
