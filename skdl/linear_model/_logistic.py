@@ -29,7 +29,7 @@ from ..utils._validation import (
     unchanged_on_error,
 )
 from ..utils._threads import one_torch_thread
-from . import _sag, _solvers
+from . import _liblinear, _sag, _solvers
 from ._base import LinearClassifierMixin, SparseCoefMixin
 from ._losses import Design, loss_value, predict_log_proba, predict_proba
 
@@ -41,10 +41,11 @@ _SMOOTH_SOLVERS = {
 }
 # scikit-learn's solvers, then skdl's own ("newton" is the former name of
 # "newton-cholesky").
-_SKLEARN_SOLVERS = ("lbfgs", "newton-cg", "newton-cholesky", "sag", "saga")
+_SKLEARN_SOLVERS = ("lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag", "saga")
 _SOLVERS = _SKLEARN_SOLVERS + ("newton", "proximal", "sgd")
 # Solvers with an L1 / elastic-net penalty, and those that take sparse X.
-_ANY_PENALTY_SOLVERS = ("saga", "proximal", "sgd")
+_L1_SOLVERS = ("liblinear", "saga", "proximal", "sgd")
+_ELASTIC_NET_SOLVERS = ("saga", "proximal", "sgd")
 _DENSE_ONLY_SOLVERS = ("sgd",)
 
 _LOGISTIC_SOLVER_CONVERGENCE_MSG = (
@@ -56,14 +57,24 @@ _LOGISTIC_SOLVER_CONVERGENCE_MSG = (
 
 def _check_solver(solver, penalty, dual):
     """scikit-learn's solver x penalty x dual rules, with its messages."""
-    if solver not in _ANY_PENALTY_SOLVERS and penalty not in ("l2", None):
+    if solver not in _L1_SOLVERS and penalty not in ("l2", None):
         raise ValueError(
             f"Solver {solver} supports only 'l2' or None penalties, got {penalty} penalty."
         )
-    if dual:
+    if solver != "liblinear" and dual:
         raise ValueError(f"Solver {solver} supports only dual=False, got dual={dual}")
-    if penalty == "elasticnet" and solver not in _ANY_PENALTY_SOLVERS:
+    if penalty == "elasticnet" and solver not in _ELASTIC_NET_SOLVERS:
         raise ValueError(f"Only 'saga' solver supports elasticnet penalty, got solver={solver}.")
+    if solver == "liblinear" and penalty is None:
+        raise ValueError(
+            "C=np.inf as well as penalty=None is not supported for the liblinear solver"
+        )
+    if solver == "liblinear" and penalty == "l1" and dual:
+        raise ValueError(
+            "Unsupported set of arguments: The combination of penalty='l1' and "
+            "loss='logistic_regression' are not supported when dual=True, Parameters: "
+            "penalty='l1', loss='logistic_regression', dual=True"
+        )
     return solver
 
 
@@ -93,6 +104,8 @@ def _convergence_message(solver, n_iter, max_iter, tol, info):
         return f"Newton solver did not converge after {n_iter} iterations."
     if solver in ("sag", "saga"):
         return "The max_iter was reached which means the coef_ did not converge"
+    if solver == "liblinear":
+        return "Liblinear failed to converge, increase the number of iterations."
     return (
         f"solver={solver!r} did not converge in max_iter={max_iter} iterations (tol={tol}). "
         "Increase max_iter or scale the data, e.g. with StandardScaler."
@@ -132,17 +145,18 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         ``None`` is deprecated (FutureWarning) and means 0.
 
     dual : bool, default=False
-        Dual formulation; as in scikit-learn, only the ``"liblinear"``
-        solver has one, which skdl does not provide, so True raises a
-        ValueError.
+        Solve the dual problem (``solver="liblinear"`` with the L2 penalty
+        only, as in scikit-learn); best when ``n_samples < n_features``.
 
     fit_intercept : bool, default=True
         Fit an intercept (never penalised).
 
     intercept_scaling : float, default=1
         Value of the synthetic constant feature of liblinear's intercept,
-        > 0. Checked as scikit-learn checks it; no skdl solver penalises the
-        intercept, so it has no effect on the fit.
+        > 0. Only ``solver="liblinear"`` uses it: its intercept is the
+        weight of a constant feature of this value, penalised like the
+        others, so a larger value regularises the intercept less. The other
+        solvers never penalise the intercept.
 
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, ``{label: weight}``; ``"balanced"`` uses
@@ -161,6 +175,12 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
           the exact Hessian solved by Cholesky and a line search; L2 or no
           penalty; for small ``n_features * n_classes`` (sparse X is
           densified to form the Hessian).
+        - ``"liblinear"``: liblinear's solvers of its problem, whose
+          intercept is a penalised extra feature of value
+          ``intercept_scaling``: trust-region Newton on the primal for
+          ``l1_ratio=0``, dual coordinate descent with ``dual=True``,
+          newGLMNET coordinate descent for ``l1_ratio=1``; two classes only
+          (as scikit-learn 1.9); numba / NumPy on the CPU.
         - ``"sag"``, ``"saga"``: stochastic average gradient and SAGA,
           numba on the CPU, with scikit-learn's step size; ``"saga"`` takes
           any ``l1_ratio`` (proximal step); dense or sparse X, best on
@@ -558,6 +578,12 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         common = dict(binary=binary, fit_intercept=self.fit_intercept, tol=self.tol,
                       max_iter=self.max_iter, verbose=self.verbose)
         extra, info = {}, {}
+        if self.solver == "liblinear":
+            coef, intercept, n_iter = self._fit_liblinear(X, y_index, sample_weight, classes)
+            if n_iter >= self.max_iter:
+                warnings.warn(_convergence_message("liblinear", n_iter, self.max_iter, self.tol, {}),
+                              ConvergenceWarning, stacklevel=3)
+            return coef, intercept, n_iter, extra
         if self.solver in ("sag", "saga"):
             W, b, n_iter, converged = self._fit_sag(X, y_index, sample_weight, W0, b0, l1, l2, binary)
             W, b = to_tensor(W, device, dtype=dtype), to_tensor(b, device, dtype=dtype)
@@ -591,6 +617,32 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         coef = to_numpy(W).astype(dtype, copy=True)
         intercept = to_numpy(b).astype(dtype, copy=True) if self.fit_intercept else np.zeros(n_rows, dtype)
         return coef, intercept, n_iter, extra
+
+    def _fit_liblinear(self, X, y_index, sample_weight, classes):
+        """liblinear's binary problem (penalised intercept feature), in float64."""
+        if len(classes) > 2:
+            raise ValueError(
+                "The 'liblinear' solver does not support multiclass classification"
+                " (n_classes >= 3). Either use another solver or wrap the "
+                "estimator in a OneVsRestClassifier to keep applying a "
+                "one-versus-rest scheme."
+            )
+        if (X.max() if X.shape[0] else 0) > 1e30:
+            raise ValueError(
+                "Using the 'liblinear' solver while X contains a maximum value > 1e30 "
+                "results in a frozen fit. Please choose another solver or rescale the input X."
+            )
+        C, ratio = self._penalty_terms()
+        seed = check_random_state(self.random_state).randint(1, np.iinfo(np.int32).max)
+        coef, intercept, n_iter = _liblinear.fit(
+            X.astype(np.float64) if X.dtype != np.float64 else X,
+            np.where(y_index == 1, 1.0, -1.0),
+            C * np.asarray(sample_weight, dtype=np.float64),
+            l1=ratio == 1.0, dual=self.dual,
+            bias=self.intercept_scaling if self.fit_intercept else -1.0,
+            tol=self.tol, max_iter=self.max_iter, seed=seed,
+        )
+        return (coef[None, :].astype(X.dtype), np.array([intercept], dtype=X.dtype), n_iter)
 
     def _fit_sag(self, X, y_index, sample_weight, W0, b0, l1, l2, binary):
         """SAG / SAGA on the CPU in float64; ``(W, b, n_iter, converged)`` as arrays."""

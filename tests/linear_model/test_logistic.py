@@ -302,7 +302,7 @@ def test_not_converged_warns():
         ({"C": -1.0}, "C"),
         ({"l1_ratio": 1.5}, "l1_ratio"),
         ({"l1_ratio": -0.1}, "l1_ratio"),
-        ({"solver": "liblinear"}, "solver"),
+        ({"solver": "lib-linear"}, "solver"),
         ({"optimizer": "lion"}, "optimizer"),
         ({"l1_ratio": 1.0}, "Solver lbfgs supports only 'l2' or None penalties, got l1"),
         ({"l1_ratio": 0.5, "solver": "newton"}, "supports only 'l2' or None penalties"),

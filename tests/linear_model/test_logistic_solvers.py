@@ -13,6 +13,7 @@ from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from skdl.linear_model import LogisticRegression
+from skdl.linear_model import _liblinear
 from skdl.linear_model._losses import Design, hessian, hessian_product
 
 SOLVERS = ["lbfgs", "newton-cg", "newton-cholesky", "sag", "saga"]
@@ -115,7 +116,7 @@ def test_convergence_warning_texts_are_sklearns(solver, message):
         LogisticRegression(solver=solver, max_iter=1, tol=1e-12, device="cpu").fit(X, y)
 
 
-@pytest.mark.parametrize("solver", SOLVERS + ["proximal", "sgd"])
+@pytest.mark.parametrize("solver", SOLVERS + ["liblinear", "proximal", "sgd"])
 def test_zero_max_iter_returns_the_starting_point(solver):
     X, y = _breast_cancer()
     with warnings.catch_warnings():
@@ -205,3 +206,48 @@ def test_sag_on_unscaled_data_never_returns_nan():
             assert "overflow" in str(exc)
         else:
             assert np.isfinite(model.coef_).all()
+
+
+@pytest.mark.parametrize("l1_ratio, dual", [(0.0, False), (0.0, True), (1.0, False)])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("intercept_scaling", [1.0, 3.0])
+def test_liblinear_objective_matches_sklearn(l1_ratio, dual, sparse, intercept_scaling):
+    X, y = _breast_cancer()
+    if sparse:
+        X = sp.csr_matrix(X)
+    sample_weight = np.random.RandomState(0).uniform(0.5, 2.0, size=X.shape[0])
+    params = dict(solver="liblinear", C=0.5, l1_ratio=l1_ratio, dual=dual, tol=1e-10,
+                  max_iter=5000, intercept_scaling=intercept_scaling, class_weight={0: 2.0, 1: 1.0})
+    ours = LogisticRegression(device="cpu", **params).fit(X, y, sample_weight=sample_weight)
+    theirs = SklearnLogisticRegression(**params).fit(X, y, sample_weight=sample_weight)
+    Xa = _liblinear.augmented(X, intercept_scaling)
+    labels = np.where(y == 1, 1.0, -1.0)
+    cost = 0.5 * sample_weight * np.where(y == 0, 2.0, 1.0)
+
+    def value(model):
+        w = np.r_[np.asarray(model.coef_)[0], model.intercept_ / intercept_scaling]
+        return _liblinear.objective(Xa, labels, cost, w, l1=l1_ratio == 1.0)
+
+    assert abs(value(ours) - value(theirs)) <= 1e-6 * value(theirs)
+    if l1_ratio == 1.0:
+        np.testing.assert_array_equal(ours.coef_ == 0, theirs.coef_ == 0)
+
+
+def test_liblinear_without_intercept_and_its_errors():
+    X, y = _breast_cancer()
+    ours = LogisticRegression(solver="liblinear", fit_intercept=False, device="cpu").fit(X, y)
+    theirs = SklearnLogisticRegression(solver="liblinear", fit_intercept=False).fit(X, y)
+    assert_allclose(ours.coef_, theirs.coef_, rtol=1e-4)
+    assert_allclose(ours.intercept_, 0)
+    X3, y3 = load_digits(n_class=3, return_X_y=True)
+    for estimator in (LogisticRegression, SklearnLogisticRegression):
+        with pytest.raises(ValueError, match="does not support multiclass classification"):
+            estimator(solver="liblinear").fit(X3, y3)
+        with pytest.raises(ValueError, match="penalty=None is not supported for the liblinear"):
+            estimator(solver="liblinear", C=np.inf).fit(X, y)
+        with pytest.raises(ValueError, match="penalty='l1' and loss='logistic_regression'"):
+            estimator(solver="liblinear", l1_ratio=1.0, dual=True).fit(X, y)
+        with pytest.raises(ValueError, match="maximum value > 1e30"):
+            estimator(solver="liblinear").fit(X * 1e31, y)
+    with pytest.warns(ConvergenceWarning, match="Liblinear failed to converge"):
+        LogisticRegression(solver="liblinear", max_iter=1, tol=1e-12).fit(X, y)
