@@ -7,8 +7,12 @@ A family adds its estimators by adding one function that returns its
 ``tests/test_tour.py`` fails while a registered estimator has no case.
 """
 
+import os
+import sys
+import textwrap
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sklearn.base import clone
 from sklearn.cluster import KMeans as SklearnKMeans
@@ -50,6 +54,13 @@ class TourCase:
         Passed to GridSearchCV and used for the held-out scores.
     stratify : bool
         Stratify the train/test split (classification).
+    cv : int
+        Folds of the search.
+    search_kwargs : dict
+        Further GridSearchCV arguments.
+    peer_note : str
+        What the reader needs to know to compare with the peer, shown in the
+        legend (e.g. that the peer is another algorithm).
     """
 
     estimator: str
@@ -62,6 +73,7 @@ class TourCase:
     stratify: bool = True
     cv: int = 3
     search_kwargs: dict = field(default_factory=dict)
+    peer_note: str = ""
 
 
 def _cluster_cases():
@@ -103,12 +115,12 @@ def _imbalanced_cases():
             param_grid=grid, quick_grid=quick, scoring="roc_auc",
         )
 
-    def ensemble_case(name, ours, peer, grid, quick):
+    def ensemble_case(name, ours, peer, grid, quick, peer_note=""):
         return TourCase(
             estimator=name, dataset="breast_cancer",
             pipeline=ImbPipeline([("scale", StandardScaler()), ("clf", ours)]),
             peer=ImbPipeline([("scale", StandardScaler()), ("clf", peer)]),
-            param_grid=grid, quick_grid=quick, scoring="roc_auc",
+            param_grid=grid, quick_grid=quick, scoring="roc_auc", peer_note=peer_note,
         )
 
     k_grid = {"sampler__k_neighbors": [3, 5, 7], "sampler__sampling_strategy": [0.8, 1.0]}
@@ -132,7 +144,8 @@ def _imbalanced_cases():
         ensemble_case("BalanceCascadeClassifier",
                       BalanceCascadeClassifier(n_estimators=5, n_boost=50, random_state=0),
                       imb_ensemble.EasyEnsembleClassifier(n_estimators=5, estimator=SklearnAdaBoost(), random_state=0),
-                      {"clf__n_estimators": [5, 10]}, {"clf__n_estimators": [5]}),
+                      {"clf__n_estimators": [5, 10]}, {"clf__n_estimators": [5]},
+                      peer_note="imbalanced-learn has no BalanceCascade; its EasyEnsemble is the nearest"),
     ]
 
 
@@ -146,11 +159,11 @@ def _tree_cases():
     from .ensemble import AdaBoostClassifier, AdaBoostRegressor, AdaCostClassifier
     from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-    def case(name, dataset, ours, peer, grid, quick, scoring, stratify=True):
+    def case(name, dataset, ours, peer, grid, quick, scoring, stratify=True, peer_note=""):
         return TourCase(
             estimator=name, dataset=dataset, pipeline=Pipeline([("clf", ours)]),
             peer=Pipeline([("clf", peer)]), param_grid=grid, quick_grid=quick,
-            scoring=scoring, stratify=stratify,
+            scoring=scoring, stratify=stratify, peer_note=peer_note,
         )
 
     return [
@@ -176,7 +189,8 @@ def _tree_cases():
              AdaCostClassifier(cost_matrix={0: 2.0, 1: 1.0}, random_state=0),
              SklearnAdaBoostClassifier(random_state=0),
              {"clf__n_estimators": [25, 50, 100]}, {"clf__n_estimators": [25, 50]},
-             "balanced_accuracy"),
+             "balanced_accuracy",
+             peer_note="the peer ignores the costs; AdaCost trades accuracy for fewer costly misses"),
     ]
 
 
@@ -220,7 +234,6 @@ def _linear_cases():
     ]
 
 
-
 def _nn_cases():
     from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
     from sklearn.pipeline import Pipeline
@@ -252,10 +265,27 @@ def _nn_cases():
             param_grid={"clf__activation": ["relu", "tanh"]},
             quick_grid={"clf__activation": ["relu"]},
             scoring="accuracy",
+            peer_note="scikit-learn has no convolutional network; its MLP sees the flat pixels",
         ),
     ]
 
+
 _CASE_FACTORIES = [_cluster_cases, _imbalanced_cases, _tree_cases, _linear_cases, _nn_cases]
+
+
+
+# The metric of each scoring, named in the table (short) and the legend (long).
+_METRICS = {
+    "adjusted_rand_score": ("ARI", "adjusted Rand index of the clusters against the classes"),
+    "roc_auc": ("ROC AUC", "area under the ROC curve"),
+    "accuracy": ("accuracy", "accuracy"),
+    "balanced_accuracy": ("bal. acc", "balanced accuracy (the mean of the per-class recalls)"),
+    "r2": ("R2", "coefficient of determination R2"),
+}
+
+# The table's widest line: the longest estimator name, dataset and metric
+# with these columns stays within this many characters.
+TABLE_WIDTH = 100
 
 
 def tour_cases():
@@ -268,9 +298,77 @@ def tour_cases():
     return [case for factory in _CASE_FACTORIES for case in factory()]
 
 
+def select_cases(names=None):
+    """The tour cases of the named estimators, matched case-insensitively.
+
+    Parameters
+    ----------
+    names : list of str, default=None
+        Estimator names as :func:`skdl.utils.all_estimators` lists them, in
+        any letter case; all cases when None.
+
+    Returns
+    -------
+    cases : list of TourCase
+        In the tour's order.
+
+    Raises
+    ------
+    ValueError
+        If a name is empty, given twice or not an estimator of the tour; the
+        message lists the valid names.
+    """
+    cases = tour_cases()
+    if names is None:
+        return cases
+    by_key = {case.estimator.lower(): case for case in cases}
+    valid = ", ".join(case.estimator for case in cases)
+    wanted = set()
+    for name in names:
+        key = name.strip().lower()
+        if not key:
+            raise ValueError(f"--estimator needs a name; got an empty one. Valid names: {valid}.")
+        if key not in by_key:
+            raise ValueError(f"--estimator {name!r} is not an estimator of the tour. Valid names: {valid}.")
+        if key in wanted:
+            raise ValueError(f"--estimator {by_key[key].estimator} is given twice; give each name once.")
+        wanted.add(key)
+    return [case for case in cases if case.estimator.lower() in wanted]
+
+
 def _format_params(params):
     """Best parameters without the pipeline step prefixes."""
     return ", ".join(f"{key.split('__')[-1]}={value!r}" for key, value in sorted(params.items()))
+
+
+def _public_path(obj):
+    """``sklearn.cluster.KMeans`` for an instance of ``sklearn.cluster._kmeans.KMeans``."""
+    public = []
+    for part in type(obj).__module__.split("."):
+        if part.startswith("_"):  # the public package ends where the private modules begin
+            break
+        public.append(part)
+    return f"{'.'.join(public)}.{type(obj).__name__}"
+
+
+def peer_name(case):
+    """The peer's class that stands against skdl's in a case.
+
+    The pipelines differ in one step (the estimator or the sampler); that
+    step's class, by its public path, names the peer.
+
+    Parameters
+    ----------
+    case : TourCase
+
+    Returns
+    -------
+    name : str
+    """
+    for (_, ours), (_, theirs) in zip(case.pipeline.steps, case.peer.steps):
+        if type(ours) is not type(theirs):
+            return _public_path(theirs)
+    return _public_path(case.peer.steps[-1][1])
 
 
 def run_case(case, *, quick, random_state=0):
@@ -287,10 +385,11 @@ def run_case(case, *, quick, random_state=0):
     Returns
     -------
     row : dict
-        Keys: estimator, dataset, best_params, cv_score, test_score,
-        peer_score, search_time (seconds of the whole search), fit_time (the
-        refit of the best pipeline on the training split) and peer_fit_time
-        (the same fit of the peer).
+        Keys: estimator, dataset, metric (the scoring's name), peer (its
+        class), peer_note, best_params, cv_score, test_score, peer_score,
+        search_time (seconds of the whole search), fit_time (the refit of the
+        best pipeline on the training split) and peer_fit_time (the same fit
+        of the peer).
     """
     X, y = _DATASETS[case.dataset](return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
@@ -309,10 +408,13 @@ def run_case(case, *, quick, random_state=0):
     return {
         "estimator": case.estimator,
         "dataset": case.dataset,
+        "metric": case.scoring,
+        "peer": peer_name(case),
+        "peer_note": case.peer_note,
         "best_params": _format_params(search.best_params_),
-        "cv_score": search.best_score_,
-        "test_score": scorer(search.best_estimator_, X_test, y_test),
-        "peer_score": scorer(peer, X_test, y_test),
+        "cv_score": float(search.best_score_),
+        "test_score": float(scorer(search.best_estimator_, X_test, y_test)),
+        "peer_score": float(scorer(peer, X_test, y_test)),
         "search_time": search_time,
         "fit_time": search.refit_time_,
         "peer_fit_time": peer_fit_time,
@@ -322,38 +424,109 @@ def run_case(case, *, quick, random_state=0):
 _COLUMNS = [
     ("estimator", "estimator", "{}"),
     ("dataset", "dataset", "{}"),
-    ("best params", "best_params", "{}"),
-    ("CV score", "cv_score", "{:.4f}"),
-    ("test score", "test_score", "{:.4f}"),
-    ("peer test score", "peer_score", "{:.4f}"),
-    ("fit time (s)", "fit_time", "{:.3f}"),
-    ("peer fit time (s)", "peer_fit_time", "{:.3f}"),
-    ("search time (s)", "search_time", "{:.2f}"),
-    ("device", "device", "{}"),
+    ("metric", "metric", None),
+    ("CV", "cv_score", "{:.4f}"),
+    ("test", "test_score", "{:.4f}"),
+    ("peer", "peer_score", "{:.4f}"),
+    ("fit s", "fit_time", "{:.2f}"),
+    ("peer s", "peer_fit_time", "{:.2f}"),
+    ("search", "search_time", "{:.1f}"),
 ]
 
 
+def _cell(row, key, fmt):
+    if key == "metric":
+        return _METRICS.get(row["metric"], (row["metric"],))[0]
+    return fmt.format(row[key])
+
+
 def format_table(rows):
-    """Render tour rows as a plain-text table.
+    """Render tour rows as a plain-text table of at most ``TABLE_WIDTH`` columns.
 
     Parameters
     ----------
     rows : list of dict
+        As :func:`run_case` returns them.
 
     Returns
     -------
     table : str
+        The table; :func:`format_legend` explains its columns and rows.
     """
     cells = [[header for header, _, _ in _COLUMNS]]
-    cells += [[fmt.format(row[key]) for _, key, fmt in _COLUMNS] for row in rows]
+    cells += [[_cell(row, key, fmt) for _, key, fmt in _COLUMNS] for row in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(_COLUMNS))]
-    lines = ["  ".join(text.ljust(width) for text, width in zip(line, widths)) for line in cells]
+    lines = ["  ".join(text.ljust(width) for text, width in zip(line, widths)).rstrip() for line in cells]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
 
-def run_tour(*, device="auto", quick=False, estimators=None, out=print):
-    """Run the tour and print its table.
+def format_legend(rows, *, width=TABLE_WIDTH):
+    """What the table's columns mean, and each row's metric, peer and best parameters.
+
+    Parameters
+    ----------
+    rows : list of dict
+        As :func:`run_case` returns them.
+    width : int, default=TABLE_WIDTH
+        Lines are wrapped at this width.
+
+    Returns
+    -------
+    legend : str
+    """
+    wrap = textwrap.TextWrapper(width=width, subsequent_indent="    ")
+    lines = wrap.wrap(
+        "CV: best cross-validated score of the search; test: skdl's held-out score; peer: the "
+        "held-out score of its scikit-learn or imbalanced-learn counterpart, refitted with the "
+        "same best parameters on the same split; scores are higher-is-better, compare test with "
+        "peer on the same row. fit s / peer s: seconds of one fit of each; search: seconds of the "
+        "whole GridSearchCV."
+    )
+    metrics = sorted({row["metric"] for row in rows})
+    lines += wrap.wrap(
+        "Metrics: " + "; ".join(
+            f"{_METRICS[m][0]} = {_METRICS[m][1]}" if m in _METRICS else str(m) for m in metrics
+        ) + "."
+    )
+    for row in rows:
+        text = f"{row['estimator']}: peer {row['peer']}"
+        if row.get("peer_note"):
+            text += f" ({row['peer_note']})"
+        text += f"; best {row['best_params'] or 'defaults'}."
+        lines += wrap.wrap(text)
+    return "\n".join(lines)
+
+
+def numba_cache_is_empty():
+    """Whether skdl's numba kernels have not been compiled and cached yet.
+
+    numba's ``cache=True`` writes the compiled kernels (``*.nbi`` index
+    files) to ``__pycache__`` beside the modules or, where the install is
+    read-only, to numba's user cache directory or ``NUMBA_CACHE_DIR``.
+
+    Returns
+    -------
+    empty : bool
+    """
+    roots = [Path(__file__).resolve().parent]
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        roots.append(Path(os.environ["NUMBA_CACHE_DIR"]))
+    try:
+        from numba.misc.appdirs import AppDirs
+
+        roots.append(Path(AppDirs(appname="numba", appauthor=False).user_cache_dir))
+    except ImportError:  # pragma: no cover - numba's layout moved
+        pass
+    return not any(next(root.rglob("*.nbi"), None) for root in roots if root.is_dir())
+
+
+def _status(text, end="\n"):
+    print(text, end=end, file=sys.stderr, flush=True)
+
+
+def run_tour(*, device="auto", quick=False, estimators=None, out=print, progress=_status):
+    """Run the tour and print its table and legend.
 
     Parameters
     ----------
@@ -362,24 +535,44 @@ def run_tour(*, device="auto", quick=False, estimators=None, out=print):
     quick : bool, default=False
         Use the quick grids.
     estimators : list of str, default=None
-        Only these estimators; all when None.
-    out : callable, default=print
-        Receives each line of output.
+        Only these estimators, matched case-insensitively; all when None.
+    out : callable or None, default=print
+        Receives the table and legend, line by line; None prints nothing
+        (``--json`` prints the rows instead).
+    progress : callable, default writes to stderr
+        Called as ``progress(text, end=...)`` with the status lines: a notice
+        when numba compiles on a first run, and one line per estimator.
 
     Returns
     -------
     rows : list of dict
+        As :func:`run_case` returns them, plus the device.
+
+    Raises
+    ------
+    ValueError
+        If the device cannot be used, or a name in ``estimators`` is empty,
+        repeated or unknown.
     """
     resolved = resolve_device(device)
+    cases = select_cases(estimators)
+    if numba_cache_is_empty():
+        progress(
+            "numba compiles skdl's CPU kernels on this first run, which makes it about twice as "
+            "slow; the compiled code is cached (in __pycache__ beside the modules, else numba's "
+            "user cache or NUMBA_CACHE_DIR), so later runs skip it."
+        )
     rows = []
     with config_context(device=device):
-        for case in tour_cases():
-            if estimators is not None and case.estimator not in estimators:
-                continue
+        for number, case in enumerate(cases, start=1):
+            progress(f"[{number}/{len(cases)}] {case.estimator} on {case.dataset} ...", end="")
             row = run_case(case, quick=quick)
             row["device"] = str(resolved)
-            out(f"  {case.estimator} on {case.dataset}: searched in {row['search_time']:.1f} s")
+            progress(f" {row['search_time']:.1f} s")
             rows.append(row)
-    out("")
-    out(format_table(rows))
+    if out is not None:
+        out(f"device: {resolved}")
+        out(format_table(rows))
+        out("")
+        out(format_legend(rows))
     return rows
