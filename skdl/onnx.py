@@ -105,10 +105,7 @@ _SVC_KERNELS = ("linear", "poly", "rbf", "sigmoid")
 
 
 def _unsupported(estimator, what, supported):
-    return NotImplementedError(
-        f"{type(estimator).__name__} with {what} has no ONNX converter; "
-        f"supported: {supported}."
-    )
+    return NotImplementedError(f"{type(estimator).__name__} with {what} has no ONNX converter; supported: {supported}.")
 
 
 def _check_convertible(estimator):
@@ -117,9 +114,7 @@ def _check_convertible(estimator):
     if isinstance(estimator, SVC):
         if estimator.kernel not in _SVC_KERNELS:
             name = getattr(estimator.kernel, "__name__", repr(estimator.kernel))
-            raise _unsupported(
-                estimator, f"kernel={name}", f"kernel in {_SVC_KERNELS} (ONNX's SVMClassifier)"
-            )
+            raise _unsupported(estimator, f"kernel={name}", f"kernel in {_SVC_KERNELS} (ONNX's SVMClassifier)")
         if estimator.multiclass != "ovo" and len(estimator.classes_) > 2:
             raise _unsupported(
                 estimator,
@@ -239,13 +234,10 @@ def _binary_outputs(decision, margin, classes, operator, scope, container, opset
 
 
 def _emit(class_index, proba, classes, operator, scope, container, opset):
-    label = OnnxGather(_label_array(classes), OnnxIdentity(class_index, op_version=opset),
-                       op_version=opset)
+    label = OnnxGather(_label_array(classes), OnnxIdentity(class_index, op_version=opset), op_version=opset)
     flat = OnnxIdentity(label, op_version=opset, output_names=[operator.outputs[0].full_name])
     flat.add_to(scope, container)
-    OnnxIdentity(proba, op_version=opset, output_names=[operator.outputs[1].full_name]).add_to(
-        scope, container
-    )
+    OnnxIdentity(proba, op_version=opset, output_names=[operator.outputs[1].full_name]).add_to(scope, container)
 
 
 def _label_array(classes):
@@ -276,17 +268,21 @@ def convert_adacost(scope, operator, container):
     if k == 2:
         # +1 for classes_[1], -1 for classes_[0]: 2 * share_1 - 1.
         share = _column(votes, 1, opset)
-        decision = OnnxSub(OnnxMul(share, np.array([2], dtype=dtype), op_version=opset),
-                           np.array([1], dtype=dtype), op_version=opset)
+        decision = OnnxSub(
+            OnnxMul(share, np.array([2], dtype=dtype), op_version=opset), np.array([1], dtype=dtype), op_version=opset
+        )
         margin = OnnxMul(decision, np.array([2], dtype=dtype), op_version=opset)
-        _binary_outputs(OnnxIdentity(decision, op_version=opset), margin, model.classes_,
-                        operator, scope, container, opset)
+        _binary_outputs(
+            OnnxIdentity(decision, op_version=opset), margin, model.classes_, operator, scope, container, opset
+        )
         return
     # SAMME's vote: weight for the predicted class, -weight / (K - 1) for the others.
-    decision = OnnxSub(OnnxMul(votes, np.array([k / (k - 1)], dtype=dtype), op_version=opset),
-                       np.array([1 / (k - 1)], dtype=dtype), op_version=opset)
-    proba = OnnxSoftmax(OnnxDiv(decision, np.array([k - 1], dtype=dtype), op_version=opset),
-                        axis=1, op_version=opset)
+    decision = OnnxSub(
+        OnnxMul(votes, np.array([k / (k - 1)], dtype=dtype), op_version=opset),
+        np.array([1 / (k - 1)], dtype=dtype),
+        op_version=opset,
+    )
+    proba = OnnxSoftmax(OnnxDiv(decision, np.array([k - 1], dtype=dtype), op_version=opset), axis=1, op_version=opset)
     index = OnnxArgMax(decision, axis=1, keepdims=0, op_version=opset)
     _emit(index, proba, model.classes_, operator, scope, container, opset)
 
@@ -295,10 +291,7 @@ def convert_easy_ensemble(scope, operator, container):
     """EasyEnsemble: the mean of the learners' ``predict_proba``, its argmax as label."""
     model = operator.raw_operator
     opset, X = container.target_opset, operator.inputs[0]
-    probas = [
-        OnnxSubEstimator(m, X, op_version=opset, options={"zipmap": False})[1]
-        for m in model.estimators_
-    ]
+    probas = [OnnxSubEstimator(m, X, op_version=opset, options={"zipmap": False})[1] for m in model.estimators_]
     proba = probas[0] if len(probas) == 1 else OnnxMean(*probas, op_version=opset)
     index = OnnxArgMax(proba, axis=1, keepdims=0, op_version=opset)
     _emit(index, proba, model.classes_, operator, scope, container, opset)
@@ -311,9 +304,7 @@ def convert_balance_cascade(scope, operator, container):
     terms, weights = [], []
     for booster in model.estimators_:
         if not hasattr(booster, "estimator_weights_"):
-            raise _unsupported(
-                model, f"estimator={type(booster).__name__}", "AdaBoost learners (the default)"
-            )
+            raise _unsupported(model, f"estimator={type(booster).__name__}", "AdaBoost learners (the default)")
         for member, alpha in zip(booster.estimators_, booster.estimator_weights_):
             if alpha != 0:
                 terms.append(_column(_member_one_hot(member, X, 2, dtype, opset), 1, opset))
@@ -321,8 +312,7 @@ def convert_balance_cascade(scope, operator, container):
     offset = float(np.sum(weights)) / 2.0  # sum alpha (2 h_1 - 1) = 2 sum alpha h_1 - sum alpha
     if model.decision_threshold == "cascade":
         offset += float(np.sum(model.thresholds_))
-    score = OnnxSub(_weighted_sum(terms, weights, dtype, opset), np.array([offset], dtype=dtype),
-                    op_version=opset)
+    score = OnnxSub(_weighted_sum(terms, weights, dtype, opset), np.array([offset], dtype=dtype), op_version=opset)
     decision = OnnxMul(score, np.array([model._sign], dtype=dtype), op_version=opset)
     margin = OnnxDiv(decision, np.array([model._weight_total], dtype=dtype), op_version=opset)
     _binary_outputs(decision, margin, model.classes_, operator, scope, container, opset)

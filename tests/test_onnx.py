@@ -56,9 +56,7 @@ def _data(name):
     elif name == "diabetes":
         X, y = load_diabetes(return_X_y=True)
     else:  # synthetic, three classes
-        X, y = make_classification(
-            n_samples=400, n_features=8, n_informative=5, n_classes=3, random_state=0
-        )
+        X, y = make_classification(n_samples=400, n_features=8, n_informative=5, n_classes=3, random_state=0)
     return train_test_split(X.astype(np.float32), y, train_size=0.6, random_state=0)
 
 
@@ -80,9 +78,7 @@ CLASSIFIERS = {
     "EasyEnsembleClassifier": lambda: EasyEnsembleClassifier(
         n_estimators=2, estimator=AdaBoostClassifier(n_estimators=5), random_state=0
     ),
-    "BalanceCascadeClassifier": lambda: BalanceCascadeClassifier(
-        n_estimators=3, n_boost=5, random_state=0
-    ),
+    "BalanceCascadeClassifier": lambda: BalanceCascadeClassifier(n_estimators=3, n_boost=5, random_state=0),
 }
 BINARY_ONLY = {"BalanceCascadeClassifier"}
 
@@ -106,9 +102,9 @@ def test_classifier_labels_and_probabilities(name, dataset):
 
 def test_balance_cascade_cascade_threshold():
     X_train, X_test, y_train, _ = _data("breast_cancer")
-    clf = BalanceCascadeClassifier(
-        n_estimators=3, n_boost=5, decision_threshold="cascade", random_state=0
-    ).fit(X_train, y_train)
+    clf = BalanceCascadeClassifier(n_estimators=3, n_boost=5, decision_threshold="cascade", random_state=0).fit(
+        X_train, y_train
+    )
     labels, proba = _run(to_onnx(clf, X_train[:1], options={"zipmap": False}), X_test)
     _assert_labels_agree(labels, clf.predict(X_test))
     np.testing.assert_allclose(proba, clf.predict_proba(X_test), atol=FLOAT32_ATOL)
@@ -188,9 +184,7 @@ def test_pipeline_scaler_svc():
 
 def test_imbalanced_pipeline_leaves_the_sampler_out():
     X_train, X_test, y_train, _ = _data("breast_cancer")
-    pipeline = make_imbalanced_pipeline(
-        SMOTE(random_state=0), LogisticRegression()
-    ).fit(X_train, y_train)
+    pipeline = make_imbalanced_pipeline(SMOTE(random_state=0), LogisticRegression()).fit(X_train, y_train)
     onnx_model = to_onnx(pipeline, X_train[:1], options={"zipmap": False})
     _assert_pipeline_agrees(pipeline, X_train, X_test)
     assert not any("SMOTE" in node.name for node in onnx_model.graph.node)
@@ -215,9 +209,7 @@ def test_every_predicting_estimator_has_a_converter():
     supported = set(supported_estimators())
     nets = {"MLPClassifier", "CNNClassifier"}
     missing = [
-        name
-        for name, cls in all_estimators()
-        if hasattr(cls, "predict") and name not in nets and cls not in supported
+        name for name, cls in all_estimators() if hasattr(cls, "predict") and name not in nets and cls not in supported
     ]
     assert not missing
 
