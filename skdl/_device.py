@@ -18,6 +18,12 @@ from .utils._sklearn_compat import get_chunk_n_rows
 
 _VALID_DEVICES = '"auto", "cpu", "cuda", "cuda:<index>" or a torch.device'
 
+# The ``device`` entry of every estimator's ``_parameter_constraints``: None
+# (the global default of :func:`skdl.set_config`), a string or a
+# torch.device. The form of the string is checked by :func:`check_device_spec`
+# and its availability by :func:`resolve_device`, at fit time.
+DEVICE_CONSTRAINT = [None, str, torch.device]
+
 
 def check_device_spec(device):
     """Check that ``device`` is a well-formed device specification.

@@ -134,3 +134,16 @@ def test_readme_quick_start_runs(capsys):
     exec(compile(snippet.group(1), "README quick start", "exec"), {})
     printed = capsys.readouterr().out
     assert "svc__C" in printed
+
+
+def test_install_page_lists_every_extra_as_pyproject_has_it():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"]
+    page = (ROOT / "docs" / "install.rst").read_text(encoding="utf-8").lower()
+    for extra, requirements in extras.items():
+        assert f"``{extra}``" in page, f"install page misses the {extra} extra"
+        for requirement in requirements:
+            name = re.split(r"[<>=!~ ;]", requirement, maxsplit=1)[0].lower()
+            assert name in page, f"install page misses {name} of the {extra} extra"

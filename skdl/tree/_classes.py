@@ -5,13 +5,12 @@ from math import ceil
 from numbers import Integral, Real
 
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, RegressorMixin, clone
 from sklearn.utils import Bunch, check_random_state, compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._device import resolve_device
+from .._device import DEVICE_CONSTRAINT, resolve_device
 from ..utils._sklearn_compat import (
     Interval,
     RealNotInt,
@@ -134,7 +133,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
         "ccp_alpha": [Interval(Real, 0.0, None, closed="left")],
         "max_bins": [Interval(Integral, 2, 255, closed="both")],
-        "device": [None, str, torch.device],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __sklearn_tags__(self):
