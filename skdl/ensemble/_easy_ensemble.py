@@ -113,6 +113,10 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
+    estimator_ : classifier
+        The unfitted learner the members are cloned from (``estimator``, or
+        the default AdaBoost); imbalanced-learn's is the ``(sampler,
+        classifier)`` Pipeline of its members.
     estimators_ : list of classifiers
         The fitted learners.
     estimators_samples_ : list of ndarray
@@ -236,6 +240,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
             fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(
                 delayed(_fit_learner)(learner, X[index], y_encoded[index]) for learner, index in zip(learners, subsets)
             )
+            self.estimator_ = base
             self.estimators_ = fitted
             self.estimators_samples_ = subsets
             self.classes_ = encoder.classes_
@@ -263,6 +268,21 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
             delayed(learner.predict_proba)(X) for learner in self.estimators_
         )
         return np.mean(probas, axis=0)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba` (``-inf`` where a probability is 0).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, `n_classes_`)
+            Columns follow `classes_`.
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def decision_function(self, X):
         """The log-odds of the averaged probabilities: same ranking and argmax.

@@ -283,6 +283,9 @@ class BorderlineSMOTE(_BaseSMOTE):
     in_danger_indices_ : dict
         ``{class: indices (into X) of its samples in danger}`` for each class
         over-sampled.
+    in_danger_indices : dict
+        imbalanced-learn's name: the same without the classes with no sample
+        in danger (a read-only property).
     n_features_in_ : int
         Number of features seen during :meth:`fit_resample`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -387,3 +390,22 @@ class BorderlineSMOTE(_BaseSMOTE):
             new_y.append(np.full(n_new, label, dtype=y.dtype))
         self.in_danger_indices_ = in_danger
         return self._stack(X_in, new_X, y, new_y)
+
+    @property
+    def in_danger_indices(self):
+        """imbalanced-learn's name for the samples in danger.
+
+        Returns
+        -------
+        in_danger_indices : dict of ndarray
+            ``{class: indices (into X) of its samples in danger}``, as
+            ``in_danger_indices_`` but, as imbalanced-learn's, without the
+            classes that have none. A property, not an attribute: fitted
+            attributes end in ``_`` for scikit-learn.
+        """
+        if not hasattr(self, "in_danger_indices_"):
+            raise AttributeError(
+                "This BorderlineSMOTE instance is not fitted yet: in_danger_indices is "
+                "set by fit_resample."
+            )
+        return {label: index for label, index in self.in_danger_indices_.items() if index.size}

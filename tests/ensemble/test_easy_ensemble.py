@@ -76,6 +76,26 @@ def test_default_learner_is_adaboost_of_50_stumps():
     assert booster.n_estimators == 50
 
 
+def test_estimator_and_log_proba_as_imblearns():
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = make_classification(300, 4, weights=[0.8], random_state=0)
+    clf = EasyEnsembleClassifier(n_estimators=2, random_state=0).fit(X, y)
+    assert type(clf.estimator_).__name__ == "AdaBoostClassifier"
+    assert not hasattr(clf.estimator_, "estimators_")  # unfitted, as imbalanced-learn's
+    # imbalanced-learn's estimator_ is the (sampler, classifier) Pipeline its
+    # members are cloned from; skdl's members are the bare classifiers
+    ref = ImbEasyEnsemble(n_estimators=2, random_state=0).fit(X, y)
+    assert type(ref.estimator_.named_steps["classifier"]).__name__ == "AdaBoostClassifier"
+    assert_allclose(clf.predict_log_proba(X), np.log(clf.predict_proba(X)))
+    tree = DecisionTreeClassifier(random_state=0)
+    pure = EasyEnsembleClassifier(n_estimators=1, estimator=tree, random_state=0).fit(X, y)
+    assert pure.estimator_ is tree
+    log_proba = pure.predict_log_proba(X)  # a pure leaf: log 0 = -inf, no warning
+    assert np.isneginf(log_proba).any()
+    assert_array_equal(np.exp(log_proba), pure.predict_proba(X))
+
+
 def test_reproducible_and_n_jobs_does_not_change_the_result():
     X, y = _three_classes()
     a = EasyEnsembleClassifier(n_estimators=4, random_state=1).fit(X, y)
