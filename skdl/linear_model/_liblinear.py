@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from numba import njit
 
 from ..utils._random import rand_r
-from ._sag import _row
+from ._sag import _row, row_arrays
 
 
 def augmented(X, bias):
@@ -46,16 +46,6 @@ def objective(X, y, cost, w, *, l1):
     margins = y * (X @ w)
     loss = cost @ np.logaddexp(0.0, -margins)
     return loss + (np.abs(w).sum() if l1 else 0.5 * w @ w)
-
-
-def _row_arrays(X):
-    """(dense flag, dense rows, indptr, indices, data) for the numba accessor."""
-    if sp.issparse(X):
-        X = X.tocsr()
-        return (False, np.zeros((1, 1)), X.indptr.astype(np.int64), X.indices.astype(np.int64),
-                np.asarray(X.data, dtype=np.float64))
-    return (True, np.ascontiguousarray(X, dtype=np.float64), np.zeros(1, dtype=np.int64),
-            np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
 def _stopping_scale(y, tol):
@@ -215,7 +205,7 @@ def _dual_cd_kernel(dense, X, indptr, indices, data, y, cost, max_iter, eps, see
 def dual_cd(X, y, cost, *, tol, max_iter, seed):
     """Dual coordinate descent for the L2 problem; returns ``(w, n_iter)``."""
     w = np.zeros(X.shape[1])
-    n_iter = _dual_cd_kernel(*_row_arrays(X), y, cost, int(max_iter), float(tol), int(seed), w)
+    n_iter = _dual_cd_kernel(*row_arrays(X), y, cost, int(max_iter), float(tol), int(seed), w)
     return w, n_iter
 
 
@@ -341,7 +331,7 @@ def l1_newglmnet(X, y, cost, *, tol, max_iter):
     """newGLMNET for the L1 problem; returns ``(w, n_iter)``."""
     XT = X.T.tocsr() if sp.issparse(X) else np.ascontiguousarray(X.T)
     w = np.zeros(X.shape[1])
-    n_iter = _newglmnet_kernel(*_row_arrays(XT), y, cost, int(max_iter),
+    n_iter = _newglmnet_kernel(*row_arrays(XT), y, cost, int(max_iter),
                                float(_stopping_scale(y, tol)), w)
     return w, n_iter
 

@@ -143,6 +143,20 @@ def _sag_kernel(
     return max_iter, converged, True
 
 
+def row_arrays(X):
+    """``(dense, X_dense, indptr, indices, data)``: the arguments of :func:`_row`.
+
+    Dense X travels as a C-contiguous float64 array with empty CSR arrays;
+    CSR X as its int64 index arrays and float64 data with a dummy dense one.
+    """
+    if hasattr(X, "tocsr"):
+        X = X.tocsr()
+        return (False, np.zeros((1, 1)), X.indptr.astype(np.int64), X.indices.astype(np.int64),
+                np.asarray(X.data, dtype=np.float64))
+    return (True, np.ascontiguousarray(X, dtype=np.float64), np.zeros(1, dtype=np.int64),
+            np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
 def step_size(max_squared_sum, alpha, n_samples, *, fit_intercept, saga):
     """scikit-learn's automatic SAG/SAGA step size for the log loss."""
     lipschitz = 0.25 * (max_squared_sum + int(fit_intercept)) + alpha
@@ -189,21 +203,14 @@ def sag(X, y, sw, W0, b0, *, multinomial, alpha, beta, fit_intercept, tol, max_i
     if sparse:
         X = X.tocsr()
         max_squared_sum = float(np.max(np.asarray(X.multiply(X).sum(axis=1)))) if n else 0.0
-        dense_X = np.zeros((1, 1))
-        indptr, indices = X.indptr.astype(np.int64), X.indices.astype(np.int64)
-        data = np.asarray(X.data, dtype=np.float64)
     else:
         max_squared_sum = float(np.max(np.einsum("ij,ij->i", X, X))) if n else 0.0
-        dense_X = np.ascontiguousarray(X, dtype=np.float64)
-        indptr = np.zeros(1, dtype=np.int64)
-        indices = np.zeros(0, dtype=np.int64)
-        data = np.zeros(0)
     step = step_size(max_squared_sum, alpha, n, fit_intercept=fit_intercept, saga=saga)
     W = np.ascontiguousarray(W0.T, dtype=np.float64)
     b = np.array(b0, dtype=np.float64)
     intercept_decay = _SPARSE_INTERCEPT_DECAY if sparse else 1.0
     n_iter, converged, finite = _sag_kernel(
-        not sparse, dense_X, indptr, indices, data, np.asarray(y, dtype=np.float64),
+        *row_arrays(X), np.asarray(y, dtype=np.float64),
         np.asarray(sw, dtype=np.float64), W, b, bool(multinomial), float(alpha), float(beta),
         float(step), int(max_iter), float(tol), bool(fit_intercept), float(intercept_decay),
         bool(saga), int(seed),

@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 
 from .._device import resolve_device, to_numpy, to_tensor
-from ..linear_model._base import LinearClassifierMixin
+from ..linear_model._base import LinearClassifierMixin, SparseCoefMixin
 from ..linear_model._losses import Design
 from ..utils._sklearn_compat import (
     Interval,
@@ -31,7 +31,45 @@ from ..utils._validation import (
 from ._linear import dual_cd, l1_squared_hinge, l2_squared_hinge_newton
 
 
-class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
+# liblinear's (penalty, loss) pairs and the formulations it solves them in.
+_LIBLINEAR_DUALS = {
+    ("l2", "squared_hinge"): (True, False),
+    ("l2", "hinge"): (True,),
+    ("l1", "squared_hinge"): (False,),
+}
+
+
+def _check_liblinear_combination(penalty, loss, dual):
+    """scikit-learn's error for a (penalty, loss, dual) liblinear cannot solve."""
+    duals = _LIBLINEAR_DUALS.get((penalty, loss))
+    if duals is not None and dual in duals:
+        return
+    if duals is None:
+        error = f"The combination of penalty='{penalty}' and loss='{loss}' is not supported"
+    else:
+        error = (
+            f"The combination of penalty='{penalty}' and loss='{loss}' are not supported "
+            f"when dual={dual}"
+        )
+    raise ValueError(
+        f"Unsupported set of arguments: {error}, Parameters: penalty={penalty!r}, "
+        f"loss={loss!r}, dual={dual!r}"
+    )
+
+
+def _resolve_dual(dual, penalty, loss, X):
+    """``dual="auto"`` as scikit-learn resolves it: the dual when n_samples < n_features
+    (if liblinear has it for this loss and penalty), the primal otherwise (if it has
+    that)."""
+    if dual != "auto":
+        return dual
+    duals = _LIBLINEAR_DUALS.get((penalty, loss), ())
+    if X.shape[0] < X.shape[1]:
+        return True in duals
+    return False not in duals
+
+
+class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Linear support vector classifier, one-vs-rest for several classes.
 
     Solves, for each class against the rest (one problem for two classes),
@@ -54,6 +92,14 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     loss : {"hinge", "squared_hinge"}, default="squared_hinge"
         The loss of a margin violation.
+
+    dual : "auto" or bool, default="auto"
+        Solve the dual (True) or the primal (False) problem. ``"auto"``
+        chooses as scikit-learn does: the dual when ``n_samples <
+        n_features`` and the primal otherwise, where liblinear has that
+        formulation for the loss and penalty (the hinge loss has only the
+        dual, the L1 penalty only the primal). An unsupported combination
+        raises scikit-learn's ValueError.
 
     C : float, default=1.0
         Cost of the margin violations, > 0. Smaller values regularise more.
@@ -127,16 +173,15 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    Solvers: the hinge loss (L2) in the dual by coordinate descent with
-    shrinking [1]_ (liblinear's method; numba on the CPU, float64); the
-    squared hinge with L2 in the primal by truncated Newton (conjugate
-    gradient on the generalised Hessian, as liblinear's primal solver, which
-    scikit-learn picks with ``dual="auto"`` when n_samples > n_features);
-    with L1 in the primal by accelerated proximal gradient. The primal
-    solvers are torch code (CPU or GPU; float32 input computed in float32).
-    ``coef_`` and ``intercept_`` are float64, as in scikit-learn. Dense or
-    sparse CSR input. There is no ``dual`` parameter (the solver follows from
-    ``loss`` and ``penalty``) and no ``multi_class="crammer_singer"``.
+    Solvers: the dual (hinge or squared hinge, L2) by coordinate descent
+    with shrinking [1]_ (liblinear's method; one numba kernel for dense and
+    CSR rows, on the CPU, float64); the squared hinge with L2 in the primal
+    by truncated Newton (conjugate gradient on the generalised Hessian, as
+    liblinear's primal solver); with L1 in the primal by accelerated
+    proximal gradient. The primal solvers are torch code (CPU or GPU;
+    float32 input computed in float32). ``coef_`` and ``intercept_`` are
+    float64, as in scikit-learn. Dense or sparse CSR input. There is no
+    ``multi_class="crammer_singer"``.
 
     References
     ----------
@@ -163,6 +208,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     _parameter_constraints = {
         "penalty": [StrOptions({"l1", "l2"})],
         "loss": [StrOptions({"hinge", "squared_hinge"})],
+        "dual": ["boolean", StrOptions({"auto"})],
         "C": [Interval(Real, 0.0, None, closed="neither")],
         "tol": [Interval(Real, 0.0, None, closed="neither")],
         "fit_intercept": ["boolean"],
@@ -179,6 +225,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         penalty="l2",
         loss="squared_hinge",
         *,
+        dual="auto",
         C=1.0,
         tol=1e-4,
         fit_intercept=True,
@@ -191,6 +238,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     ):
         self.penalty = penalty
         self.loss = loss
+        self.dual = dual
         self.C = C
         self.tol = tol
         self.fit_intercept = fit_intercept
@@ -204,7 +252,9 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
-        if self.loss == "hinge" and self.penalty == "l2":
+        # The dual solver: always for the hinge loss, with dual="auto" when n_samples
+        # < n_features (as in the checks' small data).
+        if self.penalty == "l2" and (self.loss == "hinge" or self.dual is not False):
             reason = (
                 "The dual coordinate descent stops at tol=1e-4 from the optimum and its "
                 "path depends on the order of the samples, so weighting and repeating "
@@ -237,14 +287,11 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             The fitted estimator.
         """
         with unchanged_on_error(self):
-            if self.penalty == "l1" and self.loss == "hinge":
-                raise ValueError(
-                    "penalty='l1' is only supported with loss='squared_hinge'; got "
-                    "loss='hinge'. Use penalty='l2' for the hinge loss."
-                )
             X, y = validate_data(
                 self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C"
             )
+            dual = _resolve_dual(self.dual, self.penalty, self.loss, X)
+            _check_liblinear_combination(self.penalty, self.loss, dual)
             check_classification_targets(y)
             # X.T @ D @ X overflows near the float limits: the solver would return a
             # meaningless model (scikit-learn's does; its liblinear hangs).
@@ -260,7 +307,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             if not (sample_weight * class_weights[np.searchsorted(classes, y)]).any():
                 raise ValueError("The sample weights (times the class weights) sum to zero.")
             device = resolve_device(self.device)
-            result = self._fit_ovr(X, y, classes, sample_weight, class_weights, device)
+            result = self._fit_ovr(X, y, classes, sample_weight, class_weights, device, dual)
         self.classes_ = classes
         self.coef_, self.intercept_, self.n_iter_ = result
         return self
@@ -282,11 +329,10 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             cost = self.C * sample_weight * np.where(is_positive, class_weights[k], 1.0)
             yield positive, np.where(is_positive, 1.0, -1.0), cost
 
-    def _fit_ovr(self, X, y, classes, sample_weight, class_weights, device):
+    def _fit_ovr(self, X, y, classes, sample_weight, class_weights, device, dual):
         """Solve one binary problem per class (one for two classes)."""
         bias = self.intercept_scaling if self.fit_intercept else 0.0
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        dual = self.penalty == "l2" and self.loss == "hinge"
         primal = l1_squared_hinge if self.penalty == "l1" else l2_squared_hinge_newton
         if dual and not hasattr(X, "tocsr"):
             X = np.ascontiguousarray(X, dtype=np.float64)
@@ -298,7 +344,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             X_k, y_k, cost = (X, y_pm, cost) if keep.all() else (X[keep], y_pm[keep], cost[keep])
             if dual:
                 w, n_iter = dual_cd(
-                    X_k, y_k, cost, bias=bias, squared=False,
+                    X_k, y_k, cost, bias=bias, squared=self.loss == "squared_hinge",
                     max_iter=self.max_iter, tol=self.tol, seed=seed,
                 )
                 done = n_iter < self.max_iter
@@ -318,8 +364,7 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
             converged = converged and done
         if not converged:
             warnings.warn(
-                f"LinearSVC did not converge in max_iter={self.max_iter} iterations "
-                f"(tol={self.tol}); increase max_iter or scale the data.",
+                "Liblinear failed to converge, increase the number of iterations.",
                 ConvergenceWarning,
                 stacklevel=3,
             )

@@ -12,7 +12,8 @@ with ``xi_i = max(0, 1 - y_i (x_i . w + B w_b))`` (hinge) or its square
 (squared hinge).
 
 - L2 penalty: dual coordinate descent with shrinking (Hsieh et al., 2008),
-  the method of liblinear, as a numba kernel on the CPU (dense or CSR rows).
+  the method of liblinear, as one numba kernel on the CPU reading dense or
+  CSR rows through one accessor.
   It is an inherently sequential scalar loop. :func:`dual_cd_reference` is
   the same algorithm in plain NumPy, used by the tests.
 - L1 penalty (squared hinge only): accelerated proximal gradient on the
@@ -25,27 +26,22 @@ import numpy as np
 import torch
 from numba import njit
 
+from ..linear_model._sag import _row, row_arrays
 from ..utils._random import rand_r
 
 
 @njit(cache=True, nogil=True)
-def _row_dot(data, indices, start, stop, w):
-    total = 0.0
-    for k in range(start, stop):
-        total += data[k] * w[indices[k]]
-    return total
+def _dual_cd(dense, X, indptr, indices, data, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
+    """Dual coordinate descent with shrinking; updates w, alpha.
 
-
-@njit(cache=True, nogil=True)
-def _dual_cd(indptr, indices, data, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
-    """Dual coordinate descent with shrinking on CSR rows; updates w, alpha.
-
-    ``w`` has ``n_features + 1`` entries, the last the bias weight. X is CSR
-    (dense X goes to ``_dual_cd_dense``). Returns the number of outer
-    iterations.
+    Rows of X are read through one accessor (``_row``: a dense row or a CSR
+    slice), so dense and sparse X share this loop. ``w`` has
+    ``n_features + 1`` entries, the last the bias weight. Returns the number
+    of outer iterations.
     """
     n = y.shape[0]
     n_features = w.shape[0] - 1
+    all_columns = np.arange(n_features)
     state = seed
     diag = np.empty(n)
     upper = np.empty(n)
@@ -57,9 +53,10 @@ def _dual_cd(indptr, indices, data, y, cost, bias, squared, max_iter, eps, seed,
         else:
             diag[i] = 0.0
             upper[i] = cost[i]
+        cols, vals = _row(dense, X, indptr, indices, data, i, all_columns)
         sq = bias * bias
-        for k in range(indptr[i], indptr[i + 1]):
-            sq += data[k] * data[k]
+        for t in range(cols.shape[0]):
+            sq += vals[t] * vals[t]
         qd[i] = diag[i] + sq
     index = np.arange(n)
     active = n
@@ -74,86 +71,10 @@ def _dual_cd(indptr, indices, data, y, cost, bias, squared, max_iter, eps, seed,
         s = 0
         while s < active:
             i = index[s]
-            start, stop = indptr[i], indptr[i + 1]
-            g = _row_dot(data, indices, start, stop, w) + w[n_features] * bias
-            g = g * y[i] - 1.0 + diag[i] * alpha[i]
-            pg = 0.0
-            if alpha[i] == 0.0:
-                if g > pg_max_old:
-                    active -= 1
-                    index[s], index[active] = index[active], index[s]
-                    continue
-                elif g < 0.0:
-                    pg = g
-            elif alpha[i] == upper[i]:
-                if g < pg_min_old:
-                    active -= 1
-                    index[s], index[active] = index[active], index[s]
-                    continue
-                elif g > 0.0:
-                    pg = g
-            else:
-                pg = g
-            pg_max_new = max(pg_max_new, pg)
-            pg_min_new = min(pg_min_new, pg)
-            if abs(pg) > 1e-12:
-                old = alpha[i]
-                alpha[i] = min(max(old - g / qd[i], 0.0), upper[i])
-                step = (alpha[i] - old) * y[i]
-                for k in range(start, stop):
-                    w[indices[k]] += step * data[k]
-                w[n_features] += step * bias
-            s += 1
-        n_iter += 1
-        if pg_max_new - pg_min_new <= eps:
-            if active == n:
-                break
-            active = n
-            pg_max_old, pg_min_old = np.inf, -np.inf
-            continue
-        pg_max_old, pg_min_old = pg_max_new, pg_min_new
-        if pg_max_old <= 0:
-            pg_max_old = np.inf
-        if pg_min_old >= 0:
-            pg_min_old = -np.inf
-    return n_iter
-
-
-@njit(cache=True, nogil=True)
-def _dual_cd_dense(X, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
-    """:func:`_dual_cd` for a dense C-contiguous X (contiguous row loops)."""
-    n, n_features = X.shape
-    state = seed
-    diag = np.empty(n)
-    upper = np.empty(n)
-    qd = np.empty(n)
-    for i in range(n):
-        if squared:
-            diag[i] = 0.5 / cost[i]
-            upper[i] = np.inf
-        else:
-            diag[i] = 0.0
-            upper[i] = cost[i]
-        sq = bias * bias
-        for k in range(n_features):
-            sq += X[i, k] * X[i, k]
-        qd[i] = diag[i] + sq
-    index = np.arange(n)
-    active = n
-    pg_max_old, pg_min_old = np.inf, -np.inf
-    n_iter = 0
-    while n_iter < max_iter:
-        pg_max_new, pg_min_new = -np.inf, np.inf
-        for s in range(active):
-            state = rand_r(state)
-            j = s + state % (active - s)
-            index[s], index[j] = index[j], index[s]
-        s = 0
-        while s < active:
-            i = index[s]
+            cols, vals = _row(dense, X, indptr, indices, data, i, all_columns)
             g = w[n_features] * bias
-            for k in range(n_features):
-                g += X[i, k] * w[k]
+            for t in range(cols.shape[0]):
+                g += vals[t] * w[cols[t]]
             g = g * y[i] - 1.0 + diag[i] * alpha[i]
             pg = 0.0
             if alpha[i] == 0.0:
@@ -178,8 +99,8 @@ def _dual_cd_dense(X, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
                 old = alpha[i]
                 alpha[i] = min(max(old - g / qd[i], 0.0), upper[i])
                 step = (alpha[i] - old) * y[i]
-                for k in range(n_features):
-                    w[k] += step * X[i, k]
+                for t in range(cols.shape[0]):
+                    w[cols[t]] += step * vals[t]
                 w[n_features] += step * bias
             s += 1
         n_iter += 1
@@ -226,11 +147,7 @@ def dual_cd(X, y, cost, *, bias, squared, max_iter, tol, seed):
     w = np.zeros(X.shape[1] + 1)
     alpha = np.zeros(X.shape[0])
     args = (y, cost, float(bias), bool(squared), int(max_iter), float(tol), int(seed), w, alpha)
-    if hasattr(X, "tocsr"):
-        X = X.tocsr()
-        n_iter = _dual_cd(X.indptr, X.indices, np.asarray(X.data, dtype=np.float64), *args)
-    else:
-        n_iter = _dual_cd_dense(X, *args)
+    n_iter = _dual_cd(*row_arrays(X), *args)
     return w, n_iter
 
 

@@ -166,7 +166,7 @@ def test_any_label_type_and_binary_shapes():
 
 def test_not_converged_warns():
     X, y = make_classification(300, 5, flip_y=0.3, random_state=0)
-    with pytest.warns(ConvergenceWarning, match="max_iter=1"):
+    with pytest.warns(ConvergenceWarning, match="Liblinear failed to converge"):
         LinearSVC(loss="hinge", max_iter=1, device="cpu").fit(X, y)
 
 
@@ -187,7 +187,7 @@ def test_bad_input():
         clf.fit(X, y, sample_weight=-np.ones(len(y)))
     with pytest.raises(ValueError, match="C"):
         LinearSVC(C=0).fit(X, y)
-    with pytest.raises(ValueError, match="loss='squared_hinge'"):
+    with pytest.raises(ValueError, match="penalty='l1' and loss='hinge' is not supported"):
         LinearSVC(penalty="l1", loss="hinge").fit(X, y)
     with pytest.raises(NotFittedError):
         clf.predict(X)
@@ -225,3 +225,54 @@ def test_other_solvers_pass_sklearn_checks(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check(estimator)
+
+
+@pytest.mark.parametrize(
+    "penalty, loss, dual, message",
+    [
+        ("l2", "hinge", False, "penalty='l2' and loss='hinge' are not supported when dual=False"),
+        ("l1", "squared_hinge", True, "penalty='l1' and loss='squared_hinge' are not supported when dual=True"),
+        ("l1", "hinge", "auto", "penalty='l1' and loss='hinge' is not supported"),
+    ],
+)
+def test_unsupported_dual_combinations_raise_sklearns_error(penalty, loss, dual, message):
+    X, y = make_classification(60, 4, random_state=0)
+    for estimator in (LinearSVC, SklearnLinearSVC):
+        with pytest.raises(ValueError, match=message):
+            estimator(penalty=penalty, loss=loss, dual=dual).fit(X, y)
+
+
+@pytest.mark.parametrize("dual", [True, False])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_squared_hinge_dual_and_primal_match_sklearn(dual, sparse):
+    X, y = make_classification(120, 6, random_state=0)
+    if sparse:
+        X = sp.csr_matrix(X)
+    kw = dict(C=0.3, dual=dual, tol=1e-8, max_iter=20000, random_state=0, intercept_scaling=2.0)
+    ours = LinearSVC(device="cpu", **kw).fit(X, y)
+    ref = SklearnLinearSVC(**kw).fit(X, y)
+    # Strongly convex problem: the solutions agree.
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("shape, expected", [((10, 50), True), ((50, 10), False)])
+def test_dual_auto_chooses_as_sklearn(shape, expected):
+    from skdl.svm._classes import _resolve_dual
+    from sklearn.svm._classes import _validate_dual_parameter
+
+    X = np.zeros(shape)
+    assert _resolve_dual("auto", "l2", "squared_hinge", X) is expected
+    for penalty, loss in [("l2", "squared_hinge"), ("l2", "hinge"), ("l1", "squared_hinge"), ("l1", "hinge")]:
+        assert _resolve_dual("auto", penalty, loss, X) == _validate_dual_parameter(
+            "auto", loss, penalty, "ovr", X
+        )
+
+
+def test_sparsify_densify_keep_decisions():
+    X, y = make_classification(80, 6, random_state=0)
+    clf = LinearSVC(penalty="l1", C=0.05, device="cpu").fit(X, y)
+    scores = clf.decision_function(X)
+    assert sp.issparse(clf.sparsify().coef_)
+    np.testing.assert_allclose(clf.decision_function(X), scores)
+    assert isinstance(clf.densify().coef_, np.ndarray)
