@@ -80,16 +80,21 @@ WORKLOADS = {
 }
 
 # A workload's quality figure must equal its peer's within this relative
-# difference (the targets of the benchmark registry).
+# difference (the targets of the benchmark registry); a pair ("min", value)
+# asks for skdl's figure to reach the value instead (the CNN search is
+# compared with a different model, scikit-learn's MLP).
 QUALITY_TOLERANCE = {
     "kmeans_2M_x64_gpu": 1e-4,
     "logreg_lbfgs_1M_x200_gpu": 1e-6,
     "svc_rbf_binary_100k_x20_gpu": 1e-4,
     "smote_1M_x20_gpu": 1e-6,
     "tree_reg_friedman1_1m_hist_gpu": 0.012,
-    "cnn_digits_gridsearch": 0.02,
+    "cnn_digits_gridsearch": ("min", 0.98),
 }
-SPEED_TARGET_RATIO = 0.1  # GPU fit >= 10x the CPU peer
+# The workloads whose GPU fit must be at least 10 times faster than the peer.
+SPEED_TARGET_RATIO = 0.1
+SPEED_TARGETS = ("kmeans_2M_x64_gpu", "logreg_lbfgs_1M_x200_gpu", "svc_rbf_binary_100k_x20_gpu",
+                 "smote_1M_x20_gpu", "tree_reg_friedman1_1m_hist_gpu")
 PREDICT_ROWS = 100_000
 DRY_ROWS = 150  # rows of every workload in the dry run
 
@@ -559,8 +564,8 @@ def measure_workload(workload, *, device, quick, max_rows):
         "workload": workload.name, "rows": len(_first_rows(data, None)),
         "skdl_s": skdl_s, "peer_s": peer_s, "ratio": skdl_s / peer_s,
         "quality": workload.quality_name, "skdl_q": skdl_q, "peer_q": peer_q, "rel_diff": rel_diff,
-        "quality_ok": rel_diff <= QUALITY_TOLERANCE.get(workload.name, float("inf")),
-        "speed_ok": skdl_s / peer_s <= SPEED_TARGET_RATIO,
+        "quality_ok": quality_ok(workload.name, skdl_q, rel_diff),
+        "speed_ok": skdl_s / peer_s <= SPEED_TARGET_RATIO if workload.name in SPEED_TARGETS else None,
         "peak_bytes": peak, "device": str(device), "target": workload.target,
     }
     rows = _first_rows(data, PREDICT_ROWS)
@@ -608,13 +613,21 @@ def run_workloads(*, device, dry, deadline):
     return rows
 
 
+def quality_ok(name, skdl_quality, rel_diff):
+    """Whether a workload's quality figure meets :data:`QUALITY_TOLERANCE`."""
+    tolerance = QUALITY_TOLERANCE[name]
+    if isinstance(tolerance, tuple):
+        return skdl_quality >= tolerance[1]
+    return rel_diff <= tolerance
+
+
 def workload_ok(row, dry):
     """Whether a workload row passed: it ran; on a GPU also quality and speed."""
     if "error" in row:
         return False
     if "skipped" in row or dry:
         return True
-    return row["quality_ok"] and row["speed_ok"] and row.get("predict_ok", True)
+    return row["quality_ok"] and row["speed_ok"] is not False and row.get("predict_ok", True)
 
 
 # ---------------------------------------------------------------- report
@@ -670,21 +683,33 @@ def format_markdown(report):
         "## Workloads (skdl on the device, the peer on this machine's CPU)",
         "",
         "| workload | rows | skdl fit (s) | peer fit (s) | ratio | quality | skdl | peer | rel. diff |"
-        " predict rows | skdl predict (s) | peer predict (s) | peak GPU MiB | target |",
-        "|---" * 14 + "|",
+        " predict rows | skdl predict (s) | peer predict (s) | peak GPU MiB | target | met |",
+        "|---" * 15 + "|",
     ]
     for row in report["workloads"]:
         if "error" in row or "skipped" in row:
             reason = row.get("skipped") or "ERROR: " + row["error"].splitlines()[-1]
-            lines.append(f"| {row['workload']} | {reason} |" + " |" * 12)
+            lines.append(f"| {row['workload']} | {reason} |" + " |" * 13)
             continue
         lines.append(
             f"| {row['workload']} | {row['rows']} | {row['skdl_s']:.3f} | {row['peer_s']:.3f} | "
             f"{row['ratio']:.3f} | {row['quality']} | {row['skdl_q']:.8g} | {row['peer_q']:.8g} | "
             f"{row['rel_diff']:.1e} | {_fmt(row.get('predict_rows'))} | {_fmt(row.get('skdl_predict_s'))} | "
-            f"{_fmt(row.get('peer_predict_s'))} | {_mib(row['peak_bytes'])} | {row['target']} |"
+            f"{_fmt(row.get('peer_predict_s'))} | {_mib(row['peak_bytes'])} | {row['target']} | "
+            f"{_targets_met(row, report['dry'])} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _targets_met(row, dry):
+    if dry:
+        return "not judged (dry run)"
+    parts = [f"quality {_fmt(row['quality_ok'])}"]
+    if row["speed_ok"] is not None:
+        parts.append(f"speed {_fmt(row['speed_ok'])}")
+    if "predict_ok" in row:
+        parts.append(f"predict {_fmt(row['predict_ok'])}")
+    return ", ".join(parts)
 
 
 def _machine():
@@ -721,14 +746,14 @@ def main(argv=None):
     if not args.dry and not torch.cuda.is_available():
         raise SystemExit("no CUDA device: run with --dry (make gpu-check DRY=1) on a machine without one")
     device = torch.device("cpu" if args.dry else "cuda")
-    if not args.dry:
-        # The GPU routes promise reproducible fits; ask torch to enforce it.
-        torch.use_deterministic_algorithms(True, warn_only=True)
-
     gpu_tests_run = start_gpu_tests()
-    with tempfile.TemporaryDirectory() as work_dir:
-        checks = run_estimator_checks(device, 150 if args.dry else 20_000, work_dir)
-        check_pickles_without_gpu(checks)
+    try:
+        with tempfile.TemporaryDirectory() as work_dir:
+            checks = run_estimator_checks(device, DRY_ROWS if args.dry else 20_000, work_dir)
+            check_pickles_without_gpu(checks)
+    except BaseException:
+        gpu_tests_run[0].kill()
+        raise
     print(f"estimator checks: {sum(map(check_ok, checks))}/{len(checks)} passed "
           f"({time.perf_counter() - started:.0f} s so far)", flush=True)
     gpu_tests = finish_gpu_tests(gpu_tests_run, args.dry)

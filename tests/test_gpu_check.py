@@ -160,3 +160,20 @@ def test_a_cuda_index_that_does_not_exist_names_the_devices_that_do(monkeypatch)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=None: "NVIDIA H100 80GB HBM3")
     with pytest.raises(ValueError, match=r"device='cuda:7'.*1 CUDA device.*'cuda:0' \(NVIDIA H100 80GB HBM3\)"):
         resolve_device("cuda:7")
+
+
+def test_workload_targets_are_judged_on_a_gpu_run_only():
+    row = {"quality_ok": True, "speed_ok": False, "predict_ok": True}
+    assert gpu_check.workload_ok(row, dry=True)
+    assert not gpu_check.workload_ok(row, dry=False)
+    assert gpu_check.workload_ok(dict(row, speed_ok=None), dry=False)  # no speed target
+    assert not gpu_check.workload_ok(dict(row, speed_ok=True, predict_ok=False), dry=False)
+    assert not gpu_check.workload_ok({"error": "Traceback"}, dry=True)
+    assert gpu_check.workload_ok({"skipped": "the budget was spent"}, dry=False)
+
+
+def test_quality_is_a_relative_difference_or_a_floor():
+    assert gpu_check.quality_ok("kmeans_2M_x64_gpu", 100.0, 5e-5)
+    assert not gpu_check.quality_ok("kmeans_2M_x64_gpu", 100.0, 5e-4)
+    assert gpu_check.quality_ok("cnn_digits_gridsearch", 0.985, 0.5)
+    assert not gpu_check.quality_ok("cnn_digits_gridsearch", 0.97, 0.0)
