@@ -30,6 +30,7 @@ import sklearn.ensemble
 import sklearn.linear_model
 import sklearn.svm
 import sklearn.tree
+import torch
 from imblearn.base import SamplerMixin
 from imblearn.pipeline import Pipeline as ImbalancedPipeline
 from onnx import TensorProto
@@ -79,7 +80,7 @@ from skdl.linear_model import LogisticRegression
 from skdl.svm import SVC, LinearSVC
 from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-__all__ = ["to_onnx", "supported_estimators"]
+__all__ = ["to_onnx", "export_net", "supported_estimators"]
 
 # skdl estimator -> the scikit-learn estimator whose fitted attributes it shares.
 _SKLEARN_TWINS = {
@@ -434,3 +435,79 @@ def _steps(model):
 _register_twins()
 _register_ensembles()
 update_registered_parser(ImbalancedPipeline, _parse_imbalanced_pipeline)
+
+
+# Neural networks: torch.onnx.export of the fitted module.
+
+
+class _NetForInference(torch.nn.Module):
+    """The fitted module with ``predict``'s steps around it: reshape, softmax, labels."""
+
+    def __init__(self, module, input_shape, classes):
+        super().__init__()
+        self.module = module
+        self.input_shape = input_shape
+        self.register_buffer("classes", torch.as_tensor(classes, dtype=torch.int64))
+
+    def forward(self, X):
+        if self.input_shape is not None:
+            X = X.reshape(-1, *self.input_shape)
+        proba = torch.softmax(self.module(X), dim=1)
+        return self.classes[torch.argmax(proba, dim=1)], proba
+
+
+def export_net(net, *, opset=17):
+    """Export a fitted :class:`~skdl.nn.MLPClassifier` or :class:`~skdl.nn.CNNClassifier`.
+
+    The graph takes float32 rows of shape ``(n_samples, n_features)`` (a CNN's
+    rows are reshaped to ``input_shape_`` in the graph) and has the outputs
+    ``label`` (as ``predict``) and ``probabilities`` (as ``predict_proba``,
+    in float32).
+
+    Parameters
+    ----------
+    net : MLPClassifier or CNNClassifier
+        Fitted, with numeric class labels.
+    opset : int, default=17
+        ONNX opset of the exported graph.
+
+    Returns
+    -------
+    onnx_model : onnx.ModelProto
+
+    Raises
+    ------
+    NotFittedError
+        If ``net`` is not fitted.
+    NotImplementedError
+        If the class labels are not numbers.
+    """
+    import copy
+    import io
+
+    import onnx
+
+    check_is_fitted(net)
+    classes = np.asarray(net.classes_)
+    if classes.dtype.kind not in "iub":
+        raise _unsupported(net, f"class labels of dtype {classes.dtype}", "integer class labels")
+    input_shape = getattr(net, "input_shape_", None)
+    n_features = int(np.prod(input_shape)) if input_shape is not None else net.n_features_in_
+    module = copy.deepcopy(net.module_).cpu().eval()
+    wrapper = _NetForInference(module, input_shape, classes).eval()
+    buffer = io.BytesIO()
+    with torch.no_grad(), warnings.catch_warnings():
+        # The TorchScript exporter, deprecated by torch, needs no onnxscript
+        # (which the torch.export-based one does, and skdl does not install).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.onnx.export(
+            wrapper,
+            (torch.zeros(1, n_features),),
+            buffer,
+            dynamo=False,
+            opset_version=opset,
+            input_names=["X"],
+            output_names=["label", "probabilities"],
+            dynamic_axes={"X": {0: "N"}, "label": {0: "N"}, "probabilities": {0: "N"}},
+        )
+    return onnx.load_from_string(buffer.getvalue())

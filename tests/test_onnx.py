@@ -35,7 +35,8 @@ from skdl.ensemble import (  # noqa: E402
     EasyEnsembleClassifier,
 )
 from skdl.linear_model import LogisticRegression  # noqa: E402
-from skdl.onnx import supported_estimators, to_onnx  # noqa: E402
+from skdl.nn import CNNClassifier, MLPClassifier  # noqa: E402
+from skdl.onnx import export_net, supported_estimators, to_onnx  # noqa: E402
 from skdl.over_sampling import SMOTE  # noqa: E402
 from skdl.svm import SVC, LinearSVC  # noqa: E402
 from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor  # noqa: E402
@@ -243,3 +244,31 @@ def test_too_old_opset_names_the_estimator():
     # Opset 1's Reshape takes its shape as an attribute, not an input.
     with pytest.raises(RuntimeError, match="AdaCostClassifier.*Reshape"):
         to_onnx(clf, X_train[:1], target_opset=1)
+
+
+@pytest.mark.parametrize("dataset", ["breast_cancer", "digits"])
+def test_mlp_export(dataset):
+    X_train, X_test, y_train, _ = _data(dataset)
+    net = MLPClassifier(max_epochs=3, verbose=0, random_state=0).fit(X_train, y_train)
+    labels, proba = _run(export_net(net), X_test)
+    _assert_labels_agree(labels, net.predict(X_test))
+    np.testing.assert_allclose(proba, net.predict_proba(X_test), atol=FLOAT32_ATOL)
+
+
+def test_cnn_export_reshapes_rows_to_images():
+    X_train, X_test, y_train, _ = _data("digits")
+    net = CNNClassifier(input_shape=(1, 8, 8), max_epochs=2, verbose=0, random_state=0)
+    net.fit(X_train, y_train)
+    labels, proba = _run(export_net(net), X_test)
+    _assert_labels_agree(labels, net.predict(X_test))
+    np.testing.assert_allclose(proba, net.predict_proba(X_test), atol=FLOAT32_ATOL)
+
+
+def test_net_export_bad_input():
+    with pytest.raises(NotFittedError):
+        export_net(MLPClassifier())
+    X_train, _, y_train, _ = _data("synthetic")
+    net = MLPClassifier(max_epochs=1, verbose=0, random_state=0)
+    net.fit(X_train, np.array(["ant", "bee", "cat"])[y_train])
+    with pytest.raises(NotImplementedError, match="integer class labels"):
+        export_net(net)
