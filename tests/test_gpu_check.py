@@ -48,6 +48,7 @@ def dry_report(tmp_path_factory):
     return report, (report_dir / "report.md").read_text()
 
 
+@pytest.mark.xdist_group("gpu_check_dry_run")  # one dry run for the three, under make test
 def test_dry_run_passes_and_covers_every_family(dry_report):
     report, _ = dry_report
     assert report["dry"] and report["passed"]
@@ -62,6 +63,7 @@ def test_dry_run_passes_and_covers_every_family(dry_report):
     assert sum(row["pickle"] == "same labels" for row in report["checks"]) >= 12
 
 
+@pytest.mark.xdist_group("gpu_check_dry_run")  # one dry run for the three, under make test
 def test_dry_run_selects_and_skips_the_gpu_tests(dry_report):
     report, _ = dry_report
     tests = report["gpu_tests"]
@@ -70,6 +72,7 @@ def test_dry_run_selects_and_skips_the_gpu_tests(dry_report):
     assert set(tests["files"]) == set(gpu_check.gpu_test_files())
 
 
+@pytest.mark.xdist_group("gpu_check_dry_run")  # one dry run for the three, under make test
 def test_dry_run_times_every_gpu_workload_against_its_peer(dry_report):
     report, markdown = dry_report
     rows = {row["workload"]: row for row in report["workloads"]}
