@@ -18,7 +18,8 @@ estimator that carries the same fitted attributes, so the graph is exactly the
 one skl2onnx writes for scikit-learn. The graphs written here are those of the
 ensembles whose rule scikit-learn does not have: AdaCost's normalised weighted
 vote, EasyEnsemble's average of probabilities and BalanceCascade's cascade
-score. Requires the ``onnx`` extra (``pip install skdl[onnx]``).
+score. skdl's nets are exported with ``torch.onnx.export`` (see
+:func:`export_net`), alone or as a pipeline step. Requires the ``onnx`` extra (``pip install skdl[onnx]``).
 """
 
 import warnings
@@ -77,6 +78,7 @@ from skdl.ensemble import (
     EasyEnsembleClassifier,
 )
 from skdl.linear_model import LogisticRegression
+from skdl.nn import CNNClassifier, MLPClassifier
 from skdl.svm import SVC, LinearSVC
 from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
@@ -103,6 +105,8 @@ _TWIN_EXTRAS = {SVC: {"_probA": np.empty(0), "_probB": np.empty(0), "_sparse": F
 
 _CLASSIFIER_OPTIONS = {"zipmap": [True, False, "columns"], "nocl": [True, False]}
 _SVC_KERNELS = ("linear", "poly", "rbf", "sigmoid")
+# Newest opset the nets are exported at inside a pipeline (torch's TorchScript exporter).
+_NET_MAX_OPSET = 18
 
 
 def _unsupported(estimator, what, supported):
@@ -328,6 +332,8 @@ def _checked(convert):
     return convert_fitted
 
 
+_NETS = (MLPClassifier, CNNClassifier)
+
 _ENSEMBLE_CONVERTERS = {
     AdaCostClassifier: convert_adacost,
     EasyEnsembleClassifier: convert_easy_ensemble,
@@ -370,7 +376,7 @@ def supported_estimators():
     classes : list of type
         Sorted by name.
     """
-    return sorted([*_SKLEARN_TWINS, *_ENSEMBLE_CONVERTERS], key=lambda c: c.__name__)
+    return sorted([*_SKLEARN_TWINS, *_ENSEMBLE_CONVERTERS, *_NETS], key=lambda c: c.__name__)
 
 
 def to_onnx(model, X, *, target_opset=None, options=None, **kwargs):
@@ -417,7 +423,7 @@ def to_onnx(model, X, *, target_opset=None, options=None, **kwargs):
     ['label', 'probabilities']
     """
     for step in _steps(model):
-        if type(step) in _SKLEARN_TWINS or type(step) in _ENSEMBLE_CONVERTERS:
+        if type(step) in supported_estimators():
             _check_convertible(step)
     try:
         return _skl2onnx_to_onnx(model, X, target_opset=target_opset, options=options, **kwargs)
@@ -430,11 +436,6 @@ def _steps(model):
     for attr in ("steps", "transformers"):
         for item in getattr(model, attr, ()):
             yield from _steps(item[1])
-
-
-_register_twins()
-_register_ensembles()
-update_registered_parser(ImbalancedPipeline, _parse_imbalanced_pipeline)
 
 
 # Neural networks: torch.onnx.export of the fitted module.
@@ -511,3 +512,50 @@ def export_net(net, *, opset=17):
             dynamic_axes={"X": {0: "N"}, "label": {0: "N"}, "probabilities": {0: "N"}},
         )
     return onnx.load_from_string(buffer.getvalue())
+
+
+def convert_net(scope, operator, container):
+    """A fitted net as a pipeline step: :func:`export_net`'s graph, renamed into the pipeline's."""
+    from onnx import helper, numpy_helper
+
+    net = operator.raw_operator
+    opset = min(container.target_opset, _NET_MAX_OPSET)
+    graph = export_net(net, opset=opset).graph
+    renamed = {"X": operator.inputs[0].full_name}
+    renamed.update({out.name: var.full_name for out, var in zip(graph.output, operator.outputs)})
+
+    def name_of(original):
+        if original == "":
+            return ""
+        if original not in renamed:
+            renamed[original] = scope.get_unique_variable_name(f"net_{original}")
+        return renamed[original]
+
+    for tensor in graph.initializer:
+        value = numpy_helper.to_array(tensor)
+        container.add_initializer(name_of(tensor.name), tensor.data_type, list(value.shape), value.ravel().tolist())
+    for node in graph.node:
+        attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        container.add_node(
+            node.op_type,
+            [name_of(n) for n in node.input],
+            [name_of(n) for n in node.output],
+            op_domain=node.domain,
+            op_version=opset,
+            name=scope.get_unique_operator_name(f"net_{node.op_type}"),
+            **attributes,
+        )
+
+
+_register_twins()
+_register_ensembles()
+update_registered_parser(ImbalancedPipeline, _parse_imbalanced_pipeline)
+for _net_class in _NETS:
+    update_registered_converter(
+        _net_class,
+        "Skdl" + _net_class.__name__,
+        calculate_linear_classifier_output_shapes,
+        convert_net,
+        parser=_parse_sklearn_classifier,
+        options=_CLASSIFIER_OPTIONS,
+    )

@@ -208,10 +208,7 @@ def test_column_transformer_one_hot_tree():
 
 def test_every_predicting_estimator_has_a_converter():
     supported = set(supported_estimators())
-    nets = {"MLPClassifier", "CNNClassifier"}
-    missing = [
-        name for name, cls in all_estimators() if hasattr(cls, "predict") and name not in nets and cls not in supported
-    ]
+    missing = [name for name, cls in all_estimators() if hasattr(cls, "predict") and cls not in supported]
     assert not missing
 
 
@@ -272,3 +269,10 @@ def test_net_export_bad_input():
     net.fit(X_train, np.array(["ant", "bee", "cat"])[y_train])
     with pytest.raises(NotImplementedError, match="integer class labels"):
         export_net(net)
+
+
+def test_pipeline_scaler_mlp():
+    X_train, X_test, y_train, _ = _data("breast_cancer")
+    pipeline = make_pipeline(StandardScaler(), MLPClassifier(max_epochs=3, verbose=0, random_state=0))
+    pipeline.fit(X_train, y_train)
+    _assert_pipeline_agrees(pipeline, X_train, X_test)
