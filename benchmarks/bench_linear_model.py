@@ -16,6 +16,7 @@ from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
 from sklearn.svm import LinearSVC as SklearnLinearSVC
 
 from skdl.linear_model import LogisticRegression
+from skdl.linear_model import _liblinear
 from skdl.svm import LinearSVC
 from skdl.svm._linear import primal_objective
 
@@ -50,6 +51,17 @@ def _log_loss_objective(C, l1_ratio=0.0):
     return quality
 
 
+def _liblinear_objective(C, l1=False):
+    """liblinear's logistic objective (penalised intercept, intercept_scaling=1)."""
+    def quality(model, data):
+        X, y = data["X"], data["y"]
+        y_pm = np.where(y == np.unique(y)[1], 1.0, -1.0)
+        w = np.r_[np.asarray(model.coef_)[0], model.intercept_]
+        return float(_liblinear.objective(_liblinear.augmented(X, 1.0), y_pm, np.full(len(y), C), w, l1=l1))
+
+    return quality
+
+
 def _svm_objective(C, loss="squared_hinge"):
     def quality(model, data):
         X, y = data["X"], data["y"]
@@ -74,7 +86,8 @@ def _quiet(fit):
     return wrapped
 
 
-def _logreg(name, make_data, target, skdl_kw=None, peer_kw=None, needs_cuda=False, l1_ratio=0.0):
+def _logreg(name, make_data, target, skdl_kw=None, peer_kw=None, needs_cuda=False, l1_ratio=0.0,
+            quality=None):
     skdl_kw, peer_kw = skdl_kw or {}, peer_kw or {}
     return Workload(
         name=name,
@@ -82,7 +95,7 @@ def _logreg(name, make_data, target, skdl_kw=None, peer_kw=None, needs_cuda=Fals
         make_data=make_data,
         fit_skdl=_quiet(lambda data, device: LogisticRegression(device=device, **skdl_kw).fit(data["X"], data["y"])),
         fit_peer=_quiet(lambda data: SklearnLogisticRegression(**peer_kw).fit(data["X"], data["y"])),
-        quality=_log_loss_objective(skdl_kw.get("C", 1.0), l1_ratio),
+        quality=quality or _log_loss_objective(skdl_kw.get("C", 1.0), l1_ratio),
         quality_name="objective",
         target=target,
         needs_cuda=needs_cuda,
@@ -115,6 +128,21 @@ WORKLOADS = [
             skdl_kw={"solver": "proximal", "l1_ratio": 1.0, "C": 0.05, "tol": 1e-6, "max_iter": 2000},
             peer_kw={"solver": "saga", "l1_ratio": 1.0, "C": 0.05, "tol": 1e-6, "max_iter": 2000},
             l1_ratio=1.0),
+    _logreg("logreg_newton_cg_10class_100k_x50",
+            _classification(100_000, 50, n_classes=10, n_informative=30),
+            "ratio <= 1.0, objective rel. diff <= 1e-6",
+            skdl_kw={"solver": "newton-cg"}, peer_kw={"solver": "newton-cg"}),
+    _logreg("logreg_sag_binary_100k_x100", _classification(100_000, 100, n_informative=30),
+            "ratio <= 1.0, objective rel. diff <= 1e-6",
+            skdl_kw={"solver": "sag", "random_state": 0}, peer_kw={"solver": "sag", "random_state": 0}),
+    _logreg("logreg_saga_l1_100k_x100", _classification(100_000, 100, n_informative=30),
+            "ratio <= 1.0, objective rel. diff <= 1e-6",
+            skdl_kw={"solver": "saga", "l1_ratio": 1.0, "random_state": 0},
+            peer_kw={"solver": "saga", "l1_ratio": 1.0, "random_state": 0}, l1_ratio=1.0),
+    _logreg("logreg_liblinear_l2_50k_x100", _classification(50_000, 100, n_informative=30),
+            "ratio <= 1.0, objective rel. diff <= 1e-6",
+            skdl_kw={"solver": "liblinear"}, peer_kw={"solver": "liblinear"},
+            quality=_liblinear_objective(1.0)),
     _svc("linearsvc_sqhinge_50k_x20", _classification(50_000, 20, n_informative=10),
          "ratio <= 1.0, objective rel. diff <= 1e-3"),
     _svc("linearsvc_hinge_50k_x20", _classification(50_000, 20, n_informative=10),
