@@ -126,6 +126,10 @@ def _check_convertible(estimator):
                 f"multiclass={estimator.multiclass!r}",
                 "multiclass='ovo', libsvm's and ONNX's one-vs-one vote",
             )
+    if isinstance(estimator, AdaCostClassifier) and estimator.method != "adacost":
+        # AdaMEC predicts from a calibrated score and the cost rule, which the
+        # weighted-vote graph does not carry.
+        raise _unsupported(estimator, f"method={estimator.method!r}", "method='adacost'")
 
 
 def _sklearn_twin(estimator):

@@ -276,3 +276,10 @@ def test_pipeline_scaler_mlp():
     pipeline = make_pipeline(StandardScaler(), MLPClassifier(max_epochs=3, verbose=0, random_state=0))
     pipeline.fit(X_train, y_train)
     _assert_pipeline_agrees(pipeline, X_train, X_test)
+
+
+def test_adamec_is_refused_by_name():
+    X, y = load_breast_cancer(return_X_y=True)
+    model = AdaCostClassifier(n_estimators=5, method="adamec", random_state=0).fit(X, y)
+    with pytest.raises(NotImplementedError, match="method='adamec'"):
+        to_onnx(model, X[:1].astype(np.float32))
