@@ -519,8 +519,10 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         """
         with unchanged_on_error(self):
             self._check_parameters()
+            # scikit-learn rejects 64-bit sparse indices for these solvers; so does skdl.
             X, y = validate_data(
-                self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C"
+                self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C",
+                accept_large_sparse=self.solver not in ("liblinear", "sag", "saga"),
             )
             check_classification_targets(y)
             # X.T @ D @ X overflows near the float limits: the solver would return a
@@ -642,7 +644,8 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
             bias=self.intercept_scaling if self.fit_intercept else -1.0,
             tol=self.tol, max_iter=self.max_iter, seed=seed,
         )
-        return (coef[None, :].astype(X.dtype), np.array([intercept], dtype=X.dtype), n_iter)
+        # float64 whatever X's dtype, as scikit-learn's liblinear returns.
+        return coef[None, :], np.array([intercept], dtype=np.float64), n_iter
 
     def _fit_sag(self, X, y_index, sample_weight, W0, b0, l1, l2, binary):
         """SAG / SAGA on the CPU in float64; ``(W, b, n_iter, converged)`` as arrays."""

@@ -251,3 +251,19 @@ def test_liblinear_without_intercept_and_its_errors():
             estimator(solver="liblinear").fit(X * 1e31, y)
     with pytest.warns(ConvergenceWarning, match="Liblinear failed to converge"):
         LogisticRegression(solver="liblinear", max_iter=1, tol=1e-12).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["liblinear", "sag", "saga"])
+def test_64bit_sparse_indices_are_refused_as_sklearn_does(solver):
+    X, y = _breast_cancer()
+    X = sp.csr_matrix(X)
+    X.indices, X.indptr = X.indices.astype(np.int64), X.indptr.astype(np.int64)
+    for estimator in (LogisticRegression, SklearnLogisticRegression):
+        with pytest.raises(ValueError, match="Only sparse matrices with 32-bit integer indices"):
+            estimator(solver=solver).fit(X, y)
+
+
+def test_liblinear_returns_float64_as_sklearn():
+    X, y = _breast_cancer()
+    model = LogisticRegression(solver="liblinear", device="cpu").fit(X.astype(np.float32), y)
+    assert model.coef_.dtype == np.float64 and model.intercept_.dtype == np.float64
