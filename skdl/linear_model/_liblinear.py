@@ -319,11 +319,18 @@ def _newglmnet_kernel(dense, XT, indptr, indices, data, y, cost, max_iter, eps, 
             if loss_new + l1_t - loss_old - l1_old <= 0.01 * t * decrease:
                 break
             t *= 0.5
+        changed = False
         for j in range(n_features):
-            w[j] = 0.0 if t == 1.0 and d[j] == -w[j] else w[j] + t * d[j]
+            new = 0.0 if t == 1.0 and d[j] == -w[j] else w[j] + t * d[j]
+            changed = changed or new != w[j]
+            w[j] = new
         for i in range(n):
             margin[i] += t * delta_margin[i]
         n_iter += 1
+        if not changed:
+            # The step no longer changes w in floating point: converged to rounding
+            # (a large intercept_scaling keeps the gradient norm above eps otherwise).
+            break
     return n_iter
 
 

@@ -267,3 +267,17 @@ def test_liblinear_returns_float64_as_sklearn():
     X, y = _breast_cancer()
     model = LogisticRegression(solver="liblinear", device="cpu").fit(X.astype(np.float32), y)
     assert model.coef_.dtype == np.float64 and model.intercept_.dtype == np.float64
+
+
+def test_liblinear_l1_with_large_intercept_scaling_stops():
+    # A large intercept_scaling keeps the gradient norm above liblinear's eps at
+    # rounding level; the solver must stop once its steps no longer change w.
+    X, y = load_breast_cancer(return_X_y=True)
+    X, y = StandardScaler().fit_transform(X)[:, :4], y
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        ours = LogisticRegression(solver="liblinear", l1_ratio=1.0, C=0.05, tol=1e-6, max_iter=100,
+                                  intercept_scaling=1e4, device="cpu").fit(X, y)
+    theirs = SklearnLogisticRegression(solver="liblinear", l1_ratio=1.0, C=0.05, tol=1e-6,
+                                       max_iter=100, intercept_scaling=1e4).fit(X, y)
+    assert_allclose(ours.coef_, theirs.coef_, rtol=1e-4, atol=1e-6)
