@@ -773,7 +773,10 @@ def test_regression_leaf_is_mean_or_median():
 def test_full_trees_fit_distinct_training_rows(seed):
     rng = np.random.RandomState(seed)
     n, d = rng.randint(2, 60), rng.randint(1, 5)
-    X = rng.normal(size=(n, d)).astype(np.float32)
+    # Distinct in every feature by far more than the splitter's 1e-7
+    # threshold, below which scikit-learn's trees (and skdl's) see one value.
+    ranks = np.column_stack([rng.permutation(n) for _ in range(d)])
+    X = (ranks * rng.uniform(0.01, 3, size=d) + rng.normal(size=d)).astype(np.float32)
     y = rng.normal(size=n)
     reg = DecisionTreeRegressor(random_state=seed).fit(X, y)
     assert_allclose(reg.predict(X), y)
