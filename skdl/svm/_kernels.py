@@ -32,10 +32,6 @@ def _is_tensor(a):
     return isinstance(a, torch.Tensor)
 
 
-def _exp_(a):
-    return a.exp_() if _is_tensor(a) else np.exp(a, out=a)
-
-
 def _tanh_(a):
     return a.tanh_() if _is_tensor(a) else np.tanh(a, out=a)
 
@@ -267,6 +263,107 @@ class FeatureRows:
 
     def diagonal(self, chunk_rows):
         return diagonal(self.X_perm, self.spec, chunk_rows)
+
+
+@njit(cache=True, nogil=True)
+def _sparse_dots(data, indices, indptr, targets, dense_x, out):
+    """``out[k] = X[targets[k]] . x`` for CSR rows and ``x`` scattered densely."""
+    for k in range(targets.shape[0]):
+        t = targets[k]
+        total = 0.0
+        for p in range(indptr[t], indptr[t + 1]):
+            total += data[p] * dense_x[indices[p]]
+        out[k] = total
+
+
+@njit(cache=True, nogil=True)
+def _sparse_block_dots(data, indices, indptr, targets, columns, dense_x, out):
+    """``out[k, c] = X[targets[k]] . X[columns[c]]``: one scatter per column."""
+    for c in range(columns.shape[0]):
+        col = columns[c]
+        for p in range(indptr[col], indptr[col + 1]):
+            dense_x[indices[p]] = data[p]
+        _sparse_dots(data, indices, indptr, targets, dense_x, out[:, c])
+        for p in range(indptr[col], indptr[col + 1]):
+            dense_x[indices[p]] = 0.0
+
+
+def sparse_sq_norms(X):
+    """Squared Euclidean norm of each row of a CSR matrix."""
+    return np.asarray(X.multiply(X).sum(axis=1)).ravel().astype(X.dtype)
+
+
+class SparseRows:
+    """Kernel values of one binary problem whose samples are sparse (CSR) rows.
+
+    Each kernel value starts from a dot product of two CSR rows, computed by
+    numba from the non-zeros (one row scattered into a dense vector of
+    ``n_features`` values); X is never densified. As for
+    :class:`PrecomputedRows`, nothing is permuted: the solver's positions are
+    mapped to samples through ``active``.
+
+    Parameters
+    ----------
+    X : scipy sparse matrix or array of shape (n_total, n_features), CSR
+        Samples, float32 or float64, canonical (sorted, no duplicates).
+    spec : KernelSpec
+        A kernel on features.
+    index : ndarray of shape (n,)
+        The samples that make up the problem.
+    """
+
+    def __init__(self, X, spec, index):
+        self.spec = spec
+        part = X[index]
+        self.data, self.indices, self.indptr = part.data, part.indices, part.indptr
+        self.sq = sparse_sq_norms(part)
+        self._dense_x = np.zeros(X.shape[1], dtype=X.dtype)
+        n = len(index)
+        self.X_perm = np.empty((n, 0), dtype=X.dtype)
+        self.sq_perm = np.zeros(n, dtype=X.dtype)
+
+    def _kernel(self, dots, rows, columns):
+        return _KERNELS[self.spec.name](dots, self.sq[rows], self.sq[columns], self.spec)
+
+    def row(self, r, start, stop, active):
+        """``k(x_r, x_t)`` for the samples at positions ``start <= t < stop``."""
+        sample, targets = active[r], active[start:stop]
+        return self.block_of(targets, np.array([sample]))[:, 0]
+
+    def block_of(self, targets, columns, out=None):
+        """``k(x_t, x_c)`` for samples ``t`` in ``targets``, ``c`` in ``columns``."""
+        if out is None:
+            out = np.empty((len(targets), len(columns)), dtype=self._dense_x.dtype)
+        _sparse_block_dots(self.data, self.indices, self.indptr, targets, columns, self._dense_x, out)
+        return self._kernel(out, targets, columns)
+
+    def block(self, start, stop, columns, active, out=None):
+        return self.block_of(active[start:stop], active[columns], out=out)
+
+    def diagonal(self, chunk_rows):
+        if self.spec.name == "rbf":
+            return np.ones_like(self.sq)
+        # A fresh array: the kernel transforms it in place.
+        return _KERNELS[self.spec.name](self.sq.copy()[:, None], None, None, self.spec)[:, 0]
+
+
+def sparse_decision_values(X, support_vectors, weights, intercepts, spec, chunk_rows):
+    """``K(X, SV) @ weights + intercepts`` for CSR ``X`` and support vectors (CPU).
+
+    Each block of rows of X gets its dot products with the support vectors
+    as one sparse product, densified only for the block (``chunk_rows`` x
+    n_SV values).
+    """
+    out = np.empty((X.shape[0], weights.shape[1]))
+    sv_sq = sparse_sq_norms(support_vectors) if spec.name == "rbf" else None
+    sv_t = support_vectors.T.tocsc()
+    for start in range(0, X.shape[0], chunk_rows):
+        block = X[start:start + chunk_rows]
+        dots = np.asarray((block @ sv_t).toarray(), dtype=np.float64)
+        rows_sq = sparse_sq_norms(block).astype(np.float64) if sv_sq is not None else None
+        K = _KERNELS[spec.name](dots, rows_sq, sv_sq, spec)
+        out[start:start + block.shape[0]] = K @ weights + intercepts
+    return out
 
 
 class PrecomputedRows:

@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -44,9 +45,11 @@ from ._kernels import (
     KernelSpec,
     PrecomputedRows,
     PrecomputedTensorRows,
+    SparseRows,
     TensorRows,
     decision_values,
     pairwise,
+    sparse_decision_values,
     sq_norms,
 )
 from ._platt import fold_bounds, fold_permutation, ovo_probabilities, sigmoid_predict, sigmoid_train
@@ -383,6 +386,7 @@ class SVC(ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.pairwise = self.kernel == "precomputed"
+        tags.input_tags.sparse = self.kernel != "precomputed"
         reason = (
             "gamma='scale' is 1 / (n_features * X.var()), and repeating rows changes "
             "X.var(), so the weighted and the repeated fits use different kernels; "
@@ -394,6 +398,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         )
         return with_xfail_checks(tags, {
             "check_sample_weight_equivalence_on_dense_data": reason,
+            "check_sample_weight_equivalence_on_sparse_data": reason,
         })
 
     # ------------------------------------------------------------------ fit
@@ -419,8 +424,16 @@ class SVC(ClassifierMixin, BaseEstimator):
         """
         with unchanged_on_error(self):
             objects = None
+            if sp.issparse(X) and self.kernel == "precomputed":
+                raise TypeError("Sparse precomputed kernels are not supported.")
             try:
-                X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], order="C")
+                if callable(self.kernel) and sp.issparse(X):
+                    # A callable on sparse X: its Gram matrix, as scikit-learn.
+                    raise TypeError
+                X, y = validate_data(
+                    self, X, y, dtype=[np.float64, np.float32], order="C",
+                    accept_sparse="csr", accept_large_sparse=False,
+                )
             except (TypeError, ValueError):
                 if not callable(self.kernel):
                     raise
@@ -429,6 +442,10 @@ class SVC(ClassifierMixin, BaseEstimator):
                 objects = X
                 X, y = self._gram_of_objects(X, y)
             self._objects_fit = objects
+            sparse = sp.issparse(X)
+            if sparse:
+                X = X.copy() if not X.has_canonical_format else X
+                X.sum_duplicates()
             precomputed = self.kernel == "precomputed" or objects is not None
             if precomputed and X.shape[0] != X.shape[1]:
                 raise ValueError(
@@ -552,7 +569,11 @@ class SVC(ClassifierMixin, BaseEstimator):
     def _gamma_from(self, X):
         """The value of ``gamma`` for the training samples ``X``."""
         if self.gamma == "scale":
-            variance = float(X.astype(np.float64, copy=False).var())
+            if sp.issparse(X):
+                # E[X^2] - E[X]^2, scikit-learn's formula for sparse X.
+                variance = float(X.multiply(X).mean() - X.mean() ** 2)
+            else:
+                variance = float(X.astype(np.float64, copy=False).var())
             return 1.0 / (X.shape[1] * variance) if variance != 0 else 1.0
         if self.gamma == "auto":
             return 1.0 / X.shape[1]
@@ -589,7 +610,7 @@ class SVC(ClassifierMixin, BaseEstimator):
     def _solver(self, X, problems, spec, device):
         """The function ``(index, labels, bounds) -> (index, labels, Solution)``
         that solves one binary problem on ``device``'s route."""
-        if choose_route(device) == "blocked":
+        if choose_route(device) == "blocked" and not sp.issparse(X):
             data_t = to_tensor(X, device)
             return lambda *problem: self._solve_blocked(X, data_t, *problem, spec, device)
         # The cache's memory is allocated once for the largest problem and reused
@@ -631,9 +652,8 @@ class SVC(ClassifierMixin, BaseEstimator):
                 _, _, solution = solve(index[train], labels[train], bounds[train])
                 sv = solution.alpha > 0
                 coef = (solution.alpha * labels[train])[sv]
-                decision[held] = (
-                    self._kernel_between(X, index[held], index[train][sv], spec) @ coef
-                    - solution.rho
+                decision[held] = self._decision_between(
+                    X, index[held], index[train][sv], coef, solution.rho, spec
                 )
             a, b = sigmoid_train(decision, labels > 0)
             prob_a.append(a)
@@ -641,11 +661,15 @@ class SVC(ClassifierMixin, BaseEstimator):
         return np.array(prob_a), np.array(prob_b)
 
     @staticmethod
-    def _kernel_between(X, rows, columns, spec):
-        """``k(X[r], X[c])`` for the training samples of two index arrays."""
+    def _decision_between(X, rows, support, coef, rho, spec):
+        """``sum_s coef_s k(X[r], X[s]) - rho`` for training samples ``r``."""
         if spec.name == "precomputed":
-            return X[np.ix_(rows, columns)].astype(np.float64)
-        return np.asarray(pairwise(X[rows], X[columns], spec), dtype=np.float64)
+            return X[np.ix_(rows, support)].astype(np.float64) @ coef - rho
+        if sp.issparse(X):
+            return sparse_decision_values(
+                X[rows], X[support], coef[:, None], np.array([-rho]), spec, chunk_rows=len(rows)
+            )[:, 0]
+        return np.asarray(pairwise(X[rows], X[support], spec), dtype=np.float64) @ coef - rho
 
     def _cache_rows(self, n):
         """Kernel rows of ``n`` values that ``cache_size`` MB hold (at least 2)."""
@@ -657,8 +681,13 @@ class SVC(ClassifierMixin, BaseEstimator):
         if index is None:
             return None, None, _constant_machine(labels)
         n = len(index)
-        chunk_rows = chunk_size(bytes_per_row=2 * n * X.itemsize, n_rows=n)
-        rows = PrecomputedRows(X, index) if spec.name == "precomputed" else FeatureRows(X, spec, index)
+        chunk_rows = chunk_size(bytes_per_row=2 * n * X.dtype.itemsize, n_rows=n)
+        if spec.name == "precomputed":
+            rows = PrecomputedRows(X, index)
+        elif sp.issparse(X):
+            rows = SparseRows(X, spec, index)
+        else:
+            rows = FeatureRows(X, spec, index)
         QD = rows.diagonal(chunk_rows).astype(np.float64)
         self._check_diagonal(QD)
         solution = solve_cached(
@@ -745,7 +774,11 @@ class SVC(ClassifierMixin, BaseEstimator):
                 "The dual coefficients or intercepts are not finite. The input data may "
                 "contain large values and need to be preprocessed."
             )
-        support_vectors = np.empty((0, 0)) if precomputed else X[support].astype(np.float64)
+        if precomputed:
+            support_vectors = np.empty((0, 0))
+        else:
+            # Sparse X gives sparse support vectors, as in scikit-learn.
+            support_vectors = X[support].astype(np.float64)
         return support, support_vectors, n_support, dual_coef, intercept, n_iter, fit_status
 
     # -------------------------------------------------------------- predict
@@ -777,8 +810,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             spec = KernelSpec("precomputed", gamma=0.0)
             X = self._call_on_objects(X, _safe_indexing(self._objects_fit, self.support_))
         else:
-            X = validate_data(self, X, dtype=[np.float64, np.float32], order="C", reset=False)
+            X = validate_data(
+                self, X, dtype=[np.float64, np.float32], order="C", reset=False,
+                accept_sparse="csr", accept_large_sparse=False,
+            )
             spec = self._kernel_spec(gamma=self._gamma)
+            if sp.issparse(X) or sp.issparse(self.support_vectors_):
+                return self._sparse_decision(X, spec)
             if spec.name == "precomputed":
                 X = X[:, self.support_]
             elif spec.on_features:
@@ -795,6 +833,18 @@ class SVC(ClassifierMixin, BaseEstimator):
             sv_sq=None if sv_t is None or spec.name != "rbf" else sq_norms(sv_t),
         )
         return to_numpy(values).astype(np.float64)
+
+    def _sparse_decision(self, X, spec):
+        """:meth:`_raw_decision` of a model fitted on sparse X (on the CPU)."""
+        if not sp.issparse(self.support_vectors_):
+            raise ValueError(f"cannot use sparse input in {type(self).__name__!r} trained on dense data")
+        X = sp.csr_matrix(X)
+        check_squares_are_finite(X, "dot products and squared distances to the support vectors")
+        W, b = self._machine_weights()
+        chunk_rows = chunk_size(bytes_per_row=2 * max(len(self.support_), 1) * 8, n_rows=X.shape[0])
+        return sparse_decision_values(
+            X, sp.csr_matrix(self.support_vectors_), W, b, spec, chunk_rows
+        )
 
     def decision_function(self, X):
         """Decision values of the samples in X.
@@ -926,6 +976,9 @@ class SVC(ClassifierMixin, BaseEstimator):
             raise AttributeError("coef_ is only available when using a linear kernel")
         check_is_fitted(self)
         W, _ = self._machine_weights()
+        if sp.issparse(self.support_vectors_):
+            # Sparse support vectors give a sparse coef_, as in scikit-learn.
+            return type(self.support_vectors_)((self.support_vectors_.T @ W).T)
         coef = W.T @ self.support_vectors_
         coef.flags.writeable = False
         return coef
