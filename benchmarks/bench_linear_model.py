@@ -15,8 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
 from sklearn.svm import LinearSVC as SklearnLinearSVC
 
-from skdl.linear_model import LogisticRegression
-from skdl.linear_model import _liblinear
+from skdl.linear_model import LogisticRegression, _liblinear
 from skdl.svm import LinearSVC
 from skdl.svm._linear import primal_objective
 

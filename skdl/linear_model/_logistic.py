@@ -22,13 +22,13 @@ from ..utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
+from ..utils._threads import one_torch_thread
 from ..utils._validation import (
     check_binary_or_more_classes,
     check_squares_are_finite,
     class_weighted_sample_weight,
     unchanged_on_error,
 )
-from ..utils._threads import one_torch_thread
 from . import _liblinear, _sag, _solvers
 from ._base import LinearClassifierMixin, SparseCoefMixin
 from ._losses import Design, loss_value, predict_log_proba, predict_proba

@@ -25,7 +25,6 @@ from ._losses import (
     soft_threshold,
 )
 
-
 # The proximal solver shrinks its Lipschitz estimate by this factor after each
 # iteration so the step can grow back (measured: 0.9 needs the fewest
 # iterations among 0.5, 0.7, 0.9, 0.95 and 1 on breast cancer and

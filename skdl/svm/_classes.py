@@ -30,7 +30,6 @@ from ..utils._validation import (
 )
 from ._linear import dual_cd, l1_squared_hinge, l2_squared_hinge_newton
 
-
 # liblinear's (penalty, loss) pairs and the formulations it solves them in.
 _LIBLINEAR_DUALS = {
     ("l2", "squared_hinge"): (True, False),

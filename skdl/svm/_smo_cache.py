@@ -19,10 +19,10 @@ from ._kernels import LINEAR as _LINEAR
 from ._kernels import POLY as _POLY
 from ._kernels import RBF as _RBF
 from ._smo import (
-    TAU,
     _FREE,
     _LOWER,
     _UPPER,
+    TAU,
     Solution,
     _pair_step,
     _status_of,

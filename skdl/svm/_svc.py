@@ -25,11 +25,11 @@ from .._device import (
 from ..utils._sklearn_compat import (
     Hidden,
     Interval,
-    _safe_indexing,
     StrOptions,
     _check_sample_weight,
     _fit_context,
     _ovr_decision_function,
+    _safe_indexing,
     validate_data,
 )
 from ..utils._tags import with_xfail_checks

@@ -16,10 +16,10 @@ from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdl.utils._testing import expected_failed_checks
 from skdl.linear_model import LogisticRegression
 from skdl.linear_model._losses import Design, hessian, loss_gradient
 from skdl.linear_model._solvers import learning_rate_at
+from skdl.utils._testing import expected_failed_checks
 
 TIGHT = dict(tol=1e-10, max_iter=2000)
 

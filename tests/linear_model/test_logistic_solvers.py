@@ -12,8 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from skdl.linear_model import LogisticRegression
-from skdl.linear_model import _liblinear
+from skdl.linear_model import LogisticRegression, _liblinear
 from skdl.linear_model._losses import Design, hessian, hessian_product
 
 SOLVERS = ["lbfgs", "newton-cg", "newton-cholesky", "sag", "saga"]

@@ -13,9 +13,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC as SklearnLinearSVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdl.utils._testing import expected_failed_checks
 from skdl.svm import LinearSVC
 from skdl.svm._linear import dual_cd, dual_cd_reference, primal_objective
+from skdl.utils._testing import expected_failed_checks
 
 
 def _scaled(loader):
@@ -258,8 +258,9 @@ def test_squared_hinge_dual_and_primal_match_sklearn(dual, sparse):
 
 @pytest.mark.parametrize("shape, expected", [((10, 50), True), ((50, 10), False)])
 def test_dual_auto_chooses_as_sklearn(shape, expected):
-    from skdl.svm._classes import _resolve_dual
     from sklearn.svm._classes import _validate_dual_parameter
+
+    from skdl.svm._classes import _resolve_dual
 
     X = np.zeros(shape)
     assert _resolve_dual("auto", "l2", "squared_hinge", X) is expected

@@ -26,12 +26,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+import skdl.svm._smo as smo_module
+import skdl.svm._smo_cache as smo_cache
 import skdl.svm._svc as svc_module
 from skdl.svm import SVC
 from skdl.svm._kernels import FeatureRows, KernelSpec, PrecomputedRows, diagonal, pairwise
-import skdl.svm._smo as smo_module
 from skdl.svm._smo import dual_objective, smo_dense, smo_reference, violation
-import skdl.svm._smo_cache as smo_cache
 from skdl.svm._smo_cache import solve_cached
 from skdl.utils._testing import expected_failed_checks
 
