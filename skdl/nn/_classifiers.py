@@ -10,6 +10,7 @@ from numbers import Integral
 import numpy as np
 
 from ..utils._sklearn_compat import Interval, StrOptions, validate_data
+from ..utils._tags import with_xfail_checks
 from ..utils._validation import check_image_shape, rows_as_images
 from ._base import BaseNetClassifier, _as_float32
 from ._data import augment, parse_augmentation
@@ -26,6 +27,16 @@ def _ndim(X):
         except (ValueError, TypeError):
             return None
     return len(shape)
+
+
+_MLP_XFAIL = {
+    "check_methods_subset_invariance": (
+        "The MLP's forward pass is float32: a matrix product over a batch and over a subset of its "
+        "rows may round differently (about 1e-7 relative), while the check compares the "
+        "float64 output at rtol=1e-7. tests/nn/test_nn_classifiers.py checks subset "
+        "invariance at float32's precision."
+    ),
+}
 
 
 class MLPClassifier(BaseNetClassifier):
@@ -232,6 +243,9 @@ default="he_uniform"
         # local response normalisation ("lrn") needs image channels
         "normalization": [None, StrOptions({name for name in DENSE_NORMALIZATIONS if name is not None})],
     }
+
+    def __sklearn_tags__(self):
+        return with_xfail_checks(super().__sklearn_tags__(), _MLP_XFAIL)
 
     def __init__(
         self,

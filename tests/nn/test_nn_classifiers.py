@@ -778,3 +778,17 @@ def test_augmentation_is_parsed_once_per_fit(monkeypatch):
     clf = _cnn(augmentation="flip+noise", batch_size=20).fit(X, y)
     assert calls == ["flip+noise"]  # not once per batch
     assert "_augmentations" not in vars(clf)
+
+
+def test_predictions_on_a_subset_equal_those_on_the_whole_batch_at_float32_precision():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    net = MLPClassifier(hidden_layer_sizes=(16,), max_epochs=3, batch_size=32, device="cpu",
+                        random_state=0).fit(X, y)
+    full = net.predict_proba(X[:64])
+    rows = np.vstack([net.predict_proba(X[i:i + 1]) for i in range(64)])
+    halves = np.vstack([net.predict_proba(X[:32]), net.predict_proba(X[32:64])])
+    # float32 forward pass: equal to its rounding, not to float64's
+    np.testing.assert_allclose(rows, full, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(halves, full, rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(net.predict(X[:64]), full.argmax(axis=1))
