@@ -16,16 +16,19 @@ Where an skdl estimator's fitted attributes are scikit-learn's
 AdaBoost), its converter hands skl2onnx's own converter a scikit-learn
 estimator that carries the same fitted attributes, so the graph is exactly the
 one skl2onnx writes for scikit-learn. The graphs written here are those of the
-ensembles whose rule scikit-learn does not have: AdaCost's normalised weighted
-vote, EasyEnsemble's average of probabilities and BalanceCascade's cascade
-score. skdl's nets are exported with ``torch.onnx.export`` (see
-:func:`export_net`), alone or as a pipeline step. Requires the ``onnx`` extra (``pip install skdl[onnx]``).
+ensembles whose rule scikit-learn does not have: AdaCost's normalised
+weighted vote (and AdaMEC's calibrated, least-expected-cost decision),
+EasyEnsemble's average of probabilities and BalanceCascade's cascade score.
+skdl's nets are exported with ``torch.onnx.export`` (see :func:`export_net`),
+alone or as a pipeline step. Requires the ``onnx`` extra
+(``pip install skdl[onnx]``).
 """
 
 import warnings
 from contextlib import contextmanager
 
 import numpy as np
+import scipy.sparse
 import sklearn.cluster
 import sklearn.ensemble
 import sklearn.linear_model
@@ -47,6 +50,7 @@ from skl2onnx._supported_operators import sklearn_operator_name_map
 from skl2onnx.algebra.onnx_operator import OnnxSubEstimator
 from skl2onnx.algebra.onnx_ops import (
     OnnxArgMax,
+    OnnxArgMin,
     OnnxCast,
     OnnxConcat,
     OnnxDiv,
@@ -54,6 +58,7 @@ from skl2onnx.algebra.onnx_ops import (
     OnnxGather,
     OnnxGreater,
     OnnxIdentity,
+    OnnxMatMul,
     OnnxMean,
     OnnxMul,
     OnnxNeg,
@@ -97,11 +102,12 @@ _SKLEARN_TWINS = {
 }
 
 # Private fitted attributes skl2onnx's converters read besides the public ones.
-_PRIVATE_FITTED = {SVC: ("_gamma",)}
+# (SVC's Platt sigmoids: empty unless ``probability=True``.)
+_PRIVATE_FITTED = {SVC: ("_gamma", "_probA", "_probB")}
 
-# State scikit-learn's twin needs and skdl has no counterpart for: skdl's SVC
-# has no Platt scaling, so the twin has none either (no probability output).
-_TWIN_EXTRAS = {SVC: {"_probA": np.empty(0), "_probB": np.empty(0), "_sparse": False}}
+# State scikit-learn's twin needs and skdl has no counterpart for: the twin
+# reads dense support vectors (they are densified for it below).
+_TWIN_EXTRAS = {SVC: {"_sparse": False}}
 
 _CLASSIFIER_OPTIONS = {"zipmap": [True, False, "columns"], "nocl": [True, False]}
 _SVC_KERNELS = ("linear", "poly", "rbf", "sigmoid")
@@ -126,10 +132,6 @@ def _check_convertible(estimator):
                 f"multiclass={estimator.multiclass!r}",
                 "multiclass='ovo', libsvm's and ONNX's one-vs-one vote",
             )
-    if isinstance(estimator, AdaCostClassifier) and estimator.method != "adacost":
-        # AdaMEC predicts from a calibrated score and the cost rule, which the
-        # weighted-vote graph does not carry.
-        raise _unsupported(estimator, f"method={estimator.method!r}", "method='adacost'")
 
 
 def _sklearn_twin(estimator):
@@ -143,7 +145,10 @@ def _sklearn_twin(estimator):
         # scikit-learn derives some public attributes (SVC's ``n_support_``)
         # from private ones through read-only properties.
         target = "_" + name[:-1] if isinstance(getattr(twin_class, name, None), property) else name
-        setattr(twin, target, getattr(estimator, name))
+        value = getattr(estimator, name)
+        # ONNX's operators take dense weights: the support vectors of an SVC
+        # fitted on sparse X, a ``coef_`` after ``sparsify()``.
+        setattr(twin, target, value.toarray() if scipy.sparse.issparse(value) else value)
     for name, value in _TWIN_EXTRAS.get(type(estimator), {}).items():
         setattr(twin, name, value)
     return twin
@@ -265,32 +270,45 @@ def _column(tensor, j, opset):
     return OnnxGather(tensor, np.array([j], dtype=np.int64), axis=1, op_version=opset)
 
 
-def convert_adacost(scope, operator, container):
-    """AdaCost: the members' votes weighted by ``estimator_weights_``, over their sum."""
-    model = operator.raw_operator
-    opset, dtype, X = container.target_opset, _dtype(operator), operator.inputs[0]
+def _samme_decision(model, X, dtype, opset):
+    """The boosted ensemble's ``decision_function``: (n, 1) for two classes, else (n, K)."""
     k = model.n_classes_
     hits = [_member_one_hot(m, X, k, dtype, opset) for m in model.estimators_]
     weights = np.asarray(model.estimator_weights_, dtype=np.float64)
-    norm = float(weights.sum())
-    votes = _weighted_sum(hits, weights / norm, dtype, opset)  # share of weight per class
+    votes = _weighted_sum(hits, weights / float(weights.sum()), dtype, opset)  # share of weight per class
     if k == 2:
-        # +1 for classes_[1], -1 for classes_[0]: 2 * share_1 - 1.
+        # SAMME's +-1 codes summed over both columns: 2 * (share_1 - share_0) = 4 * share_1 - 2.
         share = _column(votes, 1, opset)
-        decision = OnnxSub(
-            OnnxMul(share, np.array([2], dtype=dtype), op_version=opset), np.array([1], dtype=dtype), op_version=opset
+        return OnnxSub(
+            OnnxMul(share, np.array([4], dtype=dtype), op_version=opset), np.array([2], dtype=dtype), op_version=opset
         )
-        margin = OnnxMul(decision, np.array([2], dtype=dtype), op_version=opset)
-        _binary_outputs(
-            OnnxIdentity(decision, op_version=opset), margin, model.classes_, operator, scope, container, opset
-        )
-        return
     # SAMME's vote: weight for the predicted class, -weight / (K - 1) for the others.
-    decision = OnnxSub(
+    return OnnxSub(
         OnnxMul(votes, np.array([k / (k - 1)], dtype=dtype), op_version=opset),
         np.array([1 / (k - 1)], dtype=dtype),
         op_version=opset,
     )
+
+
+def convert_adacost(scope, operator, container):
+    """AdaCost: the members' votes weighted by ``estimator_weights_``, over their sum.
+
+    With ``method="adamec"``, the same cost-blind vote goes through the fitted
+    logistic calibration, and the label is the class of least expected cost.
+    """
+    model = operator.raw_operator
+    opset, dtype, X = container.target_opset, _dtype(operator), operator.inputs[0]
+    k = model.n_classes_
+    decision = _samme_decision(model, X, dtype, opset)
+    if model.method == "adamec":
+        proba = OnnxSubEstimator(model.calibrator_, decision, op_version=opset, options={"zipmap": False})[1]
+        expected_cost = OnnxMatMul(proba, model.cost_matrix_.astype(dtype), op_version=opset)
+        index = OnnxArgMin(expected_cost, axis=1, keepdims=0, op_version=opset)
+        _emit(index, proba, model.classes_, operator, scope, container, opset)
+        return
+    if k == 2:
+        _binary_outputs(decision, decision, model.classes_, operator, scope, container, opset)
+        return
     proba = OnnxSoftmax(OnnxDiv(decision, np.array([k - 1], dtype=dtype), op_version=opset), axis=1, op_version=opset)
     index = OnnxArgMax(decision, axis=1, keepdims=0, op_version=opset)
     _emit(index, proba, model.classes_, operator, scope, container, opset)

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse
 
 pytest.importorskip("skl2onnx", reason="ONNX export needs the onnx extra (pip install skdl[onnx])")
 rt = pytest.importorskip("onnxruntime", reason="ONNX export is run with the onnx extra's onnxruntime")
@@ -278,8 +279,37 @@ def test_pipeline_scaler_mlp():
     _assert_pipeline_agrees(pipeline, X_train, X_test)
 
 
-def test_adamec_is_refused_by_name():
-    X, y = load_breast_cancer(return_X_y=True)
-    model = AdaCostClassifier(n_estimators=5, method="adamec", random_state=0).fit(X, y)
-    with pytest.raises(NotImplementedError, match="method='adamec'"):
-        to_onnx(model, X[:1].astype(np.float32))
+@pytest.mark.parametrize("dataset", ["breast_cancer", "synthetic"])
+def test_adamec_calibrated_least_cost_rule(dataset):
+    X_train, X_test, y_train, _ = _data(dataset)
+    k = len(np.unique(y_train))
+    cost = np.ones((k, k)) - np.eye(k)
+    cost[1] *= 5.0  # missing class 1 costs five times more: the rule moves away from argmax
+    clf = AdaCostClassifier(n_estimators=8, method="adamec", cost_matrix=cost, random_state=0)
+    clf.fit(X_train, y_train)
+    labels, proba = _run(to_onnx(clf, X_train[:1], options={"zipmap": False}), X_test)
+    expected = clf.predict(X_test)
+    assert np.any(expected != clf.classes_[np.argmax(clf.predict_proba(X_test), axis=1)])
+    _assert_labels_agree(labels, expected)
+    np.testing.assert_allclose(proba, clf.predict_proba(X_test), atol=FLOAT32_ATOL)
+
+
+@pytest.mark.parametrize("dataset", ["breast_cancer", "digits"])
+def test_svc_probability_platt(dataset):
+    X_train, X_test, y_train, _ = _data(dataset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # probability is deprecated, as in scikit-learn 1.9
+        clf = SVC(probability=True, random_state=0).fit(X_train, y_train)
+        expected = clf.predict_proba(X_test)
+    labels, proba = _run(to_onnx(clf, X_train[:1], options={"zipmap": False}), X_test)
+    _assert_labels_agree(labels, clf.predict(X_test))
+    np.testing.assert_allclose(proba, expected, atol=FLOAT32_ATOL)
+
+
+def test_svc_fitted_on_sparse_input():
+    X_train, X_test, y_train, _ = _data("breast_cancer")
+    clf = SVC().fit(scipy.sparse.csr_matrix(X_train), y_train)
+    assert scipy.sparse.issparse(clf.support_vectors_)
+    labels, scores = _run(to_onnx(clf, X_train[:1], options={"zipmap": False}), X_test)
+    _assert_labels_agree(labels, clf.predict(X_test))
+    np.testing.assert_allclose(scores[:, 0], clf.decision_function(X_test), rtol=1e-4, atol=1e-4)
