@@ -13,6 +13,7 @@ Usage::
     python benchmarks/run.py --only kmeans_200k    # workloads whose name contains this
     python benchmarks/run.py --quick --repeats 1   # small data, a smoke run
     python benchmarks/run.py --device cuda         # skdl on the GPU (peer on the CPU)
+    python benchmarks/run.py --json rows.json      # also write the rows as JSON
 
 Workloads live in ``benchmarks/bench_<family>.py`` files, each defining a list
 ``WORKLOADS`` of :class:`_workload.Workload`.
@@ -20,6 +21,7 @@ Workloads live in ``benchmarks/bench_<family>.py`` files, each defining a list
 
 import argparse
 import importlib
+import json
 import platform
 import statistics
 import sys
@@ -89,6 +91,23 @@ def format_rows(rows):
     return "\n".join(lines)
 
 
+def environment(device, **settings):
+    """What a measurement ran on: versions, threads, device and the run's settings."""
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "machine": platform.machine(),
+        "device": device,
+        **settings,
+    }
+
+
+def write_json(path, header, rows):
+    """Write ``{"environment": header, "rows": rows}`` to ``path``."""
+    Path(path).write_text(json.dumps({"environment": header, "rows": rows}, indent=1) + "\n", encoding="utf-8")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--family", help="only benchmarks/bench_<family>.py")
@@ -96,12 +115,14 @@ def main(argv=None):
     parser.add_argument("--device", default="cpu", help="device for skdl (default cpu)")
     parser.add_argument("--quick", action="store_true", help="small data (a smoke run, not a measurement)")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each side (default 5)")
+    parser.add_argument("--json", metavar="PATH", help="also write the environment and the rows as JSON")
     args = parser.parse_args(argv)
+    header = environment(args.device, quick=args.quick, repeats=args.repeats)
 
     has_cuda = torch.cuda.is_available() and args.device != "cpu"
     print(
-        f"# skdl benchmarks: python {platform.python_version()}, torch {torch.__version__}, "
-        f"{torch.get_num_threads()} threads, device={args.device}, quick={args.quick}, repeats={args.repeats}"
+        f"# skdl benchmarks: python {header['python']}, torch {header['torch']}, "
+        f"{header['threads']} threads, device={args.device}, quick={args.quick}, repeats={args.repeats}"
     )
     rows = []
     for workload in discover_workloads(args.family):
@@ -114,6 +135,8 @@ def main(argv=None):
         print(format_rows(rows[-1:]).splitlines()[-1], flush=True)
     print()
     print(format_rows(rows))
+    if args.json:
+        write_json(args.json, header, rows)
     return rows
 
 

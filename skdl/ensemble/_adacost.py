@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 
 from ..tree import DecisionTreeClassifier
 from ..utils._sklearn_compat import StrOptions, _fit_context
-from ..utils._validation import unchanged_on_error
+from ..utils._validation import check_binary_or_more_classes, unchanged_on_error
 from ._weight_boosting import AdaBoostClassifier, BaseBoostingClassifier
 
 # Folds of the out-of-fold scores AdaMEC's calibration map is fitted on.
@@ -274,10 +274,7 @@ class AdaCostClassifier(BaseBoostingClassifier):
                     f"target is {y_type}."
                 )
             classes = np.unique(y)
-            if classes.shape[0] < 2:
-                raise ValueError(
-                    "AdaCostClassifier needs at least two classes in y; y has 1 class."
-                )
+            check_binary_or_more_classes(classes, "AdaCostClassifier")
             matrix = _validated_cost_matrix(self.cost_matrix, classes)
             self.estimator_ = self._validated_estimator(DecisionTreeClassifier(max_depth=1))
             self.classes_ = classes

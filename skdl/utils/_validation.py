@@ -83,11 +83,15 @@ def check_squares_are_finite(X, what="sums of squares of its features"):
         )
 
 
-def check_binary_or_more_classes(classes):
-    """Raise scikit-learn's ValueError when y holds a single class."""
+def check_binary_or_more_classes(classes, who="This solver"):
+    """Raise scikit-learn's ValueError when y holds a single class.
+
+    The message is scikit-learn's (its tests match it); ``who`` names the
+    estimator where "This solver" would not fit, e.g. an ensemble.
+    """
     if len(classes) < 2:
         raise ValueError(
-            "This solver needs samples of at least 2 classes in the data, but the "
+            f"{who} needs samples of at least 2 classes in the data, but the "
             f"data contains only one class: {classes[0]!r}"
         )
 
