@@ -5,6 +5,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.sparse import issparse
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone, is_regressor
 from sklearn.metrics import accuracy_score, r2_score
@@ -48,6 +49,11 @@ def _as_float32(X):
     return X32
 
 
+# X as scikit-learn's boosters take it: sparse CSR/CSC and n-d arrays pass
+# through untouched to members that accept them (the members validate it).
+_X_CHECKS = {"accept_sparse": ["csr", "csc"], "allow_nd": True, "dtype": None}
+
+
 class _Members:
     """How an ensemble fits and queries its members on already validated X.
 
@@ -56,12 +62,13 @@ class _Members:
     sorted once for all rounds), so X is validated and sorted once, not once
     per round; they skip reproducing scikit-learn's summation order among
     tied values (``sklearn_order=False``), which only breaks exact-arithmetic
-    ties between splits the other way. Any other estimator gets the public
-    ``fit`` / ``predict``.
+    ties between splits the other way. Any other estimator, and an skdl
+    tree given sparse or n-d X, gets the public ``fit`` / ``predict``, which
+    validates X its own way.
     """
 
     def __init__(self, estimator, X, presort):
-        self.skdl_tree = isinstance(estimator, BaseDecisionTree)
+        self.skdl_tree = isinstance(estimator, BaseDecisionTree) and not issparse(X) and X.ndim == 2
         if self.skdl_tree:
             # _fit(check_input=False) skips the tree's own parameter validation
             # (max_depth=-1 would otherwise run off its node arrays).
@@ -110,9 +117,7 @@ class BaseWeightBoosting(BaseEstimator):
         return estimator
 
     def _validate_fit_data(self, X, y, sample_weight):
-        X, y = validate_data(
-            self, X, y, dtype=[np.float64, np.float32], y_numeric=is_regressor(self)
-        )
+        X, y = validate_data(self, X, y, y_numeric=is_regressor(self), **_X_CHECKS)
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, copy=True, ensure_non_negative=True
         )
@@ -124,7 +129,7 @@ class BaseWeightBoosting(BaseEstimator):
     def _members(self, X):
         """Validate prediction input once; return X as the members want it."""
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_data(self, X, reset=False, **_X_CHECKS)
         return _Members(self.estimator_, X, presort=False)
 
     def _make_member(self, random_state):
@@ -222,9 +227,9 @@ class BaseBoostingClassifier(ClassifierMixin, BaseWeightBoosting):
                         weights[iboost], errors[iboost] = 1.0, error
                         break
                     raise ValueError(
-                        f"The first learner of {self.__class__.__name__} is no better than "
-                        f"chance (weighted error {error:.3f} >= 1 - 1/n_classes); the "
-                        "ensemble can not be fit."
+                        f"BaseClassifier in {self.__class__.__name__} ensemble is worse than "
+                        "random, ensemble can not be fit: its first learner is no better than "
+                        f"chance (weighted error {error:.3f} >= 1 - 1/n_classes)."
                     )
                 break
             alpha = self.learning_rate * (np.log((1.0 - error) / error) + np.log(n_classes - 1.0))
@@ -306,8 +311,7 @@ class BaseBoostingClassifier(ClassifierMixin, BaseWeightBoosting):
         """
         check_is_fitted(self)
         if self.n_classes_ == 1:
-            check_is_fitted(self)
-            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+            X = validate_data(self, X, reset=False, **_X_CHECKS)
             return np.zeros((X.shape[0], 1))
         decision = None
         for decision in self.staged_decision_function(X):
