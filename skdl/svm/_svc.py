@@ -29,7 +29,6 @@ from ..utils._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
     _ovr_decision_function,
-    _safe_indexing,
     validate_data,
 )
 from ..utils._tags import with_xfail_checks
@@ -80,6 +79,21 @@ def _constant_machine(sign):
     (class_weight or sample_weight zeroed it): it always votes for the other.
     """
     return Solution(np.zeros(0), -float(sign), 0.0, 0, True)
+
+
+def _check_kernel_is_finite(X):
+    """scikit-learn's error for training values whose kernel overflows.
+
+    libsvm would return non-finite dual coefficients and scikit-learn raises
+    after the fit; the same error is raised here before the solver starts.
+    """
+    try:
+        check_squares_are_finite(X, "dot products and squared distances of samples")
+    except ValueError as error:
+        raise ValueError(
+            "The dual coefficients or intercepts are not finite. The input data may "
+            f"contain large values and need to be preprocessed: {error}"
+        ) from None
 
 
 def _platt_attribute(letter):
@@ -216,9 +230,11 @@ class SVC(ClassifierMixin, BaseEstimator):
     class_weight_ : ndarray of shape (n_classes,)
         Multiplier of C for each class.
 
-    support_ : ndarray of shape (n_SV,)
-        Indices of the support vectors in the training data, grouped by
-        class (in the order of ``classes_``), in sample order within a class.
+    support_ : ndarray of shape (n_SV,), dtype=int32
+        Indices of the support vectors, grouped by class (in the order of
+        ``classes_``), in sample order within a class. As in scikit-learn
+        (libsvm's numbering), they index the training samples of positive
+        weight: ``X[sample_weight > 0][support_]`` are the support vectors.
 
     support_vectors_ : ndarray of shape (n_SV, n_features)
         The support vectors (empty for a precomputed kernel, as in
@@ -284,15 +300,15 @@ class SVC(ClassifierMixin, BaseEstimator):
     product, each
     subproblem solved by the same pair loop, the gradient updated with one
     more product; it stops at the same ``tol``. Both keep memory linear in
-    the number of samples. Dense input only: a sparse matrix raises a
-    TypeError (convert with ``.toarray()``).
+    the number of samples. Sparse X (any scipy format, converted to CSR)
+    is never densified: kernel rows come from the sparse rows (numba), on
+    the CPU solver whatever the device, and ``support_vectors_`` is sparse.
 
     ``probability=True`` follows libsvm: the same folds for the same
     ``random_state``, Lin, Lin and Weng's Newton method for the sigmoid
     [4]_, Wu, Lin and Weng's coupling of the pairwise probabilities [5]_.
 
-    Differences from scikit-learn's ``SVC``: the ``multiclass`` parameter; ``support_`` indices
-    count samples of zero weight too.
+    Differences from scikit-learn's ``SVC``: the ``multiclass`` parameter.
 
     References
     ----------
@@ -453,7 +469,7 @@ class SVC(ClassifierMixin, BaseEstimator):
                     f"{X.shape[0]}x{X.shape[1]} matrix."
                 )
             if self.kernel in ("linear", "poly", "rbf", "sigmoid"):
-                check_squares_are_finite(X, "dot products and squared distances of samples")
+                _check_kernel_is_finite(X)
             check_classification_targets(y)
             classes, y_index = np.unique(y, return_inverse=True)
             check_binary_or_more_classes(classes)
@@ -512,8 +528,20 @@ class SVC(ClassifierMixin, BaseEstimator):
                 )
             attributes = self._assemble(machines, X, y_index, len(classes), precomputed)
         self._probA, self._probB = platt
-        (self.support_, self.support_vectors_, self.n_support_, self.dual_coef_,
-         self.intercept_, self.n_iter_, self.fit_status_) = attributes
+        (support, self.support_vectors_, n_support, dual_coef, intercept,
+         self.n_iter_, self.fit_status_) = attributes
+        # Prediction reads the training indices of the support vectors and
+        # libsvm's internal coefficients, as scikit-learn's does (so changing
+        # ``_dual_coef_`` changes predictions); ``support_`` counts only the
+        # samples of positive weight, libsvm's numbering.
+        self._support_train = support
+        self.support_ = (np.cumsum(kept) - 1)[support].astype(np.int32)
+        self._n_support = self.n_support_ = n_support
+        self._dual_coef_, self._intercept_ = dual_coef, intercept
+        binary = len(classes) == 2
+        # scikit-learn's sign for two classes: positive scores classes_[1].
+        self.dual_coef_ = -dual_coef if binary else dual_coef
+        self.intercept_ = -intercept if binary else intercept.copy()
         self.classes_ = classes
         self.class_weight_ = class_weight
         self.shape_fit_ = X.shape if objects is None else getattr(objects, "shape", (len(y),))
@@ -752,9 +780,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         intercept = np.array([-solution.rho for _, _, solution in machines])
         ovo = n_classes == 2 or self.multiclass == "ovo"
         if n_classes == 2:
-            # scikit-learn's sign: positive scores classes_[1].
-            dual_coef = -coefs[0][support][None, :]
-            intercept = -intercept
+            # libsvm's sign: positive scores classes_[0].
+            dual_coef = coefs[0][support][None, :]
         elif ovo:
             dual_coef = np.zeros((n_classes - 1, len(support)))
             sv_class = y_index[support]
@@ -786,29 +813,42 @@ class SVC(ClassifierMixin, BaseEstimator):
     def _machine_weights(self):
         """``(W, b)``: decision of machine m is ``K(X, SV) @ W[:, m] + b[m]``.
 
-        For ``"ovo"`` with more than two classes, libsvm's sign (positive
-        votes for the first class of the pair); otherwise scikit-learn's.
+        Read from libsvm's internal ``_dual_coef_``, ``_intercept_`` and
+        ``_n_support``. For ``"ovo"`` with more than two classes, libsvm's
+        sign (positive votes for the first class of the pair); otherwise
+        scikit-learn's.
         """
         n_classes = len(self.classes_)
-        if n_classes == 2 or self.multiclass == "ovr":
-            return self.dual_coef_.T, self.intercept_
-        starts = np.r_[0, np.cumsum(self.n_support_)]
-        W = np.zeros((len(self.support_), len(self.intercept_)))
+        if n_classes == 2:
+            return -self._dual_coef_.T, -self._intercept_
+        if self.multiclass == "ovr":
+            return self._dual_coef_.T, self._intercept_
+        starts = np.r_[0, np.cumsum(self._n_support)]
+        W = np.zeros((self._dual_coef_.shape[1], len(self._intercept_)))
         p = 0
         for a in range(n_classes):
             for b in range(a + 1, n_classes):
                 sv_a = slice(starts[a], starts[a + 1])
                 sv_b = slice(starts[b], starts[b + 1])
-                W[sv_a, p] = self.dual_coef_[b - 1, sv_a]
-                W[sv_b, p] = self.dual_coef_[a, sv_b]
+                W[sv_a, p] = self._dual_coef_[b - 1, sv_a]
+                W[sv_b, p] = self._dual_coef_[a, sv_b]
                 p += 1
-        return W, self.intercept_
+        return W, self._intercept_
+
+    def _check_representation(self):
+        """scikit-learn's check that the fitted arrays were not altered
+        inconsistently (``n_support_`` must count the support vectors)."""
+        n_sv = self.support_vectors_.shape[0] if self.support_vectors_.size else len(self._support_train)
+        if self._n_support.sum() != n_sv or self._dual_coef_.shape[1] != n_sv:
+            raise ValueError(f"The internal representation of {type(self).__name__} was altered")
 
     def _raw_decision(self, X):
         """Decision values of every machine, shape (n_samples, n_machines)."""
+        self._check_representation()
         if getattr(self, "_objects_fit", None) is not None:
             spec = KernelSpec("precomputed", gamma=0.0)
-            X = self._call_on_objects(X, _safe_indexing(self._objects_fit, self.support_))
+            # The kernel with every training sample, as scikit-learn calls it.
+            X = self._call_on_objects(X, self._objects_fit)[:, self._support_train]
         else:
             X = validate_data(
                 self, X, dtype=[np.float64, np.float32], order="C", reset=False,
@@ -818,13 +858,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             if sp.issparse(X) or sp.issparse(self.support_vectors_):
                 return self._sparse_decision(X, spec)
             if spec.name == "precomputed":
-                X = X[:, self.support_]
+                X = X[:, self._support_train]
             elif spec.on_features:
                 check_squares_are_finite(X, "dot products and squared distances to the support vectors")
         device = resolve_device(self.device, fallback_to_cpu=True)
         dtype = compute_dtype(X)
         W, b = self._machine_weights()
-        n_sv = len(self.support_)
+        n_sv = len(self._support_train)
         chunk_rows = chunk_size(bytes_per_row=2 * max(n_sv, 1) * X.itemsize, n_rows=len(X))
         X_t = to_tensor(X, device)
         sv_t = None if spec.name == "precomputed" else to_tensor(self.support_vectors_, device, dtype)
@@ -841,7 +881,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         X = sp.csr_matrix(X)
         check_squares_are_finite(X, "dot products and squared distances to the support vectors")
         W, b = self._machine_weights()
-        chunk_rows = chunk_size(bytes_per_row=2 * max(len(self.support_), 1) * 8, n_rows=X.shape[0])
+        chunk_rows = chunk_size(bytes_per_row=2 * max(len(self._support_train), 1) * 8, n_rows=X.shape[0])
         return sparse_decision_values(
             X, sp.csr_matrix(self.support_vectors_), W, b, spec, chunk_rows
         )

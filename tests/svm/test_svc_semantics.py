@@ -30,8 +30,10 @@ def test_samples_of_weight_at_most_zero_are_left_out_as_in_sklearn(sample_weight
     theirs = sk_svm.SVC(kernel="linear").fit(X_TOY, Y_TOY, sample_weight=sample_weight)
     assert_allclose(ours.coef_, theirs.coef_, rtol=1e-6)
     assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-6)
-    dropped = np.flatnonzero(np.asarray(sample_weight) <= 0)
-    assert not np.isin(dropped, ours.support_).any()
+    # libsvm's numbering: support_ indexes the samples of positive weight.
+    assert_array_equal(ours.support_, theirs.support_)
+    kept = np.asarray(sample_weight) > 0
+    assert_array_equal(ours.support_vectors_, X_TOY[kept][ours.support_])
 
 
 @pytest.mark.parametrize(
@@ -101,3 +103,52 @@ def test_callable_kernel_on_strings_gives_sklearns_model():
 def test_callable_kernel_of_the_wrong_shape_on_strings_is_a_value_error():
     with pytest.raises(ValueError, match="must return the matrix of shape"):
         SVC(kernel=lambda A, B: np.ones((len(A), 1))).fit(["a", "b", "c"], [0, 1, 1])
+
+
+def test_callable_kernel_on_strings_is_called_with_every_training_sample():
+    # scikit-learn calls kernel(X, X_fit) with the whole training set; a
+    # kernel that is only right for that call (it fills its lower triangle
+    # from the upper one) gives the linear model on the counts.
+    data = ["A A", "A", "B", "B B", "A B"]
+    counts = np.array([[2, 0], [1, 0], [0, 1], [0, 2], [1, 1]])
+    y = np.array([1, 1, 2, 2, 1])
+
+    def upper_triangle_kernel(A, B):
+        K = np.zeros((len(A), len(B)))
+        for i in range(len(A)):
+            for j in range(i, len(B)):
+                K[i, j] = A[i].count("A") * B[j].count("A") + A[i].count("B") * B[j].count("B")
+                K[j, i] = K[i, j]
+        return K
+
+    ours = SVC(kernel=upper_triangle_kernel).fit(data, y)
+    linear = sk_svm.SVC(kernel="linear").fit(counts, y)
+    assert_allclose(ours.decision_function(data), linear.decision_function(counts), atol=1e-8)
+    assert ours.score(data, y) == 1.0
+
+
+def test_kernel_overflow_raises_sklearns_non_finite_error():
+    X = np.finfo(np.float64).max * np.random.RandomState(0).uniform(size=(10, 2))
+    y = np.array([0, 1] * 5)
+    message = "The dual coefficients or intercepts are not finite"
+    with pytest.raises(ValueError, match=message):
+        sk_svm.SVC().fit(X, y)
+    with pytest.raises(ValueError, match=message):
+        SVC().fit(X, y)
+
+
+def test_predictions_follow_the_internal_coefficients_as_in_sklearn():
+    ours = SVC(kernel="linear").fit(X_TOY, Y_TOY)
+    theirs = sk_svm.SVC(kernel="linear").fit(X_TOY, Y_TOY)
+    assert_allclose(ours._dual_coef_, theirs._dual_coef_, atol=1e-10)
+    assert_allclose(ours._intercept_, theirs._intercept_, atol=1e-10)
+    assert_array_equal(ours.predict([[-0.1, -0.1]]), [1])
+    ours._dual_coef_ = np.array([[0.0, 1.0]])
+    assert_array_equal(ours.predict([[-0.1, -0.1]]), [2])
+
+
+def test_altered_n_support_raises_sklearns_error():
+    model = SVC(kernel="linear").fit(X_TOY, Y_TOY)
+    model._n_support[0] = 1_000_000
+    with pytest.raises(ValueError, match="The internal representation of SVC was altered"):
+        model.predict(X_TOY)
