@@ -59,12 +59,34 @@ def _linear(dots, rows_sq, cols_sq, spec):
     return dots
 
 
+def _powi_(base, degree):
+    """``base ** degree`` in place by repeated squaring, as libsvm's ``powi``.
+
+    The same products in the same order as libsvm: ``pow`` rounds
+    differently in the last bit, and on the many near-ties of a polynomial
+    kernel that changes the pairs SMO picks, and so the solution, by up to
+    ``tol`` in the decision values.
+    """
+    copy = (lambda a: a.clone()) if _is_tensor(base) else np.copy
+    result = None
+    power = copy(base)
+    while degree > 0:
+        if degree % 2 == 1:
+            if result is None:
+                result = copy(power)
+            else:
+                result *= power
+        degree //= 2
+        if degree:
+            power *= power
+    base[...] = 1.0 if result is None else result
+    return base
+
+
 def _poly(dots, rows_sq, cols_sq, spec):
     dots *= spec.gamma
     dots += spec.coef0
-    if _is_tensor(dots):
-        return dots.pow_(spec.degree)
-    return np.power(dots, spec.degree, out=dots)
+    return _powi_(dots, spec.degree)
 
 
 def _rbf(dots, rows_sq, cols_sq, spec):

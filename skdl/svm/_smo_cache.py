@@ -96,6 +96,17 @@ def _lru_prepend(lru, s):
 
 
 @njit(cache=True, nogil=True)
+def _drop_row(lru, slot, p):
+    """Free the cache slot of position ``p`` and make it the next to be reused."""
+    s = slot[p]
+    slot[p] = -1
+    lru[_ROW, s] = -1
+    lru[_LEN, s] = 0
+    _lru_unlink(lru, s)
+    _lru_prepend(lru, s)
+
+
+@njit(cache=True, nogil=True)
 def _lookup(p, length, lru, slot, S):
     """The cache slot holding the row of position ``p`` for ``length`` positions.
 
@@ -169,11 +180,7 @@ def _shrink(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
     # last grew; the swaps below would move samples across their edge: drop them.
     for s in range(n_slots):
         if lru[_ROW, s] >= 0 and lru[_LEN, s] < A:
-            slot[lru[_ROW, s]] = -1
-            lru[_ROW, s] = -1
-            lru[_LEN, s] = 0
-            _lru_unlink(lru, s)
-            _lru_prepend(lru, s)
+            _drop_row(lru, slot, lru[_ROW, s])
     Gmax1, Gmax2 = R[_R_GMAX1], R[_R_GMAX2]
     n_swaps = 0
     t = 0
@@ -198,6 +205,20 @@ def _shrink(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
                 for k in range(n_swaps):
                     a, b = swaps[k, 0], swaps[k, 1]
                     row[a], row[b] = row[b], row[a]
+
+
+@njit(cache=True, nogil=True)
+def _powi(base, degree):
+    """``base ** degree`` by repeated squaring, libsvm's ``powi`` (see
+    :func:`skdl.svm._kernels._powi_`)."""
+    result = 1.0
+    t = degree
+    while t > 0:
+        if t % 2 == 1:
+            result *= base
+        base *= base
+        t //= 2
+    return result
 
 
 @njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
@@ -226,7 +247,7 @@ def _row_inline(X_perm, sq_perm, cache, y, S, R):
         elif kernel == _LINEAR:
             value = dot
         elif kernel == _POLY:
-            value = (gamma * dot + coef0) ** degree
+            value = _powi(gamma * dot + coef0, degree)
         else:
             value = math.tanh(gamma * dot + coef0)
         row[k] = y_r * y[start + k] * value
@@ -422,91 +443,72 @@ def _store_row(cache, s, start, stop, r, y, values):
 
 
 @njit(cache=True, nogil=True)
-def _reconstruct_from_cache(F, I, cache, lru, S, pending):
-    """First part of the gradient reconstruction, from what the cache holds.
+def _reconstruct_block(F, I, cache, lru, free, column, K, start, scratch):
+    """libsvm's ``G_t = G_bar_t - 1 + sum_{free f} alpha_f Q_ft`` for the
+    inactive positions ``start .. start + len(K) - 1``.
 
-    ``G_t = G_bar_t - 1 + sum_{free f} alpha_f Q_ft`` for the inactive
-    positions ``t >= A`` (``G_bar`` already holds the bounded variables). Free
-    variables whose cached row covers every position contribute here; the
-    others are written to ``pending`` for :func:`_reconstruct_from_block`.
-    Returns their number.
+    ``free`` lists the free positions in increasing order; ``column[c]`` is
+    the column of ``K`` holding the kernel values of ``free[c]``, or -1 when
+    its cached row covers every position. As in libsvm, each ``Q_ft`` is
+    rounded to the cache's dtype and the terms are added in the order of
+    ``free``: the iterates after a reconstruction are libsvm's. The cached
+    rows of the computed variables are extended over these positions.
     """
-    alpha, G, G_bar = F[_ALPHA], F[_GRAD], F[_GBAR]
-    status, slot = I[_STATUS], I[_SLOT]
-    l, A = S[_S_L], S[_S_ACTIVE_SIZE]
-    G_out = G[A:l]
-    G_bar_out = G_bar[A:l]
-    for k in range(l - A):
-        G_out[k] = G_bar_out[k] - 1.0
-    n_pending = 0
-    for f in range(A):
-        if status[f] == _FREE:
-            s = slot[f]
-            if s >= 0 and lru[_LEN, s] >= l:
-                a_f = alpha[f]
-                row = cache[s, A:l]
-                for k in range(l - A):
-                    G_out[k] += a_f * row[k]
-            else:
-                if s >= 0 and lru[_LEN, s] < A:
-                    # Cannot be extended from A on (it does not reach A): drop it.
-                    slot[f] = -1
-                    lru[_ROW, s] = -1
-                    lru[_LEN, s] = 0
-                    _lru_unlink(lru, s)
-                    _lru_prepend(lru, s)
-                pending[n_pending] = f
-                n_pending += 1
-    return n_pending
-
-
-@njit(cache=True, nogil=True)
-def _reconstruct_from_block(F, I, cache, lru, pending, K, start):
-    """Add the free variables ``pending`` to the gradient of positions
-    ``start .. start + len(K) - 1`` from their kernel block ``K``; extend the
-    cached rows of those variables over these positions on the way.
-    """
-    alpha, y = F[_ALPHA], F[_LABEL]
+    alpha, G, G_bar, y = F[_ALPHA], F[_GRAD], F[_GBAR], F[_LABEL]
     slot = I[_SLOT]
-    stop = start + K.shape[0]
-    G_part = F[_GRAD, start:stop]
-    y_part = y[start:stop]
-    for c in range(pending.shape[0]):
-        f = pending[c]
-        coef = alpha[f] * y[f]
-        for r in range(K.shape[0]):
-            G_part[r] += coef * y_part[r] * K[r, c]
-        s = slot[f]
-        if s >= 0:
-            first = max(lru[_LEN, s], start)
-            row = cache[s, first:stop]
-            offset = first - start
-            for r in range(stop - first):
-                row[r] = y[f] * y_part[offset + r] * K[offset + r, c]
+    for r in range(K.shape[0]):
+        t = start + r
+        total = G_bar[t] - 1.0
+        for c in range(free.shape[0]):
+            f = free[c]
+            s = slot[f]
+            if column[c] < 0:
+                Q_ft = cache[s, t]
+            else:
+                value = y[f] * y[t] * K[r, column[c]]
+                if s >= 0 and lru[_LEN, s] <= t:
+                    cache[s, t] = value
+                    Q_ft = cache[s, t]
+                else:
+                    scratch[0] = value
+                    Q_ft = scratch[0]
+            total += alpha[f] * Q_ft
+        G[t] = total
 
 
-def _reconstruct(rows, F, I, S, cache, lru, pending, chunk_rows):
+def _reconstruct(rows, F, I, S, cache, lru, chunk_rows):
     """Gradient of the inactive variables (libsvm's reconstruct_gradient); all active.
 
-    Cached full rows of the free variables are used as they are; the kernel
-    between the inactive samples and the other free ones is computed in
-    blocks of rows (one product each), and extends the cached rows of those
-    free variables to every position, as libsvm does: the solver needs full
-    rows once every variable is active again.
+    Cached full rows of the free variables are read; the kernel between the
+    inactive samples and the other free ones is computed in blocks of rows
+    (one product each) and extends the cached rows of those variables to
+    every position, as libsvm does: the solver needs full rows once every
+    variable is active again.
     """
     l, A = S[_S_L], S[_S_ACTIVE_SIZE]
     if A < l:
-        n_pending = _reconstruct_from_cache(F, I, cache, lru, S, pending)
-        if n_pending:
-            free = pending[:n_pending].copy()
-            step = max(1, min(chunk_rows, l - A))
-            out = np.empty((step, n_pending), dtype=rows.X_perm.dtype)
-            for start in range(A, l, step):
-                stop = min(start + step, l)
-                K = rows.block(start, stop, free, I[_ACTIVE], out=out[: stop - start])
-                _reconstruct_from_block(F, I, cache, lru, free, K, start)
-            slots = I[_SLOT, free]
-            lru[_LEN, slots[slots >= 0]] = l
+        slot, length = I[_SLOT], lru[_LEN]
+        free = np.flatnonzero(I[_STATUS, :A] == _FREE)
+        slots = slot[free]
+        cached = (slots >= 0) & (length[np.maximum(slots, 0)] >= l)
+        # A row that does not reach A cannot be extended from A on: drop it.
+        short = free[(slots >= 0) & ~cached & (length[np.maximum(slots, 0)] < A)]
+        for f in short:
+            _drop_row(lru, slot, f)
+        column = np.where(cached, -1, np.cumsum(~cached) - 1)
+        computed = free[~cached]
+        scratch = np.empty(1, dtype=cache.dtype)
+        step = max(1, min(chunk_rows, l - A))
+        out = np.empty((step, len(computed)), dtype=rows.X_perm.dtype)
+        for start in range(A, l, step):
+            stop = min(start + step, l)
+            K = (
+                rows.block(start, stop, computed, I[_ACTIVE], out=out[: stop - start])
+                if len(computed) else out[: stop - start]
+            )
+            _reconstruct_block(F, I, cache, lru, free, column, K, start, scratch)
+        slots = slot[computed]
+        length[slots[slots >= 0]] = l
     S[_S_ACTIVE_SIZE] = l
 
 
@@ -575,7 +577,6 @@ def solve_cached(rows, y, C, QD, *, tol, max_iter, shrinking, cache_rows, chunk_
     R = np.zeros(6)
     R[_R_EPS] = tol
     swaps = np.empty((l, 2), dtype=np.int64)
-    pending = np.empty(l, dtype=np.int64)
     code = getattr(rows, "kernel_code", -1)
     if code >= 0 and l * (rows.X_perm.shape[1] + 45) <= _INLINE_WORK:
         # Small rows: computed inside the loop (libsvm's way), no round trip.
@@ -591,12 +592,12 @@ def solve_cached(rows, y, C, QD, *, tol, max_iter, shrinking, cache_rows, chunk_
             r, s, start, stop = S[_S_REQ_ROW], S[_S_REQ_SLOT], S[_S_REQ_START], S[_S_REQ_STOP]
             _store_row(cache, s, start, stop, r, labels, rows.row(r, start, stop, I[_ACTIVE]))
         elif code == _NEED_RECONSTRUCT:
-            _reconstruct(rows, F, I, S, cache, lru, pending, chunk_rows)
+            _reconstruct(rows, F, I, S, cache, lru, chunk_rows)
         else:
             break
     converged = code == _DONE
     if not converged:
-        _reconstruct(rows, F, I, S, cache, lru, pending, chunk_rows)
+        _reconstruct(rows, F, I, S, cache, lru, chunk_rows)
     # Back to the sample order.
     alpha, G = np.empty(l), np.empty(l)
     alpha[I[_ACTIVE]] = F[_ALPHA]
