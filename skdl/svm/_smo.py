@@ -15,7 +15,8 @@ working-set selection (WSS2, Fan, Chen and Lin, 2005): ``i`` maximises
 ``-y_i G_i`` over ``I_up``, ``j`` the decrease of ``f`` of the two-variable
 step with ``i``; the step is solved in closed form and clipped to the box.
 
-Three solvers, one algorithm, sharing the pair step and the offset here:
+Two solvers, one algorithm, sharing the working-set selection
+(:func:`select_i`, :func:`select_j`), the pair step and the offset here:
 
 - :func:`skdl.svm._smo_cache.solve_cached` (CPU): libsvm's solver, with
   shrinking (variables that sit at a bound and would stay there leave the
@@ -25,7 +26,6 @@ Three solvers, one algorithm, sharing the pair step and the offset here:
   many violating variables, computes their kernel rows as one matrix product
   on the device, solves that subproblem with the numba pair loop on the CPU
   (:func:`_smo_dense`), and updates the whole gradient with one more product.
-- :func:`smo_reference`: plain NumPy on a full ``Q``, for the tests.
 """
 
 import math
@@ -141,6 +141,65 @@ def _status_of(a, C):
     return _FREE
 
 
+@njit(cache=True, nogil=True)
+def select_i(y, G, status, n):
+    """First index of WSS2: ``i = argmax_{t in I_up} -y_t G_t`` over ``0 .. n - 1``.
+
+    Returns ``(i, m)`` with ``m`` the maximum (``(-1, -inf)`` when ``I_up``
+    is empty). Ties go to the last index, as in libsvm (``>=``).
+    """
+    m = -np.inf
+    i = -1
+    for t in range(n):
+        if y[t] > 0:
+            if status[t] != _UPPER and -G[t] >= m:
+                m = -G[t]
+                i = t
+        elif status[t] != _LOWER and G[t] >= m:
+            m = G[t]
+            i = t
+    return i, m
+
+
+@njit(cache=True, nogil=True)
+def select_j(y, G, status, QD, Q_i, i, m, n):
+    """Second index of WSS2: the ``j`` of ``I_low`` whose pair step with ``i``
+    decreases ``f`` most (Fan, Chen and Lin's second-order rule).
+
+    ``Q_i`` is row ``i`` of ``Q`` (read for positions ``0 .. n - 1``; unused
+    when ``i < 0``), ``m`` the value :func:`select_i` returned. Returns
+    ``(j, minus_M)`` with ``minus_M = max_{I_low} y_t G_t``: the problem is
+    optimal to ``tol`` when ``m + minus_M < tol`` (or ``j == -1``).
+    """
+    minus_M = -np.inf
+    j = -1
+    obj_diff_min = np.inf
+    y_i = y[i] if i >= 0 else 0.0
+    QD_i = QD[i] if i >= 0 else 0.0
+    for t in range(n):
+        if y[t] > 0:
+            if status[t] == _LOWER:
+                continue
+            grad_diff = m + G[t]
+            if G[t] >= minus_M:
+                minus_M = G[t]
+            quad_sign = -1.0
+        else:
+            if status[t] == _UPPER:
+                continue
+            grad_diff = m - G[t]
+            if -G[t] >= minus_M:
+                minus_M = -G[t]
+            quad_sign = 1.0
+        if i >= 0 and grad_diff > 0.0:
+            quad = QD_i + QD[t] + quad_sign * 2.0 * y_i * Q_i[t]
+            obj_diff = -(grad_diff * grad_diff) / (quad if quad > 0.0 else TAU)
+            if obj_diff <= obj_diff_min:
+                j = t
+                obj_diff_min = obj_diff
+    return j, minus_M
+
+
 def calculate_rho(y, G, alpha, C):
     """libsvm's offset: the mean of ``y_t G_t`` over free variables, else the
     midpoint of the interval the bounded ones allow.
@@ -191,63 +250,6 @@ def violation(y, G, alpha, C):
     return float(minus_yG[up].max() - minus_yG[low].min())
 
 
-# ------------------------------------------------------------- NumPy reference
-
-
-def smo_reference(Q, y, C, *, tol, max_iter=100_000):
-    """SMO with WSS2 on a full ``Q`` in plain NumPy (no shrinking, no cache).
-
-    A slow, readable reference for the tests.
-
-    Parameters
-    ----------
-    Q : ndarray of shape (n, n)
-        ``y_i y_j k(x_i, x_j)``.
-    y : ndarray of shape (n,)
-        Labels in {-1.0, +1.0}.
-    C : ndarray of shape (n,)
-        Upper bounds.
-    tol : float
-    max_iter : int, default=100_000
-
-    Returns
-    -------
-    solution : Solution
-    """
-    n = len(y)
-    alpha = np.zeros(n)
-    G = -np.ones(n)
-    QD = np.diag(Q).copy()
-    n_iter = 0
-    converged = False
-    while n_iter < max_iter:
-        minus_yG = -y * G
-        up, low = up_low(y, alpha, C)
-        if not up.any() or not low.any():
-            converged = True
-            break
-        # Ties go to the last index, as in libsvm's loops (>= and <=).
-        up_index = np.flatnonzero(up)
-        i = up_index[len(up_index) - 1 - np.argmax(minus_yG[up_index][::-1])]
-        m = minus_yG[i]
-        candidates = np.flatnonzero(low & (minus_yG < m))
-        if m - minus_yG[low].min() < tol or len(candidates) == 0:
-            converged = True
-            break
-        b = m - minus_yG[candidates]
-        a = QD[i] + QD[candidates] - 2.0 * y[i] * y[candidates] * Q[i, candidates]
-        a = np.where(a > 0, a, TAU)
-        obj_diff = -(b * b) / a
-        j = candidates[len(candidates) - 1 - np.argmin(obj_diff[::-1])]
-        a_i, a_j = _pair_step.py_func(
-            y[i], y[j], G[i], G[j], alpha[i], alpha[j], C[i], C[j], QD[i], QD[j], Q[i, j]
-        )
-        G += Q[i] * (a_i - alpha[i]) + Q[j] * (a_j - alpha[j])
-        alpha[i], alpha[j] = a_i, a_j
-        n_iter += 1
-    return Solution(alpha, calculate_rho(y, G, alpha, C), dual_objective(alpha, G), n_iter, converged)
-
-
 # ------------------------------------------------------ dense numba pair loop
 
 
@@ -261,52 +263,19 @@ def _smo_dense(Q, y, C, alpha, G, eps, max_iter):
     (``max_iter < 0``: no limit).
     """
     n = y.shape[0]
+    QD = np.empty(n)
+    status = np.empty(n, dtype=np.int64)
+    for t in range(n):
+        QD[t] = Q[t, t]
+        status[t] = _status_of(alpha[t], C[t])
     n_iter = 0
     while max_iter < 0 or n_iter < max_iter:
-        Gmax = -np.inf
-        i = -1
-        for t in range(n):
-            if y[t] > 0:
-                if alpha[t] < C[t] and -G[t] >= Gmax:
-                    Gmax = -G[t]
-                    i = t
-            else:
-                if alpha[t] > 0.0 and G[t] >= Gmax:
-                    Gmax = G[t]
-                    i = t
-        Gmax2 = -np.inf
-        j = -1
-        obj_diff_min = np.inf
-        if i >= 0:
-            y_i = y[i]
-            QD_i = Q[i, i]
-            for t in range(n):
-                if y[t] > 0:
-                    if alpha[t] > 0.0:
-                        grad_diff = Gmax + G[t]
-                        if G[t] >= Gmax2:
-                            Gmax2 = G[t]
-                        if grad_diff > 0.0:
-                            quad = QD_i + Q[t, t] - 2.0 * y_i * Q[i, t]
-                            obj_diff = -(grad_diff * grad_diff) / (quad if quad > 0.0 else TAU)
-                            if obj_diff <= obj_diff_min:
-                                j = t
-                                obj_diff_min = obj_diff
-                else:
-                    if alpha[t] < C[t]:
-                        grad_diff = Gmax - G[t]
-                        if -G[t] >= Gmax2:
-                            Gmax2 = -G[t]
-                        if grad_diff > 0.0:
-                            quad = QD_i + Q[t, t] + 2.0 * y_i * Q[i, t]
-                            obj_diff = -(grad_diff * grad_diff) / (quad if quad > 0.0 else TAU)
-                            if obj_diff <= obj_diff_min:
-                                j = t
-                                obj_diff_min = obj_diff
-        if Gmax + Gmax2 < eps or j == -1:
+        i, m = select_i(y, G, status, n)
+        j, minus_M = select_j(y, G, status, QD, Q[max(i, 0)], i, m, n)
+        if m + minus_M < eps or j == -1:
             break
         a_i, a_j = _pair_step(
-            y[i], y[j], G[i], G[j], alpha[i], alpha[j], C[i], C[j], Q[i, i], Q[j, j], Q[i, j]
+            y[i], y[j], G[i], G[j], alpha[i], alpha[j], C[i], C[j], QD[i], QD[j], Q[i, j]
         )
         d_i = a_i - alpha[i]
         d_j = a_j - alpha[j]
@@ -314,6 +283,8 @@ def _smo_dense(Q, y, C, alpha, G, eps, max_iter):
             G[t] += Q[i, t] * d_i + Q[j, t] * d_j
         alpha[i] = a_i
         alpha[j] = a_j
+        status[i] = _status_of(a_i, C[i])
+        status[j] = _status_of(a_j, C[j])
         n_iter += 1
     return n_iter
 

@@ -22,12 +22,13 @@ from ._smo import (
     _FREE,
     _LOWER,
     _UPPER,
-    TAU,
     Solution,
     _pair_step,
     _status_of,
     calculate_rho,
     dual_objective,
+    select_i,
+    select_j,
 )
 
 # Rows are computed inside the numba loop, entry by entry as in libsvm, when
@@ -305,26 +306,15 @@ def _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
             S[_S_PHASE] = _PH_SELECT
             continue
         if phase == _PH_SELECT:
-            Gmax = -np.inf
-            i = -1
-            for t in range(A):
-                if y[t] > 0:
-                    if status[t] != _UPPER and -G[t] >= Gmax:
-                        Gmax = -G[t]
-                        i = t
-                else:
-                    if status[t] != _LOWER and G[t] >= Gmax:
-                        Gmax = G[t]
-                        i = t
+            i, m = select_i(y, G, status, A)
             S[_S_I] = i
-            R[_R_GMAX] = Gmax
+            R[_R_GMAX] = m
             S[_S_PHASE] = _PH_SELECT_J
             continue
         if phase == _PH_SELECT_J:
             i = S[_S_I]
-            Gmax = R[_R_GMAX]
-            Gmax2 = -np.inf
-            j = -1
+            m = R[_R_GMAX]
+            Q_i = cache[0]  # not read when there is no i
             if i >= 0:
                 s_i = _lookup(i, A, lru, slot, S)
                 if s_i < 0:
@@ -333,40 +323,8 @@ def _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
                         continue
                     return _NEED_ROW
                 Q_i = cache[s_i]
-                y_i = y[i]
-                QD_i = QD[i]
-                obj_diff_min = np.inf
-                for t in range(A):
-                    if y[t] > 0:
-                        if status[t] != _LOWER:
-                            grad_diff = Gmax + G[t]
-                            if G[t] >= Gmax2:
-                                Gmax2 = G[t]
-                            if grad_diff > 0.0:
-                                quad = QD_i + QD[t] - 2.0 * y_i * Q_i[t]
-                                obj_diff = -(grad_diff * grad_diff) / (quad if quad > 0.0 else TAU)
-                                if obj_diff <= obj_diff_min:
-                                    j = t
-                                    obj_diff_min = obj_diff
-                    else:
-                        if status[t] != _UPPER:
-                            grad_diff = Gmax - G[t]
-                            if -G[t] >= Gmax2:
-                                Gmax2 = -G[t]
-                            if grad_diff > 0.0:
-                                quad = QD_i + QD[t] + 2.0 * y_i * Q_i[t]
-                                obj_diff = -(grad_diff * grad_diff) / (quad if quad > 0.0 else TAU)
-                                if obj_diff <= obj_diff_min:
-                                    j = t
-                                    obj_diff_min = obj_diff
-            else:
-                for t in range(A):
-                    if y[t] > 0:
-                        if status[t] != _LOWER and G[t] >= Gmax2:
-                            Gmax2 = G[t]
-                    elif status[t] != _UPPER and -G[t] >= Gmax2:
-                        Gmax2 = -G[t]
-            if Gmax + Gmax2 < eps or j == -1:
+            j, minus_M = select_j(y, G, status, QD, Q_i, i, m, A)
+            if m + minus_M < eps or j == -1:
                 if A < l:
                     # Optimal on the shrunk problem: check the whole one.
                     S[_S_RESELECT] = 1
