@@ -1,12 +1,11 @@
 """CART decision trees: DecisionTreeRegressor and DecisionTreeClassifier."""
 
 import warnings
-from math import ceil
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, RegressorMixin, clone
-from sklearn.utils import Bunch, check_random_state, compute_sample_weight
+from sklearn.utils import Bunch, compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -20,98 +19,17 @@ from ..utils._sklearn_compat import (
     validate_data,
 )
 from ..utils._validation import unchanged_on_error
-from ._criterion import ABSOLUTE_ERROR, CLASSIFICATION_CRITERIA, REGRESSION_CRITERIA
-from ._hist import bin_features, grow_hist
-from ._hist_torch import grow_hist_torch
-from ._splitter import grow_exact
+from ._build import SPLITTERS
+from ._criterion import CLASSIFICATION_CRITERIA, REGRESSION_CRITERIA
+from ._params import check_splitter_support, resolve_monotonic_cst, resolve_params
 from ._tree import Tree, cost_complexity_prune
-
-
-def _sorted_indices(Xt, w):
-    """Per feature, the indices of the positive-weight samples sorted by that feature."""
-    active = np.flatnonzero(w > 0)
-    if active.shape[0] == Xt.shape[1]:
-        return np.argsort(Xt, axis=1, kind="stable")
-    return active[np.argsort(Xt[:, active], axis=1, kind="stable")]
-
-
-def _sums_are_exact(y_reg, w, crit):
-    """Whether every weighted sum the criterion forms is an exact float64 integer.
-
-    Then the order in which samples are added changes no number, and the
-    exact splitter skips sorting tied values as scikit-learn does.
-    """
-    limit = 2.0**52
-    if not np.array_equal(w, np.floor(w)) or w.sum() >= limit:
-        return False
-    if crit not in REGRESSION_CRITERIA.values():
-        return True
-    if crit == ABSOLUTE_ERROR or not np.array_equal(y_reg, np.floor(y_reg)):
-        return False
-    return float(w @ np.abs(y_reg).sum(axis=1)) < limit and float(w @ (y_reg**2).sum(axis=1)) < limit
-
-
-def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
-    Xt = np.ascontiguousarray(X.T)
-    if presorted is None:
-        sorted_idx = _sorted_indices(Xt, w)
-    else:
-        # An ensemble's presorted rows over all samples: keep positive weights.
-        sorted_idx = presorted[w[presorted] > 0].reshape(presorted.shape[0], -1)
-    n = sorted_idx.shape[1]
-    return grow_exact(
-        Xt, sorted_idx, y_reg, y_enc, w, crit, K, params["max_depth"],
-        params["min_samples_split"], params["min_samples_leaf"], params["min_weight_leaf"],
-        params["min_impurity_decrease"], params["max_features"], params["seed"],
-        _capacity(n, params["max_depth"]), params["max_leaf_nodes"],
-        not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit),
-    )
-
-
-def choose_hist_route(device, crit):
-    """``"torch"`` (level-wise, for a GPU) or ``"numba"`` (depth-first, for the CPU).
-
-    The absolute error has no histogram form (a median is not a sum): it
-    runs the numba kernels on any device.
-    """
-    return "torch" if device.type != "cpu" and crit != ABSOLUTE_ERROR else "numba"
-
-
-def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
-    active = np.flatnonzero(w > 0)
-    codes, edges = bin_features(X, tree.max_bins, params["seed"])
-    device = resolve_device(tree.device)
-    if choose_hist_route(device, crit) == "torch":
-        return grow_hist_torch(codes, edges, active, y_reg, y_enc, w, crit, K, params, device)
-    return grow_hist(
-        codes, edges, active.astype(np.int64), y_reg, y_enc, w, crit, K,
-        params["max_depth"], params["min_samples_split"], params["min_samples_leaf"],
-        params["min_weight_leaf"], params["min_impurity_decrease"], params["max_features"],
-        params["seed"], _capacity(active.shape[0], params["max_depth"]), _HIST_SMALL_NODE,
-        params["max_leaf_nodes"],
-    )
-
-
-_SPLITTERS = {"best": _grow_best, "hist": _grow_hist}
-
-
-# Nodes with fewer samples than this search splits on code-sorted rows, not histograms.
-_HIST_SMALL_NODE = 1024
-
-
-def _capacity(n, max_depth):
-    """Upper bound on the node count: a leaf holds >= 1 sample, depth bounds it too."""
-    bound = 2 * max(n, 1) - 1
-    if max_depth < 62:
-        bound = min(bound, 2 ** (max_depth + 1) - 1)
-    return bound
 
 
 class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
     """Shared parameters, validation and prediction of the CART trees."""
 
     _parameter_constraints = {
-        "splitter": [StrOptions(set(_SPLITTERS))],
+        "splitter": [StrOptions(set(SPLITTERS))],
         "max_depth": [Interval(Integral, 1, None, closed="left"), None],
         "min_samples_split": [
             Interval(Integral, 2, None, closed="left"),
@@ -132,6 +50,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         "min_impurity_decrease": [Interval(Real, 0.0, None, closed="left")],
         "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
         "ccp_alpha": [Interval(Real, 0.0, None, closed="left")],
+        "monotonic_cst": ["array-like", None],
         "max_bins": [Interval(Integral, 2, 255, closed="both")],
         "device": DEVICE_CONSTRAINT,
     }
@@ -140,42 +59,6 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
-
-    def _resolved_params(self, n_samples, n_features, sample_weight):
-        """Integer stopping rules from the constructor parameters, as scikit-learn."""
-        if isinstance(self.min_samples_leaf, Integral):
-            min_samples_leaf = self.min_samples_leaf
-        else:
-            min_samples_leaf = ceil(self.min_samples_leaf * n_samples)
-        if isinstance(self.min_samples_split, Integral):
-            min_samples_split = self.min_samples_split
-        else:
-            min_samples_split = max(2, ceil(self.min_samples_split * n_samples))
-        min_samples_split = max(min_samples_split, 2 * min_samples_leaf)
-        if self.max_features == "sqrt":
-            max_features = max(1, int(np.sqrt(n_features)))
-        elif self.max_features == "log2":
-            max_features = max(1, int(np.log2(n_features)))
-        elif self.max_features is None:
-            max_features = n_features
-        elif isinstance(self.max_features, Integral):
-            if self.max_features > n_features:
-                raise ValueError(
-                    f"max_features={self.max_features} must be <= n_features={n_features}."
-                )
-            max_features = self.max_features
-        else:
-            max_features = max(1, int(self.max_features * n_features))
-        return {
-            "max_depth": np.iinfo(np.int32).max if self.max_depth is None else self.max_depth,
-            "min_samples_split": min_samples_split,
-            "min_samples_leaf": min_samples_leaf,
-            "min_weight_leaf": self.min_weight_fraction_leaf * float(np.sum(sample_weight)),
-            "min_impurity_decrease": float(self.min_impurity_decrease),
-            "max_features": max_features,
-            "max_leaf_nodes": -1 if self.max_leaf_nodes is None else self.max_leaf_nodes,
-            "seed": int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max)),
-        }
 
     def _validate_fit_input(self, X, y, sample_weight):
         # Resolved before any work, as every skdl estimator does: an
@@ -235,9 +118,13 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
             if not np.any(sample_weight > 0):
                 raise ValueError("sample_weight must have at least one positive entry.")
             n_samples, n_features = X.shape
-            params = self._resolved_params(n_samples, n_features, sample_weight)
+            params = resolve_params(self, n_samples, n_features, sample_weight)
             params["sklearn_order"] = sklearn_order
-            arrays = _SPLITTERS[self.splitter](
+            params["monotonic_cst"] = resolve_monotonic_cst(
+                self, n_features, target_info["n_classes"]
+            )
+            check_splitter_support(self, crit, params["monotonic_cst"])
+            arrays = SPLITTERS[self.splitter](
                 self, X, y_reg, y_enc, sample_weight, crit, K, params, presorted
             )
         tree = Tree(n_features, target_info["n_classes"], arrays)
@@ -357,18 +244,23 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
     Parameters
     ----------
-    criterion : {"squared_error", "absolute_error"}, default="squared_error"
-        Impurity measured at each node: the weighted variance of y, or its
-        weighted mean absolute deviation from the weighted median (with
+    criterion : {"squared_error", "absolute_error", "poisson"}, default="squared_error"
+        Impurity measured at each node: the weighted variance of y, its
+        weighted mean absolute deviation from the weighted median, or the
+        half Poisson deviance of the node mean (``"poisson"``: y must be
+        non-negative with a positive sum; not with ``splitter="hist"``) (with
         ``splitter="hist"``, searched over code-sorted samples rather than
         histograms: a median is not a sum). ``"friedman_mse"``, deprecated
         in scikit-learn 1.9, is accepted with its FutureWarning and becomes
         ``"squared_error"``, which it always equalled.
-    splitter : {"best", "hist"}, default="best"
+    splitter : {"best", "random", "hist"}, default="best"
         How splits are searched:
 
         - ``"best"``: exact thresholds, every midpoint between consecutive
           distinct values of a feature (scikit-learn's ``"best"``);
+        - ``"random"``: one threshold per drawn feature, uniform in the
+          node's range of that feature (scikit-learn's ``"random"``, the
+          same draws for the same ``random_state``);
         - ``"hist"``: each feature is binned once into at most ``max_bins``
           quantile bins and splits are searched over bin boundaries with
           histograms of the gradient statistics; much faster on large data.
@@ -410,6 +302,14 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         Complexity parameter of minimal cost-complexity pruning: after
         growing, the weakest links are pruned while their effective alpha is
         at most ``ccp_alpha``. See :meth:`cost_complexity_pruning_path`.
+
+    monotonic_cst : array-like of int of shape (n_features,), default=None
+        Monotonicity constraint per feature: 1 increasing, -1 decreasing, 0
+        none (scikit-learn's semantics: a split on a constrained feature
+        must order its children's values, and values are clipped to bounds
+        inherited from the ancestors). Single output only; for a classifier,
+        binary only, constraining the probability of the positive class.
+        Not with ``splitter="hist"``.
 
     max_bins : int, default=255
         Maximum number of bins per feature for ``splitter="hist"``.
@@ -500,6 +400,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         max_leaf_nodes=None,
         min_impurity_decrease=0.0,
         ccp_alpha=0.0,
+        monotonic_cst=None,
         max_bins=255,
         device=None,
     ):
@@ -525,11 +426,23 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         self.max_leaf_nodes = max_leaf_nodes
         self.min_impurity_decrease = min_impurity_decrease
         self.ccp_alpha = ccp_alpha
+        self.monotonic_cst = monotonic_cst
         self.max_bins = max_bins
         self.device = device
 
     def _encode_y(self, y, sample_weight):
         y = np.asarray(y, dtype=np.float64)
+        if self.criterion == "poisson":
+            # scikit-learn's checks: a Poisson deviance needs y >= 0 and a
+            # positive mean
+            if np.any(y < 0):
+                raise ValueError(
+                    "Some value(s) of y are negative which is not allowed for Poisson regression."
+                )
+            if np.sum(y) <= 0:
+                raise ValueError(
+                    "Sum of y is not positive which is necessary for Poisson regression."
+                )
         y_reg = np.ascontiguousarray(y.reshape(y.shape[0], -1))
         y_enc = np.zeros((1, 1), dtype=np.int32)
         info = {"n_classes": np.ones(y_reg.shape[1], dtype=np.int64)}
@@ -567,11 +480,14 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     ----------
     criterion : {"gini", "entropy", "log_loss"}, default="gini"
         Impurity measured at each node; ``"log_loss"`` is ``"entropy"``.
-    splitter : {"best", "hist"}, default="best"
+    splitter : {"best", "random", "hist"}, default="best"
         How splits are searched:
 
         - ``"best"``: exact thresholds, every midpoint between consecutive
           distinct values of a feature (scikit-learn's ``"best"``);
+        - ``"random"``: one threshold per drawn feature, uniform in the
+          node's range of that feature (scikit-learn's ``"random"``, the
+          same draws for the same ``random_state``);
         - ``"hist"``: each feature is binned once into at most ``max_bins``
           quantile bins and splits are searched over bin boundaries with
           histograms of the gradient statistics; much faster on large data.
@@ -613,6 +529,14 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         Complexity parameter of minimal cost-complexity pruning: after
         growing, the weakest links are pruned while their effective alpha is
         at most ``ccp_alpha``. See :meth:`cost_complexity_pruning_path`.
+
+    monotonic_cst : array-like of int of shape (n_features,), default=None
+        Monotonicity constraint per feature: 1 increasing, -1 decreasing, 0
+        none (scikit-learn's semantics: a split on a constrained feature
+        must order its children's values, and values are clipped to bounds
+        inherited from the ancestors). Single output only; for a classifier,
+        binary only, constraining the probability of the positive class.
+        Not with ``splitter="hist"``.
 
     max_bins : int, default=255
         Maximum number of bins per feature for ``splitter="hist"``.
@@ -713,6 +637,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         min_impurity_decrease=0.0,
         class_weight=None,
         ccp_alpha=0.0,
+        monotonic_cst=None,
         max_bins=255,
         device=None,
     ):
@@ -728,6 +653,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         self.min_impurity_decrease = min_impurity_decrease
         self.class_weight = class_weight
         self.ccp_alpha = ccp_alpha
+        self.monotonic_cst = monotonic_cst
         self.max_bins = max_bins
         self.device = device
 

@@ -1,4 +1,4 @@
-"""Split criteria of CART trees: squared error, absolute error, Gini and entropy.
+"""Split criteria of CART trees: squared error, absolute error, Poisson, Gini, entropy.
 
 Private numba kernels (no estimator state, no validation). A criterion is an
 integer code so that the compiled split search can branch on it:
@@ -7,6 +7,9 @@ integer code so that the compiled split search can branch on it:
   the node value is the weighted mean.
 - ``ABSOLUTE_ERROR``: impurity = weighted mean absolute deviation from the
   weighted median (mean over outputs); the node value is the weighted median.
+- ``POISSON``: impurity = the half Poisson deviance
+  ``sum_i w_i y_i log(y_i / mean) / sum_i w_i`` (mean over outputs); the node
+  value is the weighted mean. The sums are those of the squared error.
 - ``GINI``: impurity = ``1 - sum_k p_k^2`` (mean over outputs).
 - ``ENTROPY``: impurity = ``-sum_k p_k log2 p_k`` (mean over outputs).
 
@@ -30,12 +33,82 @@ from numba import njit
 
 from ._sort import introsort
 
-SQUARED_ERROR, ABSOLUTE_ERROR, GINI, ENTROPY = 0, 1, 2, 3
+SQUARED_ERROR, ABSOLUTE_ERROR, GINI, ENTROPY, POISSON = 0, 1, 2, 3, 4
 
-REGRESSION_CRITERIA = {"squared_error": SQUARED_ERROR, "absolute_error": ABSOLUTE_ERROR}
+REGRESSION_CRITERIA = {
+    "squared_error": SQUARED_ERROR,
+    "absolute_error": ABSOLUTE_ERROR,
+    "poisson": POISSON,
+}
+# scikit-learn's "log_loss" is its Entropy criterion under another name
 CLASSIFICATION_CRITERIA = {"gini": GINI, "entropy": ENTROPY, "log_loss": ENTROPY}
 
 _LN2 = math.log(2.0)
+# scikit-learn's criterion tolerance (``_criterion.pyx``: ten times the
+# builder's), under which a target sum counts as zero
+CRITERION_EPSILON = 10 * np.finfo(np.float64).eps
+
+
+@njit(cache=True, nogil=True)
+def is_regression(crit):
+    """Whether ``crit`` is a regression criterion code."""
+    return crit == SQUARED_ERROR or crit == ABSOLUTE_ERROR or crit == POISSON
+
+
+@njit(cache=True, nogil=True)
+def sums_targets(crit):
+    """Whether ``crit`` keeps weighted target sums (squared error and Poisson)."""
+    return crit == SQUARED_ERROR or crit == POISSON
+
+
+@njit(cache=True, nogil=True)
+def poisson_loss(y, w, samples, start, end, y_sum, weight_sum):
+    """scikit-learn's ``Poisson.poisson_loss`` of ``samples[start:end]``.
+
+    ``sum_i w_i xlogy(y_i, y_i / mean) / (weight_sum * n_outputs)``, summed
+    in the order given; infinite when a target sum is not positive (up to
+    ``CRITERION_EPSILON``: a right sum is a difference of sums).
+    """
+    n_out = y.shape[1]
+    loss = 0.0
+    for k in range(n_out):
+        if y_sum[k] <= CRITERION_EPSILON:
+            return np.inf
+        y_mean = y_sum[k] / weight_sum
+        for p in range(start, end):
+            i = samples[p]
+            yi = y[i, k]
+            if yi != 0.0:  # xlogy(0, x) = 0
+                loss += w[i] * (yi * math.log(yi / y_mean))
+    return loss / (weight_sum * n_out)
+
+
+@njit(cache=True, nogil=True)
+def poisson_children(y, w, samples, start, pos, end, sum_total, sum_left, wl, wr):
+    """scikit-learn's ``Poisson.children_impurity`` of the split at ``pos``."""
+    return (poisson_loss(y, w, samples, start, pos, sum_left, wl),
+            poisson_loss(y, w, samples, pos, end, sum_total - sum_left, wr))
+
+
+@njit(cache=True, nogil=True)
+def poisson_proxy(sum_left, sum_total, wl, wr):
+    """scikit-learn's ``Poisson.proxy_impurity_improvement``.
+
+    ``sum_L log2(mean_L) + sum_R log2(mean_R)`` (the deviance less its
+    constant terms); ``-inf`` when a child's target sum is not positive: a
+    child predicting 0 has an infinite deviance.
+    """
+    proxy_left = 0.0
+    proxy_right = 0.0
+    for k in range(sum_left.shape[0]):
+        sl = sum_left[k]
+        sr = sum_total[k] - sl
+        if sl <= CRITERION_EPSILON or sr <= CRITERION_EPSILON:
+            return -np.inf
+        # scikit-learn's log is ln(x) / ln(2)
+        proxy_left -= sl * (math.log(sl / wl) / _LN2)
+        proxy_right -= sr * (math.log(sr / wr) / _LN2)
+    return -proxy_left - proxy_right
 
 
 @njit(cache=True, nogil=True)
@@ -368,7 +441,7 @@ def criterion_init(y, y_enc, w, samples, start, end, crit, sum_total, counts_tot
     """
     wn = 0.0
     sq = 0.0
-    if crit == SQUARED_ERROR:
+    if sums_targets(crit):
         sum_total[:] = 0.0
         for p in range(start, end):
             i = samples[p]
@@ -392,8 +465,12 @@ def criterion_init(y, y_enc, w, samples, start, end, crit, sum_total, counts_tot
 
 @njit(cache=True, nogil=True)
 def node_value_impurity(crit, sum_total, counts_total, wn, sq, value_out):
-    """Node value and impurity from the totals, with scikit-learn's expressions."""
-    if crit == SQUARED_ERROR:
+    """Node value and impurity from the totals, with scikit-learn's expressions.
+
+    For the Poisson criterion the value is the mean and the impurity returned
+    the squared error's: its own needs the samples (:func:`poisson_loss`).
+    """
+    if sums_targets(crit):
         n_out = sum_total.shape[0]
         impurity = sq / wn
         for k in range(n_out):
@@ -414,10 +491,12 @@ def children_impurity(y, y_enc, w, samples, start, pos, end, crit, sum_total, co
 
     ``Criterion.reset`` then ``update(pos)`` over the partitioned ``samples``,
     then ``children_impurity``. Also returns the left weighted sum of squares.
+    For the Poisson criterion, the impurities returned are the squared
+    error's (see :func:`poisson_loss`).
     """
     forward = pos - start <= end - pos
     wl = 0.0 if forward else wn
-    if crit == SQUARED_ERROR:
+    if sums_targets(crit):
         n_out = y.shape[1]
         sq_left = 0.0
         if forward:

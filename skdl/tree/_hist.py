@@ -20,8 +20,9 @@ from numba import njit
 
 from ..utils._random import rand_r
 from ._criterion import ABSOLUTE_ERROR, SQUARED_ERROR, class_impurity, node_statistics
-from ._splitter import EPSILON, _node_ranks, _scan_absolute_error, frontier_pop, frontier_push
-from ._tree import TREE_LEAF, TREE_UNDEFINED
+from ._frontier import empty_frontier, frontier_pop, frontier_push
+from ._splitter import EPSILON, _node_ranks, _scan_absolute_error
+from ._tree import TREE_UNDEFINED, empty_nodes
 
 _QUANTILE_SUBSAMPLE = 200_000
 
@@ -314,13 +315,7 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
             nb += 1
         n_bins[f] = nb
 
-    left = np.full(capacity, TREE_LEAF, dtype=np.int64)
-    right = np.full(capacity, TREE_LEAF, dtype=np.int64)
-    feature = np.full(capacity, TREE_UNDEFINED, dtype=np.int64)
-    threshold = np.full(capacity, float(TREE_UNDEFINED))
-    impurity = np.zeros(capacity)
-    n_node_samples = np.zeros(capacity, dtype=np.int64)
-    wns = np.zeros(capacity)
+    left, right, feature, threshold, impurity, n_node_samples, wns = empty_nodes(capacity)
     # value grows by doubling: with many classes a full-size block would be large
     value = np.zeros((min(capacity, 1024), n_out, K))
 
@@ -381,17 +376,9 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
     # best first: every node created goes on the frontier (a leaf with improvement 0)
     best_first = max_leaf_nodes > 0
     split_budget = max_leaf_nodes - 1
-    r_cap = capacity if best_first else 1
-    heap = np.empty(r_cap, dtype=np.int64)
-    r_improvement = np.zeros(r_cap)
-    r_start = np.empty(r_cap, dtype=np.int64)
-    r_pos = np.empty(r_cap, dtype=np.int64)
-    r_end = np.empty(r_cap, dtype=np.int64)
-    r_depth = np.empty(r_cap, dtype=np.int64)
-    r_is_leaf = np.zeros(r_cap, dtype=np.bool_)
-    r_sorted = np.zeros(r_cap, dtype=np.bool_)
-    r_imp_left = np.empty(r_cap)
-    r_imp_right = np.empty(r_cap)
+    (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left,
+     r_imp_right) = empty_frontier(capacity, best_first)
+    r_sorted = np.zeros(heap.shape[0], dtype=np.bool_)
     h_size = 0
 
     st_start[0], st_end[0], st_depth[0], st_parent[0] = 0, n, 0, -1

@@ -32,18 +32,24 @@ from numba import njit
 from ..utils._random import rand_r
 from ._criterion import (
     ABSOLUTE_ERROR,
-    SQUARED_ERROR,
+    POISSON,
     absolute_error_children,
     absolute_error_sums_exact,
     absolute_errors_pass,
     children_impurity,
     class_impurity,
     criterion_init,
+    is_regression,
     node_value_impurity,
+    poisson_children,
+    poisson_loss,
+    poisson_proxy,
     ranks_like_sklearn,
+    sums_targets,
 )
+from ._frontier import empty_frontier, frontier_pop, frontier_push
 from ._sort import introsort_ties
-from ._tree import TREE_LEAF, TREE_UNDEFINED
+from ._tree import TREE_UNDEFINED, empty_nodes
 
 FEATURE_THRESHOLD = 1e-7
 EPSILON = np.finfo(np.float64).eps
@@ -60,8 +66,8 @@ def _threshold(x_prev, x_next):
 
 @njit(cache=True, nogil=True)
 def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, sum_left,
-                        stop_at_tie, aligned=False):
-    """Best proxy improvement and position over one feature (squared error).
+                        stop_at_tie, aligned=False, poisson=False):
+    """Best proxy improvement and position over one feature (squared error, Poisson).
 
     The samples are added in ``order[start:end]`` (sorted by the feature).
     ``sum_left`` takes at each candidate position the value scikit-learn's
@@ -72,7 +78,9 @@ def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, 
     first two equal feature values (their order, and so the float sums,
     would differ from scikit-learn's sort). With ``aligned``, ``xrow`` holds
     the feature values in ``order`` (``xrow[p]`` is the value of
-    ``order[p]``), as the sort leaves them.
+    ``order[p]``), as the sort leaves them. With ``poisson``, the proxy is
+    the Poisson deviance's (:func:`~._criterion.poisson_proxy`) on the same
+    sums.
     """
     n_out = y.shape[1]
     ft = np.float32(FEATURE_THRESHOLD)
@@ -112,14 +120,17 @@ def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, 
         wr = wn - wl
         if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
-        proxy_l = 0.0
-        proxy_r = 0.0
-        for k in range(n_out):
-            sl = sum_left[k]
-            sr = sum_total[k] - sl
-            proxy_l += sl * sl
-            proxy_r += sr * sr
-        proxy = proxy_l / wl + proxy_r / wr
+        if poisson:
+            proxy = poisson_proxy(sum_left, sum_total, wl, wr)
+        else:
+            proxy_l = 0.0
+            proxy_r = 0.0
+            for k in range(n_out):
+                sl = sum_left[k]
+                sr = sum_total[k] - sl
+                proxy_l += sl * sl
+                proxy_r += sr * sr
+            proxy = proxy_l / wl + proxy_r / wr
         if proxy > best:
             best = proxy
             best_pos = cand
@@ -333,58 +344,6 @@ def _partition_rows(sorted_idx, skip, start, end, goes_left, tmp):
 
 
 @njit(cache=True, nogil=True)
-def frontier_push(heap, size, key, node):
-    """Push ``node`` on a max-heap of node ids ordered by ``key[node]``.
-
-    The steps of ``std::push_heap`` (libstdc++) with scikit-learn's
-    comparison ``key[a] < key[b]``, so that nodes of equal key leave the
-    heap in the order they leave scikit-learn's best-first frontier.
-    """
-    hole = size
-    while hole > 0:
-        parent = (hole - 1) // 2
-        if not key[heap[parent]] < key[node]:
-            break
-        heap[hole] = heap[parent]
-        hole = parent
-    heap[hole] = node
-
-
-@njit(cache=True, nogil=True)
-def frontier_pop(heap, size, key):
-    """Pop the node of largest key from a heap of ``size`` node ids.
-
-    ``std::pop_heap`` (libstdc++: ``__adjust_heap`` then ``__push_heap``)
-    followed by ``back()``; the caller decrements ``size``.
-    """
-    top = heap[0]
-    length = size - 1
-    if length > 0:
-        value = heap[length]
-        heap[length] = top
-        hole = 0
-        second = 0
-        while second < (length - 1) // 2:
-            second = 2 * (second + 1)
-            if key[heap[second]] < key[heap[second - 1]]:
-                second -= 1
-            heap[hole] = heap[second]
-            hole = second
-        if length % 2 == 0 and second == (length - 2) // 2:
-            second = 2 * (second + 1)
-            heap[hole] = heap[second - 1]
-            hole = second - 1
-        while hole > 0:
-            parent = (hole - 1) // 2
-            if not key[heap[parent]] < key[value]:
-                break
-            heap[hole] = heap[parent]
-            hole = parent
-        heap[hole] = value
-    return top
-
-
-@njit(cache=True, nogil=True)
 def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_split,
                min_samples_leaf, min_weight_leaf, min_impurity_decrease, max_features, seed,
                capacity, max_leaf_nodes=-1, exact_sums=False):
@@ -447,7 +406,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     impurities and the node's value).
     """
     n_features, n = sorted_idx.shape
-    regression = crit <= ABSOLUTE_ERROR
+    regression = is_regression(crit)
     n_out = y.shape[1] if regression else y_enc.shape[1]
     K = 1 if regression else n_classes_max
     rng_state = np.array([seed], dtype=np.int64)
@@ -455,13 +414,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         exact_sums = absolute_error_sums_exact(y, w)
     track = not exact_sums
 
-    left = np.full(capacity, TREE_LEAF, dtype=np.int64)
-    right = np.full(capacity, TREE_LEAF, dtype=np.int64)
-    feature = np.full(capacity, TREE_UNDEFINED, dtype=np.int64)
-    threshold = np.full(capacity, float(TREE_UNDEFINED))
-    impurity = np.zeros(capacity)
-    n_node_samples = np.zeros(capacity, dtype=np.int64)
-    wns = np.zeros(capacity)
+    left, right, feature, threshold, impurity, n_node_samples, wns = empty_nodes(capacity)
     # value grows by doubling: with many classes a full-size block would be large
     value = np.zeros((min(capacity, 1024), n_out, K))
 
@@ -531,16 +484,8 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     # goes on the frontier, a leaf with improvement 0
     best_first = max_leaf_nodes > 0
     split_budget = max_leaf_nodes - 1
-    r_cap = capacity if best_first else 1
-    heap = np.empty(r_cap, dtype=np.int64)
-    r_improvement = np.zeros(r_cap)
-    r_start = np.empty(r_cap, dtype=np.int64)
-    r_pos = np.empty(r_cap, dtype=np.int64)
-    r_end = np.empty(r_cap, dtype=np.int64)
-    r_depth = np.empty(r_cap, dtype=np.int64)
-    r_is_leaf = np.zeros(r_cap, dtype=np.bool_)
-    r_imp_left = np.empty(r_cap)
-    r_imp_right = np.empty(r_cap)
+    (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left,
+     r_imp_right) = empty_frontier(capacity, best_first)
     h_size = 0
 
     while top > 0 or h_size > 0:
@@ -620,6 +565,8 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
             fresh_impurity = node_value_impurity(
                 crit, sum_total, counts_total, wn, sq_total, value[node]
             )
+            if crit == POISSON:
+                fresh_impurity = poisson_loss(y, w, samples, start, end, sum_total, wn)
         if first:
             node_impurity = fresh_impurity
             first = False
@@ -686,10 +633,10 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                     continue
                 f_i -= 1
                 features[f_i], features[f_j] = features[f_j], features[f_i]
-                if crit == SQUARED_ERROR:
+                if sums_targets(crit):
                     proxy, pos = _scan_squared_error(
                         xrow, y, w, order, start, end, sum_total, wn, min_samples_leaf,
-                        min_weight_leaf, sum_left, track,
+                        min_weight_leaf, sum_left, track, False, crit == POISSON,
                     )
                 elif crit == ABSOLUTE_ERROR:
                     # the passes see every sample: sort tied values first
@@ -718,10 +665,10 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                         samples[start:end] = sorted_idx[current, start:end]
                     _sort_like_sklearn(xrow, order, samples, start, end, values, tied)
                     current = -1
-                    if crit == SQUARED_ERROR:
+                    if sums_targets(crit):
                         proxy, pos = _scan_squared_error(
                             values, y, w, samples, start, end, sum_total, wn, min_samples_leaf,
-                            min_weight_leaf, sum_left, False, True,
+                            min_weight_leaf, sum_left, False, True, crit == POISSON,
                         )
                     elif crit == ABSOLUTE_ERROR:
                         if rerank:
@@ -778,6 +725,10 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                         y, y_enc, w, samples, start, best_pos, end, crit, sum_total,
                         counts_total, wn, sq_total, sum_left, counts_left, counts_right,
                     )
+                    if crit == POISSON:
+                        imp_left, imp_right = poisson_children(
+                            y, w, samples, start, best_pos, end, sum_total, sum_left, wl, wr
+                        )
                     if best_pos - start <= end - best_pos:
                         carry_start, carry_end = start, best_pos
                         carry_sum[:] = sum_left

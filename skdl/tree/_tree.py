@@ -9,6 +9,24 @@ TREE_UNDEFINED = -2
 
 
 @njit(cache=True, nogil=True)
+def empty_nodes(capacity):
+    """The node store a grower fills: every node a leaf, no feature, no threshold.
+
+    Returns ``left, right, feature, threshold, impurity, n_node_samples,
+    weighted_n_node_samples`` of ``capacity`` nodes.
+    """
+    return (
+        np.full(capacity, TREE_LEAF, dtype=np.int64),
+        np.full(capacity, TREE_LEAF, dtype=np.int64),
+        np.full(capacity, TREE_UNDEFINED, dtype=np.int64),
+        np.full(capacity, float(TREE_UNDEFINED)),
+        np.zeros(capacity),
+        np.zeros(capacity, dtype=np.int64),
+        np.zeros(capacity),
+    )
+
+
+@njit(cache=True, nogil=True)
 def _apply(X, left, right, feature, threshold):
     """Leaf reached by each row of X (float32, C order)."""
     out = np.empty(X.shape[0], dtype=np.int64)

@@ -23,8 +23,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text, plot_tree
+from skdl.tree._frontier import frontier_pop, frontier_push
 from skdl.tree._sort import introsort, introsort_ties
-from skdl.tree._splitter import frontier_pop, frontier_push, grow_exact
+from skdl.tree._splitter import grow_exact
 
 _STRUCTURE = (
     "children_left", "children_right", "feature", "threshold", "n_node_samples",
@@ -536,27 +537,27 @@ def test_hist_device_is_validated():
 @pytest.fixture
 def torch_route(monkeypatch):
     """Force the torch route of ``splitter="hist"`` on the CPU."""
-    from skdl.tree import _classes
+    from skdl.tree import _build
 
-    monkeypatch.setattr(_classes, "choose_hist_route", lambda device, crit: "torch")
+    monkeypatch.setattr(_build, "choose_hist_route", lambda device, crit: "torch")
 
 
 def _hist_pair(Tree, X, y, sample_weight=None, **params):
     """The same hist tree fitted by the numba route and by the torch route."""
-    from skdl.tree import _classes
+    from skdl.tree import _build
 
     numba_tree = Tree(splitter="hist", random_state=0, **params).fit(X, y, sample_weight)
-    route = _classes.choose_hist_route
-    _classes.choose_hist_route = lambda device, crit: "torch"
+    route = _build.choose_hist_route
+    _build.choose_hist_route = lambda device, crit: "torch"
     try:
         torch_tree = Tree(splitter="hist", random_state=0, **params).fit(X, y, sample_weight)
     finally:
-        _classes.choose_hist_route = route
+        _build.choose_hist_route = route
     return numba_tree, torch_tree
 
 
 def test_hist_route_choice():
-    from skdl.tree._classes import choose_hist_route
+    from skdl.tree._build import choose_hist_route
     from skdl.tree._criterion import ABSOLUTE_ERROR, GINI, SQUARED_ERROR
 
     assert choose_hist_route(torch.device("cpu"), SQUARED_ERROR) == "numba"
@@ -631,21 +632,21 @@ def test_torch_hist_route_max_features_draws_like_scikit_learn():
     # A node searches max_features drawn features, constant ones included,
     # as scikit-learn's draw: mean tree size and accuracy over seeds match
     # the numba route's (which reproduces scikit-learn's draw exactly).
-    from skdl.tree import _classes
+    from skdl.tree import _build
 
     X_train, X_test, y_train, y_test = _split(load_digits)
     summary = {}
-    route = _classes.choose_hist_route
+    route = _build.choose_hist_route
     try:
         for name in ("numba", "torch"):
-            _classes.choose_hist_route = lambda device, crit, name=name: name
+            _build.choose_hist_route = lambda device, crit, name=name: name
             # digits has 17 distinct values: 17 bins are the exact thresholds
             fits = [DecisionTreeClassifier(splitter="hist", max_bins=17, max_features="sqrt",
                                            random_state=seed).fit(X_train, y_train) for seed in range(8)]
             summary[name] = (np.mean([f.tree_.node_count for f in fits]),
                              np.mean([f.score(X_test, y_test) for f in fits]))
     finally:
-        _classes.choose_hist_route = route
+        _build.choose_hist_route = route
     assert abs(summary["torch"][0] / summary["numba"][0] - 1) < 0.1
     assert abs(summary["torch"][1] - summary["numba"][1]) < 0.03
 
@@ -829,7 +830,7 @@ def test_bad_input(Tree):
     with pytest.raises(ValueError, match="max_depth"):
         Tree(max_depth=0).fit(X, y)
     with pytest.raises(ValueError, match="splitter"):
-        Tree(splitter="random").fit(X, y)
+        Tree(splitter="exact").fit(X, y)
     with pytest.raises(ValueError, match="max_features=9 must be <= n_features=4"):
         Tree(max_features=9).fit(X, y)
     with pytest.raises(ValueError, match="Negative values in data passed to"):

@@ -1,0 +1,110 @@
+"""From validated arrays to a grown tree's arrays: one driver per splitter.
+
+Each driver takes the estimator (for its splitter's own parameters), the
+float32 X, the encoded targets, the weights, the criterion code and the
+resolved stopping rules (``params``, see ``BaseDecisionTree._resolved_params``)
+and returns the arrays :class:`~._tree.Tree` is built from. ``SPLITTERS`` maps
+the ``splitter`` parameter to its driver.
+"""
+
+import numpy as np
+
+from .._device import resolve_device
+from ._criterion import ABSOLUTE_ERROR, POISSON, REGRESSION_CRITERIA
+from ._hist import bin_features, grow_hist
+from ._hist_torch import grow_hist_torch
+from ._random_splitter import grow_random
+from ._splitter import grow_exact
+
+
+def _sorted_indices(Xt, w):
+    """Per feature, the indices of the positive-weight samples sorted by that feature."""
+    active = np.flatnonzero(w > 0)
+    if active.shape[0] == Xt.shape[1]:
+        return np.argsort(Xt, axis=1, kind="stable")
+    return active[np.argsort(Xt[:, active], axis=1, kind="stable")]
+
+
+def _sums_are_exact(y_reg, w, crit):
+    """Whether every weighted sum the criterion forms is an exact float64 integer.
+
+    Then the order in which samples are added changes no number, and the
+    exact splitter skips sorting tied values as scikit-learn does.
+    """
+    limit = 2.0**52
+    if not np.array_equal(w, np.floor(w)) or w.sum() >= limit:
+        return False
+    if crit not in REGRESSION_CRITERIA.values():
+        return True
+    # the absolute error's medians and the Poisson deviance's logarithms are
+    # no integer sums
+    if crit in (ABSOLUTE_ERROR, POISSON) or not np.array_equal(y_reg, np.floor(y_reg)):
+        return False
+    return float(w @ np.abs(y_reg).sum(axis=1)) < limit and float(w @ (y_reg**2).sum(axis=1)) < limit
+
+
+def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
+    Xt = np.ascontiguousarray(X.T)
+    if presorted is None:
+        sorted_idx = _sorted_indices(Xt, w)
+    else:
+        # An ensemble's presorted rows over all samples: keep positive weights.
+        sorted_idx = presorted[w[presorted] > 0].reshape(presorted.shape[0], -1)
+    n = sorted_idx.shape[1]
+    return grow_exact(
+        Xt, sorted_idx, y_reg, y_enc, w, crit, K, params["max_depth"],
+        params["min_samples_split"], params["min_samples_leaf"], params["min_weight_leaf"],
+        params["min_impurity_decrease"], params["max_features"], params["seed"],
+        _capacity(n, params["max_depth"]), params["max_leaf_nodes"],
+        not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit),
+    )
+
+
+def choose_hist_route(device, crit):
+    """``"torch"`` (level-wise, for a GPU) or ``"numba"`` (depth-first, for the CPU).
+
+    The absolute error has no histogram form (a median is not a sum): it
+    runs the numba kernels on any device.
+    """
+    return "torch" if device.type != "cpu" and crit != ABSOLUTE_ERROR else "numba"
+
+
+def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
+    active = np.flatnonzero(w > 0)
+    codes, edges = bin_features(X, tree.max_bins, params["seed"])
+    device = resolve_device(tree.device)
+    if choose_hist_route(device, crit) == "torch":
+        return grow_hist_torch(codes, edges, active, y_reg, y_enc, w, crit, K, params, device)
+    return grow_hist(
+        codes, edges, active.astype(np.int64), y_reg, y_enc, w, crit, K,
+        params["max_depth"], params["min_samples_split"], params["min_samples_leaf"],
+        params["min_weight_leaf"], params["min_impurity_decrease"], params["max_features"],
+        params["seed"], _capacity(active.shape[0], params["max_depth"]), _HIST_SMALL_NODE,
+        params["max_leaf_nodes"],
+    )
+
+
+# Nodes with fewer samples than this search splits on code-sorted rows, not histograms.
+_HIST_SMALL_NODE = 1024
+
+
+def _capacity(n, max_depth):
+    """Upper bound on the node count: a leaf holds >= 1 sample, depth bounds it too."""
+    bound = 2 * max(n, 1) - 1
+    if max_depth < 62:
+        bound = min(bound, 2 ** (max_depth + 1) - 1)
+    return bound
+
+
+def _grow_random(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
+    n_active = int(np.count_nonzero(w > 0))
+    return grow_random(
+        np.ascontiguousarray(X.T), y_reg, y_enc, w, crit, K, params["max_depth"],
+        params["min_samples_split"], params["min_samples_leaf"], params["min_weight_leaf"],
+        params["min_impurity_decrease"], params["max_features"], params["seed"],
+        _capacity(n_active, params["max_depth"]), params["max_leaf_nodes"],
+        params["monotonic_cst"],
+    )
+
+
+SPLITTERS = {"best": _grow_best, "random": _grow_random, "hist": _grow_hist}

@@ -1,0 +1,80 @@
+"""The best-first frontier: a max-heap of node ids, as scikit-learn keeps it.
+
+scikit-learn's ``BestFirstTreeBuilder`` keeps its frontier in a
+``std::vector`` ordered with ``std::push_heap`` / ``std::pop_heap``; nodes of
+equal improvement leave it in an order those steps decide, so every
+best-first builder here (exact, random, histogram) uses these two kernels to
+expand nodes in scikit-learn's order.
+"""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def frontier_push(heap, size, key, node):
+    """Push ``node`` on a max-heap of node ids ordered by ``key[node]``.
+
+    The steps of ``std::push_heap`` (libstdc++) with scikit-learn's
+    comparison ``key[a] < key[b]``, so that nodes of equal key leave the
+    heap in the order they leave scikit-learn's best-first frontier.
+    """
+    hole = size
+    while hole > 0:
+        parent = (hole - 1) // 2
+        if not key[heap[parent]] < key[node]:
+            break
+        heap[hole] = heap[parent]
+        hole = parent
+    heap[hole] = node
+
+
+@njit(cache=True, nogil=True)
+def frontier_pop(heap, size, key):
+    """Pop the node of largest key from a heap of ``size`` node ids.
+
+    ``std::pop_heap`` (libstdc++: ``__adjust_heap`` then ``__push_heap``)
+    followed by ``back()``; the caller decrements ``size``.
+    """
+    top = heap[0]
+    length = size - 1
+    if length > 0:
+        value = heap[length]
+        heap[length] = top
+        hole = 0
+        second = 0
+        while second < (length - 1) // 2:
+            second = 2 * (second + 1)
+            if key[heap[second]] < key[heap[second - 1]]:
+                second -= 1
+            heap[hole] = heap[second]
+            hole = second
+        if length % 2 == 0 and second == (length - 2) // 2:
+            second = 2 * (second + 1)
+            heap[hole] = heap[second - 1]
+            hole = second - 1
+        while hole > 0:
+            parent = (hole - 1) // 2
+            if not key[heap[parent]] < key[value]:
+                break
+            heap[hole] = heap[parent]
+            hole = parent
+        heap[hole] = value
+    return top
+
+
+@njit(cache=True, nogil=True)
+def empty_frontier(capacity, best_first):
+    """The frontier's records, one slot per node (a single slot when depth first).
+
+    Returns ``heap, improvement, start, pos, end, depth, is_leaf,
+    impurity_left, impurity_right``: scikit-learn's ``FrontierRecord`` fields
+    as arrays indexed by node id.
+    """
+    size = capacity if best_first else 1
+    return (
+        np.empty(size, dtype=np.int64), np.zeros(size), np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64), np.zeros(size, dtype=np.bool_), np.empty(size),
+        np.empty(size),
+    )

@@ -1,0 +1,84 @@
+"""The constructor parameters of a tree resolved against the data, as scikit-learn resolves them."""
+
+from math import ceil
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils import check_random_state
+
+from ._criterion import POISSON
+
+
+def resolve_params(tree, n_samples, n_features, sample_weight):
+    """Integer stopping rules from the constructor parameters, as scikit-learn."""
+    if isinstance(tree.min_samples_leaf, Integral):
+        min_samples_leaf = tree.min_samples_leaf
+    else:
+        min_samples_leaf = ceil(tree.min_samples_leaf * n_samples)
+    if isinstance(tree.min_samples_split, Integral):
+        min_samples_split = tree.min_samples_split
+    else:
+        min_samples_split = max(2, ceil(tree.min_samples_split * n_samples))
+    min_samples_split = max(min_samples_split, 2 * min_samples_leaf)
+    if tree.max_features == "sqrt":
+        max_features = max(1, int(np.sqrt(n_features)))
+    elif tree.max_features == "log2":
+        max_features = max(1, int(np.log2(n_features)))
+    elif tree.max_features is None:
+        max_features = n_features
+    elif isinstance(tree.max_features, Integral):
+        if tree.max_features > n_features:
+            raise ValueError(
+                f"max_features={tree.max_features} must be <= n_features={n_features}."
+            )
+        max_features = tree.max_features
+    else:
+        max_features = max(1, int(tree.max_features * n_features))
+    return {
+        "max_depth": np.iinfo(np.int32).max if tree.max_depth is None else tree.max_depth,
+        "min_samples_split": min_samples_split,
+        "min_samples_leaf": min_samples_leaf,
+        "min_weight_leaf": tree.min_weight_fraction_leaf * float(np.sum(sample_weight)),
+        "min_impurity_decrease": float(tree.min_impurity_decrease),
+        "max_features": max_features,
+        "max_leaf_nodes": -1 if tree.max_leaf_nodes is None else tree.max_leaf_nodes,
+        "seed": int(check_random_state(tree.random_state).randint(np.iinfo(np.int32).max)),
+    }
+
+def resolve_monotonic_cst(tree, n_features, n_classes):
+    """``monotonic_cst`` as int8, checked as scikit-learn checks it (zeros when None).
+
+    For a classifier the signs are flipped: the criterion constrains the
+    proportion of the first class, the parameter the positive class's.
+    """
+    if tree.monotonic_cst is None:
+        return np.zeros(n_features, dtype=np.int8)
+    if len(n_classes) > 1:
+        raise ValueError("Monotonicity constraints are not supported with multiple outputs.")
+    cst = np.asarray(tree.monotonic_cst)
+    if cst.shape[0] != n_features:
+        raise ValueError(
+            f"monotonic_cst has shape {cst.shape[0]} but the input data X has "
+            f"{n_features} features."
+        )
+    if not np.all(np.isin(cst, (-1, 0, 1))):
+        raise ValueError(
+            "monotonic_cst must be None or an array-like of -1, 0 or 1, but"
+            f" got {np.unique(cst)}"
+        )
+    cst = np.asarray(cst, dtype=np.int8)
+    if isinstance(tree, ClassifierMixin):
+        if n_classes[0] > 2:
+            raise ValueError(
+                "Monotonicity constraints are not supported with multiclass classification"
+            )
+        cst = -cst
+    return cst
+
+def check_splitter_support(tree, crit, monotonic_cst):
+    """Refuse what the chosen splitter does not implement."""
+    if tree.splitter == "hist" and crit == POISSON:
+        raise ValueError("criterion='poisson' is not supported with splitter='hist'.")
+    if tree.splitter != "random" and np.any(monotonic_cst != 0):
+        raise ValueError(f"monotonic_cst is not supported with splitter={tree.splitter!r}.")

@@ -1,0 +1,520 @@
+"""The random splitter ("Extremely randomized trees") and its tree builder.
+
+Private numba kernels, scikit-learn's ``RandomSplitter`` (``node_split_random``
+in ``sklearn/tree/_splitter.pyx``) with its ``DepthFirstTreeBuilder`` and
+``BestFirstTreeBuilder``, step for step. At each node the features are drawn
+as the exact splitter draws them (Fisher-Yates with scikit-learn's xorshift
+generator, known constant features skipped); for each drawn feature one
+threshold is drawn uniformly in the node's ``[min, max)`` range with the same
+generator (``rand_uniform``), the node's samples are partitioned around it in
+place, and the criterion is reset and updated on that partition. The best of
+these candidates is kept. No sort happens: the samples keep the order the
+partitions leave them in, and every float sum adds them in that order, so the
+tree is scikit-learn's bit for bit for the same ``random_state``.
+
+Monotonic constraints (``monotonic_cst``) follow scikit-learn 1.4+: a
+candidate on a constrained feature is rejected when its children's values are
+in the wrong order or outside the node's bounds, each child inherits bounds
+split at the middle value of the two children, and node values are clipped
+to their bounds.
+"""
+
+import numpy as np
+from numba import njit
+
+from ..utils._random import rand_r
+from ._criterion import (
+    ABSOLUTE_ERROR,
+    POISSON,
+    absolute_error_children,
+    absolute_errors_pass,
+    children_impurity,
+    criterion_init,
+    is_regression,
+    node_value_impurity,
+    poisson_children,
+    poisson_loss,
+    poisson_proxy,
+    ranks_like_sklearn,
+    sums_targets,
+)
+from ._frontier import empty_frontier, frontier_pop, frontier_push
+from ._splitter import EPSILON, FEATURE_THRESHOLD
+from ._tree import TREE_LEAF, TREE_UNDEFINED, empty_nodes
+
+RAND_R_MAX = 2147483647
+
+
+@njit(cache=True, nogil=True)
+def _rand_int(low, high, rng_state):
+    """scikit-learn's ``rand_int``: an integer in ``[low, high)``."""
+    rng_state[0] = rand_r(rng_state[0])
+    return low + (rng_state[0] % (RAND_R_MAX + 1)) % (high - low)
+
+
+@njit(cache=True, nogil=True)
+def _rand_uniform(low, high, rng_state):
+    """scikit-learn's ``rand_uniform``: a float64 in ``[low, high)``."""
+    rng_state[0] = rand_r(rng_state[0])
+    return (high - low) * float(rng_state[0] % (RAND_R_MAX + 1)) / float(RAND_R_MAX) + low
+
+
+@njit(cache=True, nogil=True)
+def _find_min_max(xrow, samples, start, end, values):
+    """scikit-learn's ``DensePartitioner.find_min_max``; fills ``values[start:end]``."""
+    lo = xrow[samples[start]]
+    hi = lo
+    for p in range(start, end):
+        x = xrow[samples[p]]
+        values[p] = x
+        if x < lo:
+            lo = x
+        elif x > hi:
+            hi = x
+    return lo, hi
+
+
+@njit(cache=True, nogil=True)
+def _partition_samples(values, samples, start, end, threshold):
+    """scikit-learn's ``partition_samples``: ``x <= threshold`` first; returns the split position."""
+    p = start
+    q = end
+    while p < q:
+        if values[p] <= threshold:
+            p += 1
+        else:
+            q -= 1
+            values[p], values[q] = values[q], values[p]
+            samples[p], samples[q] = samples[q], samples[p]
+    return q
+
+
+@njit(cache=True, nogil=True)
+def _partition_final(xrow, samples, start, end, threshold):
+    """scikit-learn's ``partition_samples_final`` (no missing values)."""
+    p = start
+    q = end
+    while p < q:
+        if xrow[samples[p]] <= threshold:
+            p += 1
+        else:
+            q -= 1
+            samples[p], samples[q] = samples[q], samples[p]
+
+
+@njit(cache=True, nogil=True)
+def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers):
+    """The criterion's ``reset`` then ``update(pos)`` on the partitioned node.
+
+    Returns ``wl, wr, proxy, impurity_left, impurity_right, value_left,
+    value_right``: the proxy improvement scikit-learn's splitter compares and
+    the children values its monotonicity check compares (the first output's
+    mean, the first class's proportion, or the medians). The impurities are
+    the squared error's for the Poisson criterion (see
+    :func:`~._criterion.poisson_children`).
+    """
+    sum_total, counts_total = totals
+    (sum_left, counts_left, counts_right, ranks, sorted_y, left_err, right_err, tree_w,
+     tree_wy, rank_vals, rank_idx, medians, left_median) = buffers
+    if crit == ABSOLUTE_ERROR:
+        wl, wr, imp_left, imp_right = absolute_error_children(
+            y, w, samples, start, pos, end, wn, ranks, sorted_y, left_err, right_err, tree_w,
+            tree_wy, True, rank_vals, rank_idx, medians,
+        )
+        proxy = -wr * imp_right - wl * imp_left
+        value_left = 0.0
+        value_right = 0.0
+        if left_median.shape[0] > 0:
+            # the medians of the two children, for the monotonicity check
+            value_left = absolute_errors_pass(samples, start, end, True, pos - start, ranks[0],
+                                              sorted_y[0], w, tree_w, tree_wy, left_err)
+            value_right = absolute_errors_pass(samples, start, end, False, end - pos, ranks[0],
+                                               sorted_y[0], w, tree_w, tree_wy, right_err)
+        return wl, wr, proxy, imp_left, imp_right, value_left, value_right
+    wl, wr, imp_left, imp_right, _ = children_impurity(
+        y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sq_total,
+        sum_left, counts_left, counts_right,
+    )
+    if sums_targets(crit):
+        if crit == POISSON:
+            proxy = poisson_proxy(sum_left, sum_total, wl, wr)
+        else:
+            proxy_left = 0.0
+            proxy_right = 0.0
+            for k in range(sum_left.shape[0]):
+                sl = sum_left[k]
+                sr = sum_total[k] - sl
+                proxy_left += sl * sl
+                proxy_right += sr * sr
+            proxy = proxy_left / wl + proxy_right / wr
+        return (wl, wr, proxy, imp_left, imp_right, sum_left[0] / wl,
+                (sum_total[0] - sum_left[0]) / wr)
+    proxy = -wr * imp_right - wl * imp_left
+    return (wl, wr, proxy, imp_left, imp_right, counts_left[0, 0] / wl,
+            counts_right[0, 0] / wr)
+
+
+@njit(cache=True, nogil=True)
+def _monotonic_ok(cst, lower, upper, value_left, value_right):
+    """scikit-learn's ``_check_monotonicity``."""
+    return (value_left >= lower and value_right >= lower and value_left <= upper
+            and value_right <= upper and (value_left - value_right) * cst <= 0)
+
+
+@njit(cache=True, nogil=True)
+def split_random(Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, totals, buffers,
+                 node_impurity, total_weight, n_known, features, constant_features,
+                 max_features, min_samples_leaf, min_weight_leaf, rng_state, values,
+                 monotonic_cst, lower, upper):
+    """scikit-learn's ``node_split_random`` on ``samples[start:end]``.
+
+    Returns ``feature, threshold, pos, impurity_left, impurity_right,
+    improvement, n_constant_features, middle_value``; ``pos == end`` when no
+    split was found. Leaves ``samples[start:pos]`` the left child's samples.
+    """
+    n_features = features.shape[0]
+    ft = np.float32(FEATURE_THRESHOLD)
+    sum_total = totals[0]
+    sum_left = buffers[0]
+    best_proxy = -np.inf
+    best_feature = 0
+    best_threshold = 0.0
+    best_pos = end
+    current_feature = -1
+    f_i = n_features
+    n_found = 0
+    n_drawn = 0
+    n_total_const = n_known
+    n_visited = 0
+    while f_i > n_total_const and (n_visited < max_features or n_visited <= n_found + n_drawn):
+        n_visited += 1
+        f_j = _rand_int(n_drawn, f_i - n_found, rng_state)
+        if f_j < n_known:
+            features[n_drawn], features[f_j] = features[f_j], features[n_drawn]
+            n_drawn += 1
+            continue
+        f_j += n_found
+        f = features[f_j]
+        current_feature = f
+        xrow = Xt[f]
+        lo, hi = _find_min_max(xrow, samples, start, end, values)
+        if hi <= lo + ft:
+            features[f_j], features[n_total_const] = features[n_total_const], f
+            n_found += 1
+            n_total_const += 1
+            continue
+        f_i -= 1
+        features[f_i], features[f_j] = features[f_j], features[f_i]
+        threshold = _rand_uniform(np.float64(lo), np.float64(hi), rng_state)
+        if threshold == np.float64(hi):
+            threshold = np.float64(lo)
+        pos = _partition_samples(values, samples, start, end, threshold)
+        if pos - start < min_samples_leaf or end - pos < min_samples_leaf:
+            continue
+        wl, wr, proxy, _, _, value_left, value_right = _reset_update(
+            y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers
+        )
+        if wl < min_weight_leaf or wr < min_weight_leaf:
+            continue
+        cst = monotonic_cst[f]
+        if cst != 0 and not _monotonic_ok(cst, lower, upper, value_left, value_right):
+            continue
+        if proxy > best_proxy:
+            best_proxy = proxy
+            best_feature = f
+            best_threshold = threshold
+            best_pos = pos
+    imp_left = np.inf
+    imp_right = np.inf
+    improvement = -np.inf
+    middle = 0.0
+    if best_pos < end:
+        if current_feature != best_feature:
+            _partition_final(Xt[best_feature], samples, start, end, best_threshold)
+        wl, wr, _, imp_left, imp_right, value_left, value_right = _reset_update(
+            y, y_enc, w, samples, start, best_pos, end, crit, wn, sq_total, totals, buffers
+        )
+        if crit == POISSON:
+            imp_left, imp_right = poisson_children(y, w, samples, start, best_pos, end,
+                                                   sum_total, sum_left, wl, wr)
+        improvement = (wn / total_weight) * (
+            node_impurity - wr / wn * imp_right - wl / wn * imp_left
+        )
+        # the criterion's middle value: the mean of the two children values
+        if crit == ABSOLUTE_ERROR:
+            middle = (value_left + value_right) / 2
+        elif sums_targets(crit):
+            middle = sum_left[0] / (2 * wl) + (sum_total[0] - sum_left[0]) / (2 * wr)
+        else:
+            counts_left, counts_right = buffers[1], buffers[2]
+            middle = counts_left[0, 0] / (2 * wl) + counts_right[0, 0] / (2 * wr)
+    # restore the known constants' order for the siblings and children, and
+    # record the newly found ones
+    features[:n_known] = constant_features[:n_known]
+    constant_features[n_known:n_total_const] = features[n_known:n_total_const]
+    return (best_feature, best_threshold, best_pos, imp_left, imp_right, improvement,
+            n_total_const, middle)
+
+
+@njit(cache=True, nogil=True)
+def _node_reset(y, y_enc, w, samples, start, end, crit, totals, buffers, value_out):
+    """scikit-learn's ``node_reset`` + ``node_impurity`` + ``node_value``.
+
+    Returns ``weighted_n, impurity, sum_of_squares``. For the absolute error
+    the value is the medians of the reset the criterion's ``init`` ends with
+    (a later reset of the split search replaces them).
+    """
+    sum_total, counts_total = totals
+    if crit == ABSOLUTE_ERROR:
+        (_, _, _, ranks, sorted_y, left_err, right_err, tree_w, tree_wy, rank_vals, rank_idx,
+         medians, _) = buffers
+        wn = 0.0
+        for p in range(start, end):
+            wn += w[samples[p]]
+        n_out = y.shape[1]
+        right_err[start:end] = 0.0
+        for k in range(n_out):
+            ranks_like_sklearn(y, k, samples, start, end, ranks[k], sorted_y[k], rank_vals,
+                               rank_idx)
+            medians[k] = absolute_errors_pass(samples, start, end, False, end - start, ranks[k],
+                                              sorted_y[k], w, tree_w, tree_wy, right_err)
+            value_out[k, 0] = medians[k]
+        return wn, right_err[start] / (wn * n_out), 0.0
+    wn, sq = criterion_init(y, y_enc, w, samples, start, end, crit, sum_total, counts_total)
+    impurity = node_value_impurity(crit, sum_total, counts_total, wn, sq, value_out)
+    if crit == POISSON:
+        impurity = poisson_loss(y, w, samples, start, end, sum_total, wn)
+    return wn, impurity, sq
+
+
+@njit(cache=True, nogil=True)
+def _clip(value, crit, lower, upper):
+    """scikit-learn's ``clip_node_value`` (single output; binary classes)."""
+    if value[0, 0] < lower:
+        value[0, 0] = lower
+    elif value[0, 0] > upper:
+        value[0, 0] = upper
+    if not is_regression(crit):
+        value[0, 1] = 1 - value[0, 0]
+
+
+@njit(cache=True, nogil=True)
+def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_split,
+                min_samples_leaf, min_weight_leaf, min_impurity_decrease, max_features, seed,
+                capacity, max_leaf_nodes, monotonic_cst):
+    """Grow a tree with the random splitter, depth first or best first.
+
+    Parameters
+    ----------
+    Xt : float32 array (n_features, n_samples)
+        X transposed.
+    y, y_enc, w, crit, n_classes_max, max_depth, min_samples_split,
+    min_samples_leaf, min_weight_leaf, min_impurity_decrease, max_features,
+    seed, capacity, max_leaf_nodes
+        As for :func:`~._splitter.grow_exact`.
+    monotonic_cst : int8 array (n_features,)
+        -1, 0 or 1 per feature (all 0: no constraint); for classification,
+        already negated as scikit-learn negates it (its criterion constrains
+        the first class's proportion).
+
+    Returns
+    -------
+    node_count, max_depth_seen, left, right, feature, threshold, impurity,
+    n_node_samples, weighted_n_node_samples, value
+    """
+    n_features, n_total = Xt.shape
+    regression = is_regression(crit)
+    n_out = y.shape[1] if regression else y_enc.shape[1]
+    K = 1 if regression else n_classes_max
+    rng_state = np.array([seed], dtype=np.int64)
+    with_monotonic = np.any(monotonic_cst != 0)
+
+    left, right, feature, threshold, impurity, n_node_samples, wns = empty_nodes(capacity)
+    value = np.zeros((capacity, n_out, K))
+
+    # scikit-learn's weighted_n_samples (every weight) and samples (the
+    # positive-weight indices in index order)
+    total_weight = 0.0
+    n = 0
+    for i in range(n_total):
+        total_weight += w[i]
+        if w[i] > 0.0:
+            n += 1
+    samples = np.empty(n, dtype=np.int64)
+    j = 0
+    for i in range(n_total):
+        if w[i] > 0.0:
+            samples[j] = i
+            j += 1
+
+    totals = (np.zeros(n_out), np.zeros((n_out, K)))
+    m = n if crit == ABSOLUTE_ERROR else 1
+    buffers = (
+        np.zeros(n_out), np.zeros((n_out, K)), np.zeros((n_out, K)),
+        np.zeros((n_out, n_total if crit == ABSOLUTE_ERROR else 1), dtype=np.int64),
+        np.zeros((n_out, m)), np.zeros(m), np.zeros(m), np.zeros(m + 1), np.zeros(m + 1),
+        np.empty(m), np.empty(m, dtype=np.int64), np.zeros(n_out),
+        np.zeros(1 if with_monotonic else 0),
+    )
+    values = np.empty(n, dtype=np.float32)
+    features = np.arange(n_features)
+    constant_features = np.arange(n_features)
+
+    # the stack (depth first) of nodes to create: scikit-learn's StackRecord
+    st_start = np.empty(capacity + 1, dtype=np.int64)
+    st_end = np.empty(capacity + 1, dtype=np.int64)
+    st_depth = np.empty(capacity + 1, dtype=np.int64)
+    st_parent = np.empty(capacity + 1, dtype=np.int64)
+    st_is_left = np.empty(capacity + 1, dtype=np.bool_)
+    st_impurity = np.empty(capacity + 1)
+    st_nconst = np.zeros(capacity + 1, dtype=np.int64)
+    st_lower = np.empty(capacity + 1)
+    st_upper = np.empty(capacity + 1)
+    st_start[0], st_end[0], st_depth[0], st_parent[0] = 0, n, 0, -1
+    st_is_left[0] = False
+    st_impurity[0] = np.inf
+    st_lower[0], st_upper[0] = -np.inf, np.inf
+    top = 1
+
+    # best first: every node created goes on the frontier (a leaf with
+    # improvement 0); its split is found when it is created
+    best_first = max_leaf_nodes > 0
+    split_budget = max_leaf_nodes - 1
+    (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left,
+     r_imp_right) = empty_frontier(capacity, best_first)
+    # the bounds of monotonic constraints, and the split's middle value
+    r_lower = np.empty(heap.shape[0])
+    r_upper = np.empty(heap.shape[0])
+    r_middle = np.empty(heap.shape[0])
+    h_size = 0
+
+    node_count = 0
+    max_depth_seen = 0
+    first = True
+    while top > 0 or h_size > 0:
+        if top == 0:
+            node = frontier_pop(heap, h_size, r_improvement)
+            h_size -= 1
+            if r_depth[node] > max_depth_seen:
+                max_depth_seen = r_depth[node]
+            if r_is_leaf[node] or split_budget <= 0:
+                left[node] = TREE_LEAF
+                right[node] = TREE_LEAF
+                feature[node] = TREE_UNDEFINED
+                threshold[node] = float(TREE_UNDEFINED)
+                continue
+            split_budget -= 1
+            lo_left, hi_left, lo_right, hi_right = _child_bounds(
+                monotonic_cst[feature[node]], r_lower[node], r_upper[node], r_middle[node]
+            )
+            # pushed right first: the left child is created (and numbered) first
+            top = _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity,
+                        st_nconst, st_lower, st_upper, top, r_pos[node], r_end[node],
+                        r_depth[node] + 1, node, False, r_imp_right[node], 0, lo_right,
+                        hi_right)
+            top = _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity,
+                        st_nconst, st_lower, st_upper, top, r_start[node], r_pos[node],
+                        r_depth[node] + 1, node, True, r_imp_left[node], 0, lo_left, hi_left)
+            continue
+        top -= 1
+        start, end, depth = st_start[top], st_end[top], st_depth[top]
+        parent, is_left = st_parent[top], st_is_left[top]
+        node_impurity = st_impurity[top]
+        lower, upper = st_lower[top], st_upper[top]
+        n_known = 0 if best_first else st_nconst[top]
+        n_node = end - start
+
+        node = node_count
+        node_count += 1
+        wn, fresh_impurity, sq_total = _node_reset(y, y_enc, w, samples, start, end, crit,
+                                                   totals, buffers, value[node])
+        if first:
+            node_impurity = fresh_impurity
+            first = False
+        is_leaf = (depth >= max_depth or n_node < min_samples_split
+                   or n_node < 2 * min_samples_leaf or wn < 2 * min_weight_leaf
+                   or node_impurity <= EPSILON)
+        pos = end
+        n_const = n_known
+        imp_left = imp_right = improvement = middle = 0.0
+        if not is_leaf:
+            (best_feature, thr, pos, imp_left, imp_right, improvement, n_const,
+             middle) = split_random(
+                Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, totals, buffers,
+                node_impurity, total_weight, n_known, features, constant_features,
+                max_features, min_samples_leaf, min_weight_leaf, rng_state, values,
+                monotonic_cst, lower, upper,
+            )
+            is_leaf = pos >= end or improvement + EPSILON < min_impurity_decrease
+            if crit == ABSOLUTE_ERROR:
+                # the last reset's medians are the node value
+                value[node, :, 0] = buffers[11]
+            if not is_leaf:
+                feature[node] = best_feature
+                threshold[node] = thr
+        if with_monotonic:
+            _clip(value[node], crit, lower, upper)
+        if parent >= 0:
+            if is_left:
+                left[parent] = node
+            else:
+                right[parent] = node
+        impurity[node] = node_impurity
+        n_node_samples[node] = n_node
+        wns[node] = wn
+
+        if best_first:
+            r_start[node], r_end[node], r_depth[node] = start, end, depth
+            r_is_leaf[node] = is_leaf
+            r_lower[node], r_upper[node], r_middle[node] = lower, upper, middle
+            r_pos[node] = end if is_leaf else pos
+            r_improvement[node] = 0.0 if is_leaf else improvement
+            r_imp_left[node], r_imp_right[node] = imp_left, imp_right
+            frontier_push(heap, h_size, r_improvement, node)
+            h_size += 1
+            continue
+        if depth > max_depth_seen:
+            max_depth_seen = depth
+        if is_leaf:
+            continue
+        lo_left, hi_left, lo_right, hi_right = _child_bounds(
+            monotonic_cst[feature[node]], lower, upper, middle
+        )
+        top = _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst,
+                    st_lower, st_upper, top, pos, end, depth + 1, node, False, imp_right,
+                    n_const, lo_right, hi_right)
+        top = _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst,
+                    st_lower, st_upper, top, start, pos, depth + 1, node, True, imp_left,
+                    n_const, lo_left, hi_left)
+
+    return (
+        node_count, max_depth_seen, left[:node_count], right[:node_count],
+        feature[:node_count], threshold[:node_count], impurity[:node_count],
+        n_node_samples[:node_count], wns[:node_count], value[:node_count],
+    )
+
+
+@njit(cache=True, nogil=True)
+def _child_bounds(cst, lower, upper, middle):
+    """Bounds of the left and right child: ``lo_left, hi_left, lo_right, hi_right``.
+
+    An increasing constraint caps the left child and floors the right one at
+    the middle value of the split; a decreasing one the other way round.
+    """
+    if cst == 0:
+        return lower, upper, lower, upper
+    if cst == 1:
+        return lower, middle, middle, upper
+    return middle, upper, lower, middle
+
+
+@njit(cache=True, nogil=True)
+def _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower,
+          st_upper, top, start, end, depth, parent, is_left, impurity, n_const, lower, upper):
+    """Push a node to create on the stack; returns the new stack size."""
+    st_start[top], st_end[top], st_depth[top], st_parent[top] = start, end, depth, parent
+    st_is_left[top] = is_left
+    st_impurity[top] = impurity
+    st_nconst[top] = n_const
+    st_lower[top], st_upper[top] = lower, upper
+    return top + 1
