@@ -37,18 +37,27 @@ from ._smo import (
 # entry costs about 0.3 ns per feature plus 15 ns for exp in the loop).
 _INLINE_WORK = 50_000
 
-# Rows of the packed float array (columns in position order, see below).
+# The solver's state lives in a few arrays, so that the numba loop can return
+# to the driver (for a kernel row) and resume where it stopped:
+# ``variables`` (float64, one column per position, see the layout below):
+# the dual variables, libsvm's gradient G and G_bar, the bounds C_i, the
+# diagonal Q_ii and the labels y_i, rows:
 _ALPHA, _GRAD, _GBAR, _BOUND, _DIAG, _LABEL = range(6)
-# Rows of the packed integer array.
-_STATUS, _ACTIVE, _SLOT = range(3)
-# Rows of the LRU bookkeeping array (one column per slot, the last the list head).
+# ``bookkeeping`` (int64, one column per position): the bound status, the
+# sample at the position and its cache slot (-1: none), rows:
+_STATUS, _SAMPLE, _SLOT = range(3)
+# ``lru`` (int64, one column per cache slot, the last the list head): the
+# position whose row the slot holds, how many columns it holds, the links of
+# the least-recently-used list, rows:
 _ROW, _LEN, _PREV, _NEXT = range(4)
-# Entries of the integer state vector.
+# ``state`` (int64): sizes, counters, the phase of the iteration, the chosen
+# pair and a pending row request, entries:
 (_S_L, _S_ACTIVE_SIZE, _S_ITER, _S_COUNTER, _S_UNSHRINK, _S_PHASE, _S_I, _S_J,
  _S_REQ_ROW, _S_REQ_SLOT, _S_REQ_START, _S_REQ_STOP, _S_RESELECT, _S_MAX_ITER,
  _S_SHRINKING, _S_KERNEL, _S_DEGREE) = range(17)
 _N_STATE = 17
-# Entries of the float state vector.
+# ``scalars`` (float64): the tolerance, the maxima of the selection and the
+# shrinking, the kernel's gamma and coef0, entries:
 _R_EPS, _R_GMAX, _R_GMAX1, _R_GMAX2, _R_GAMMA, _R_COEF0 = range(6)
 # Phases of one iteration of the resumable solver.
 _PH_START, _PH_SHRINK, _PH_SELECT, _PH_SELECT_J, _PH_UPDATE = range(5)
@@ -60,7 +69,7 @@ _DONE, _NEED_ROW, _NEED_RECONSTRUCT, _MAX_ITER = range(4)
 #
 # Layout (libsvm's): every per-variable array is in "position" order; the
 # active variables are positions 0 .. A - 1, and shrinking swaps a variable
-# out to the end. ``I[_ACTIVE][p]`` is the sample at position p. Cached kernel
+# out to the end. ``bookkeeping[_SAMPLE][p]`` is the sample at position p. Cached kernel
 # rows belong to a position (they move with it) and hold ``Q[p, t]`` for
 # positions ``0 <= t < len``; a swap of two positions swaps those two columns
 # of every cached row, applied in one batch after each shrinking pass.
@@ -108,11 +117,11 @@ def _drop_row(lru, slot, p):
 
 
 @njit(cache=True, nogil=True)
-def _lookup(p, length, lru, slot, S):
+def _lookup(p, length, lru, slot, state):
     """The cache slot holding the row of position ``p`` for ``length`` positions.
 
     Returns the slot, or -1 after writing a request (position, slot, first
-    and last column to compute) into ``S``: the caller must return so the
+    and last column to compute) into ``state``: the caller must return so the
     driver computes it. A row already there for fewer columns is extended.
     """
     s = slot[p]
@@ -133,10 +142,10 @@ def _lookup(p, length, lru, slot, S):
         lru[_ROW, s] = p
         slot[p] = s
         start = 0
-    S[_S_REQ_ROW] = p
-    S[_S_REQ_SLOT] = s
-    S[_S_REQ_START] = start
-    S[_S_REQ_STOP] = length
+    state[_S_REQ_ROW] = p
+    state[_S_REQ_SLOT] = s
+    state[_S_REQ_START] = start
+    state[_S_REQ_STOP] = length
     lru[_LEN, s] = length
     return -1
 
@@ -155,13 +164,13 @@ def _be_shrunk(t, y, G, status, Gmax1, Gmax2):
 
 
 @njit(cache=True, nogil=True)
-def _swap_positions(a, b, F, I, X_perm, sq_perm, lru):
+def _swap_positions(a, b, variables, bookkeeping, X_perm, sq_perm, lru):
     """Swap two positions: every per-variable array, the data rows, the row slots."""
-    for r in range(F.shape[0]):
-        F[r, a], F[r, b] = F[r, b], F[r, a]
-    for r in range(I.shape[0]):
-        I[r, a], I[r, b] = I[r, b], I[r, a]
-    slot = I[_SLOT]
+    for r in range(variables.shape[0]):
+        variables[r, a], variables[r, b] = variables[r, b], variables[r, a]
+    for r in range(bookkeeping.shape[0]):
+        bookkeeping[r, a], bookkeeping[r, b] = bookkeeping[r, b], bookkeeping[r, a]
+    slot = bookkeeping[_SLOT]
     if slot[a] >= 0:
         lru[_ROW, slot[a]] = a
     if slot[b] >= 0:
@@ -172,17 +181,17 @@ def _swap_positions(a, b, F, I, X_perm, sq_perm, lru):
 
 
 @njit(cache=True, nogil=True)
-def _shrink(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
+def _shrink(variables, bookkeeping, X_perm, sq_perm, cache, lru, state, scalars, swaps):
     """libsvm's shrinking pass over the active set, with the saved Gmax1, Gmax2."""
-    y, G, status, slot = F[_LABEL], F[_GRAD], I[_STATUS], I[_SLOT]
-    A = S[_S_ACTIVE_SIZE]
+    y, G, status, slot = variables[_LABEL], variables[_GRAD], bookkeeping[_STATUS], bookkeeping[_SLOT]
+    A = state[_S_ACTIVE_SIZE]
     n_slots = lru.shape[1] - 1
     # Rows covering fewer columns than the active set were computed before it
     # last grew; the swaps below would move samples across their edge: drop them.
     for s in range(n_slots):
         if lru[_ROW, s] >= 0 and lru[_LEN, s] < A:
             _drop_row(lru, slot, lru[_ROW, s])
-    Gmax1, Gmax2 = R[_R_GMAX1], R[_R_GMAX2]
+    Gmax1, Gmax2 = scalars[_R_GMAX1], scalars[_R_GMAX2]
     n_swaps = 0
     t = 0
     while t < A:
@@ -190,14 +199,14 @@ def _shrink(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
             A -= 1
             while A > t:
                 if not _be_shrunk(A, y, G, status, Gmax1, Gmax2):
-                    _swap_positions(t, A, F, I, X_perm, sq_perm, lru)
+                    _swap_positions(t, A, variables, bookkeeping, X_perm, sq_perm, lru)
                     swaps[n_swaps, 0] = t
                     swaps[n_swaps, 1] = A
                     n_swaps += 1
                     break
                 A -= 1
         t += 1
-    S[_S_ACTIVE_SIZE] = A
+    state[_S_ACTIVE_SIZE] = A
     # The same swaps on the columns of every cached row, one row at a time.
     if n_swaps > 0:
         for s in range(n_slots):
@@ -223,16 +232,16 @@ def _powi(base, degree):
 
 
 @njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
-def _row_inline(X_perm, sq_perm, cache, y, S, R):
+def _row_inline(X_perm, sq_perm, cache, y, state, scalars):
     """Serve the pending row request inside the loop: ``Q_rt`` entry by entry.
 
     Reassociation lets the dot products vectorise (their sums are then not
     in sequential order, a rounding-level difference).
     """
-    r, s = S[_S_REQ_ROW], S[_S_REQ_SLOT]
-    start, stop = S[_S_REQ_START], S[_S_REQ_STOP]
-    kernel, degree = S[_S_KERNEL], S[_S_DEGREE]
-    gamma, coef0 = R[_R_GAMMA], R[_R_COEF0]
+    r, s = state[_S_REQ_ROW], state[_S_REQ_SLOT]
+    start, stop = state[_S_REQ_START], state[_S_REQ_STOP]
+    kernel, degree = state[_S_KERNEL], state[_S_DEGREE]
+    gamma, coef0 = scalars[_R_GAMMA], scalars[_R_COEF0]
     x_r = X_perm[r]
     sq_r = sq_perm[r]
     y_r = y[r]
@@ -255,31 +264,32 @@ def _row_inline(X_perm, sq_perm, cache, y, S, R):
 
 
 @njit(cache=True, nogil=True)
-def _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
+def _advance(variables, bookkeeping, X_perm, sq_perm, cache, lru, state, scalars, swaps):
     """Run libsvm's solver until it is done or needs something from the driver.
 
     Every quantity lives in the arguments (see the ``_S_*``, ``_R_*`` and row
     constants), so a call resumes where the last one returned. Returns
     ``_DONE``, ``_MAX_ITER``, ``_NEED_ROW`` (compute the row described in
-    ``S``) or ``_NEED_RECONSTRUCT`` (rebuild the gradient of the inactive
+    ``state``) or ``_NEED_RECONSTRUCT`` (rebuild the gradient of the inactive
     variables and reset the active set to every variable). No state changes
     between a request and the resumption, so the step that asked is redone.
     """
-    alpha, G, G_bar, C, QD, y = F[_ALPHA], F[_GRAD], F[_GBAR], F[_BOUND], F[_DIAG], F[_LABEL]
-    status, slot = I[_STATUS], I[_SLOT]
-    l = S[_S_L]
-    eps = R[_R_EPS]
+    alpha, G, G_bar = variables[_ALPHA], variables[_GRAD], variables[_GBAR]
+    C, QD, y = variables[_BOUND], variables[_DIAG], variables[_LABEL]
+    status, slot = bookkeeping[_STATUS], bookkeeping[_SLOT]
+    l = state[_S_L]
+    eps = scalars[_R_EPS]
     while True:
-        A = S[_S_ACTIVE_SIZE]
-        phase = S[_S_PHASE]
+        A = state[_S_ACTIVE_SIZE]
+        phase = state[_S_PHASE]
         if phase == _PH_START:
-            if S[_S_MAX_ITER] >= 0 and S[_S_ITER] >= S[_S_MAX_ITER]:
+            if state[_S_MAX_ITER] >= 0 and state[_S_ITER] >= state[_S_MAX_ITER]:
                 return _MAX_ITER
-            S[_S_COUNTER] -= 1
-            S[_S_PHASE] = _PH_SELECT
-            if S[_S_COUNTER] == 0:
-                S[_S_COUNTER] = min(l, 1000)
-                if S[_S_SHRINKING]:
+            state[_S_COUNTER] -= 1
+            state[_S_PHASE] = _PH_SELECT
+            if state[_S_COUNTER] == 0:
+                state[_S_COUNTER] = min(l, 1000)
+                if state[_S_SHRINKING]:
                     Gmax1 = -np.inf
                     Gmax2 = -np.inf
                     for t in range(A):
@@ -293,33 +303,33 @@ def _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
                                 Gmax2 = -G[t]
                             if status[t] != _LOWER and G[t] >= Gmax1:
                                 Gmax1 = G[t]
-                    R[_R_GMAX1] = Gmax1
-                    R[_R_GMAX2] = Gmax2
-                    S[_S_PHASE] = _PH_SHRINK
-                    if S[_S_UNSHRINK] == 0 and Gmax1 + Gmax2 <= eps * 10.0:
-                        S[_S_UNSHRINK] = 1
+                    scalars[_R_GMAX1] = Gmax1
+                    scalars[_R_GMAX2] = Gmax2
+                    state[_S_PHASE] = _PH_SHRINK
+                    if state[_S_UNSHRINK] == 0 and Gmax1 + Gmax2 <= eps * 10.0:
+                        state[_S_UNSHRINK] = 1
                         if A < l:
                             return _NEED_RECONSTRUCT
             continue
         if phase == _PH_SHRINK:
-            _shrink(F, I, X_perm, sq_perm, cache, lru, S, R, swaps)
-            S[_S_PHASE] = _PH_SELECT
+            _shrink(variables, bookkeeping, X_perm, sq_perm, cache, lru, state, scalars, swaps)
+            state[_S_PHASE] = _PH_SELECT
             continue
         if phase == _PH_SELECT:
             i, m = select_i(y, G, status, A)
-            S[_S_I] = i
-            R[_R_GMAX] = m
-            S[_S_PHASE] = _PH_SELECT_J
+            state[_S_I] = i
+            scalars[_R_GMAX] = m
+            state[_S_PHASE] = _PH_SELECT_J
             continue
         if phase == _PH_SELECT_J:
-            i = S[_S_I]
-            m = R[_R_GMAX]
+            i = state[_S_I]
+            m = scalars[_R_GMAX]
             Q_i = cache[0]  # not read when there is no i
             if i >= 0:
-                s_i = _lookup(i, A, lru, slot, S)
+                s_i = _lookup(i, A, lru, slot, state)
                 if s_i < 0:
-                    if S[_S_KERNEL] >= 0:
-                        _row_inline(X_perm, sq_perm, cache, y, S, R)
+                    if state[_S_KERNEL] >= 0:
+                        _row_inline(X_perm, sq_perm, cache, y, state, scalars)
                         continue
                     return _NEED_ROW
                 Q_i = cache[s_i]
@@ -327,30 +337,30 @@ def _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
             if m + minus_M < eps or j == -1:
                 if A < l:
                     # Optimal on the shrunk problem: check the whole one.
-                    S[_S_RESELECT] = 1
-                    S[_S_PHASE] = _PH_SELECT
+                    state[_S_RESELECT] = 1
+                    state[_S_PHASE] = _PH_SELECT
                     return _NEED_RECONSTRUCT
                 return _DONE
-            if S[_S_RESELECT] == 1:
-                S[_S_RESELECT] = 0
-                S[_S_COUNTER] = 1  # shrink at the next iteration
-            S[_S_J] = j
-            S[_S_PHASE] = _PH_UPDATE
+            if state[_S_RESELECT] == 1:
+                state[_S_RESELECT] = 0
+                state[_S_COUNTER] = 1  # shrink at the next iteration
+            state[_S_J] = j
+            state[_S_PHASE] = _PH_UPDATE
             continue
         # _PH_UPDATE: the pair (i, j) is chosen; nothing is written until every
         # row the update needs is in the cache.
-        i = S[_S_I]
-        j = S[_S_J]
-        s_i = _lookup(i, A, lru, slot, S)
+        i = state[_S_I]
+        j = state[_S_J]
+        s_i = _lookup(i, A, lru, slot, state)
         if s_i < 0:
-            if S[_S_KERNEL] >= 0:
-                _row_inline(X_perm, sq_perm, cache, y, S, R)
+            if state[_S_KERNEL] >= 0:
+                _row_inline(X_perm, sq_perm, cache, y, state, scalars)
                 continue
             return _NEED_ROW
-        s_j = _lookup(j, A, lru, slot, S)
+        s_j = _lookup(j, A, lru, slot, state)
         if s_j < 0:
-            if S[_S_KERNEL] >= 0:
-                _row_inline(X_perm, sq_perm, cache, y, S, R)
+            if state[_S_KERNEL] >= 0:
+                _row_inline(X_perm, sq_perm, cache, y, state, scalars)
                 continue
             return _NEED_ROW
         C_i, C_j = C[i], C[j]
@@ -360,11 +370,11 @@ def _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
         status_i, status_j = _status_of(a_i, C_i), _status_of(a_j, C_j)
         flip_i = (status[i] == _UPPER) != (status_i == _UPPER)
         flip_j = (status[j] == _UPPER) != (status_j == _UPPER)
-        if (flip_i and _lookup(i, l, lru, slot, S) < 0) or (
-            flip_j and _lookup(j, l, lru, slot, S) < 0
+        if (flip_i and _lookup(i, l, lru, slot, state) < 0) or (
+            flip_j and _lookup(j, l, lru, slot, state) < 0
         ):
-            if S[_S_KERNEL] >= 0:
-                _row_inline(X_perm, sq_perm, cache, y, S, R)
+            if state[_S_KERNEL] >= 0:
+                _row_inline(X_perm, sq_perm, cache, y, state, scalars)
                 continue
             return _NEED_ROW
         Q_i = cache[s_i]
@@ -385,8 +395,8 @@ def _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps):
         alpha[j] = a_j
         status[i] = status_i
         status[j] = status_j
-        S[_S_ITER] += 1
-        S[_S_PHASE] = _PH_START
+        state[_S_ITER] += 1
+        state[_S_PHASE] = _PH_START
 
 
 @njit(cache=True, nogil=True)
@@ -401,7 +411,7 @@ def _store_row(cache, s, start, stop, r, y, values):
 
 
 @njit(cache=True, nogil=True)
-def _reconstruct_block(F, I, cache, lru, free, column, K, start, scratch):
+def _reconstruct_block(variables, bookkeeping, cache, lru, free, column, K, start, scratch):
     """libsvm's ``G_t = G_bar_t - 1 + sum_{free f} alpha_f Q_ft`` for the
     inactive positions ``start .. start + len(K) - 1``.
 
@@ -412,8 +422,8 @@ def _reconstruct_block(F, I, cache, lru, free, column, K, start, scratch):
     ``free``: the iterates after a reconstruction are libsvm's. The cached
     rows of the computed variables are extended over these positions.
     """
-    alpha, G, G_bar, y = F[_ALPHA], F[_GRAD], F[_GBAR], F[_LABEL]
-    slot = I[_SLOT]
+    alpha, G, G_bar, y = variables[_ALPHA], variables[_GRAD], variables[_GBAR], variables[_LABEL]
+    slot = bookkeeping[_SLOT]
     for r in range(K.shape[0]):
         t = start + r
         total = G_bar[t] - 1.0
@@ -434,7 +444,7 @@ def _reconstruct_block(F, I, cache, lru, free, column, K, start, scratch):
         G[t] = total
 
 
-def _reconstruct(rows, F, I, S, cache, lru, chunk_rows):
+def _reconstruct(rows, variables, bookkeeping, state, cache, lru, chunk_rows):
     """Gradient of the inactive variables (libsvm's reconstruct_gradient); all active.
 
     Cached full rows of the free variables are read; the kernel between the
@@ -443,10 +453,10 @@ def _reconstruct(rows, F, I, S, cache, lru, chunk_rows):
     every position, as libsvm does: the solver needs full rows once every
     variable is active again.
     """
-    l, A = S[_S_L], S[_S_ACTIVE_SIZE]
+    l, A = state[_S_L], state[_S_ACTIVE_SIZE]
     if A < l:
-        slot, length = I[_SLOT], lru[_LEN]
-        free = np.flatnonzero(I[_STATUS, :A] == _FREE)
+        slot, length = bookkeeping[_SLOT], lru[_LEN]
+        free = np.flatnonzero(bookkeeping[_STATUS, :A] == _FREE)
         slots = slot[free]
         cached = (slots >= 0) & (length[np.maximum(slots, 0)] >= l)
         # A row that does not reach A cannot be extended from A on: drop it.
@@ -461,13 +471,13 @@ def _reconstruct(rows, F, I, S, cache, lru, chunk_rows):
         for start in range(A, l, step):
             stop = min(start + step, l)
             K = (
-                rows.block(start, stop, computed, I[_ACTIVE], out=out[: stop - start])
+                rows.block(start, stop, computed, bookkeeping[_SAMPLE], out=out[: stop - start])
                 if len(computed) else out[: stop - start]
             )
-            _reconstruct_block(F, I, cache, lru, free, column, K, start, scratch)
+            _reconstruct_block(variables, bookkeeping, cache, lru, free, column, K, start, scratch)
         slots = slot[computed]
         length[slots[slots >= 0]] = l
-    S[_S_ACTIVE_SIZE] = l
+    state[_S_ACTIVE_SIZE] = l
 
 
 def solve_cached(rows, y, C, QD, *, tol, max_iter, shrinking, cache_rows, chunk_rows,
@@ -506,15 +516,15 @@ def solve_cached(rows, y, C, QD, *, tol, max_iter, shrinking, cache_rows, chunk_
     solution : Solution
     """
     l = len(y)
-    F = np.zeros((6, l))
-    F[_GRAD] = -1.0
-    F[_BOUND] = C
-    F[_DIAG] = QD
-    F[_LABEL] = y
-    I = np.zeros((3, l), dtype=np.int64)
-    I[_STATUS] = _LOWER
-    I[_ACTIVE] = np.arange(l)
-    I[_SLOT] = -1
+    variables = np.zeros((6, l))
+    variables[_GRAD] = -1.0
+    variables[_BOUND] = C
+    variables[_DIAG] = QD
+    variables[_LABEL] = y
+    bookkeeping = np.zeros((3, l), dtype=np.int64)
+    bookkeeping[_STATUS] = _LOWER
+    bookkeeping[_SAMPLE] = np.arange(l)
+    bookkeeping[_SLOT] = -1
     n_slots = int(max(2, min(cache_rows, l)))
     if buffer is None or buffer.size < n_slots * l or buffer.dtype != cache_dtype:
         buffer = np.empty(n_slots * l, dtype=cache_dtype)
@@ -524,41 +534,41 @@ def solve_cached(rows, y, C, QD, *, tol, max_iter, shrinking, cache_rows, chunk_
     order = np.arange(n_slots + 1)
     lru[_NEXT] = np.roll(order, -1)
     lru[_PREV] = np.roll(order, 1)
-    S = np.zeros(_N_STATE, dtype=np.int64)
-    S[_S_L] = l
-    S[_S_ACTIVE_SIZE] = l
-    S[_S_COUNTER] = min(l, 1000) + 1
-    S[_S_PHASE] = _PH_START
-    S[_S_MAX_ITER] = max_iter
-    S[_S_SHRINKING] = int(shrinking)
-    S[_S_KERNEL] = -1
-    R = np.zeros(6)
-    R[_R_EPS] = tol
+    state = np.zeros(_N_STATE, dtype=np.int64)
+    state[_S_L] = l
+    state[_S_ACTIVE_SIZE] = l
+    state[_S_COUNTER] = min(l, 1000) + 1
+    state[_S_PHASE] = _PH_START
+    state[_S_MAX_ITER] = max_iter
+    state[_S_SHRINKING] = int(shrinking)
+    state[_S_KERNEL] = -1
+    scalars = np.zeros(6)
+    scalars[_R_EPS] = tol
     swaps = np.empty((l, 2), dtype=np.int64)
     code = getattr(rows, "kernel_code", -1)
     if code >= 0 and l * (rows.X_perm.shape[1] + 45) <= _INLINE_WORK:
         # Small rows: computed inside the loop (libsvm's way), no round trip.
-        S[_S_KERNEL] = code
-        S[_S_DEGREE] = rows.spec.degree
-        R[_R_GAMMA] = rows.spec.gamma
-        R[_R_COEF0] = rows.spec.coef0
+        state[_S_KERNEL] = code
+        state[_S_DEGREE] = rows.spec.degree
+        scalars[_R_GAMMA] = rows.spec.gamma
+        scalars[_R_COEF0] = rows.spec.coef0
     X_perm, sq_perm = rows.X_perm, rows.sq_perm
-    labels = F[_LABEL]
+    labels = variables[_LABEL]
     while True:
-        code = _advance(F, I, X_perm, sq_perm, cache, lru, S, R, swaps)
+        code = _advance(variables, bookkeeping, X_perm, sq_perm, cache, lru, state, scalars, swaps)
         if code == _NEED_ROW:
-            r, s, start, stop = S[_S_REQ_ROW], S[_S_REQ_SLOT], S[_S_REQ_START], S[_S_REQ_STOP]
-            _store_row(cache, s, start, stop, r, labels, rows.row(r, start, stop, I[_ACTIVE]))
+            r, s, start, stop = state[_S_REQ_ROW], state[_S_REQ_SLOT], state[_S_REQ_START], state[_S_REQ_STOP]
+            _store_row(cache, s, start, stop, r, labels, rows.row(r, start, stop, bookkeeping[_SAMPLE]))
         elif code == _NEED_RECONSTRUCT:
-            _reconstruct(rows, F, I, S, cache, lru, chunk_rows)
+            _reconstruct(rows, variables, bookkeeping, state, cache, lru, chunk_rows)
         else:
             break
     converged = code == _DONE
     if not converged:
-        _reconstruct(rows, F, I, S, cache, lru, chunk_rows)
+        _reconstruct(rows, variables, bookkeeping, state, cache, lru, chunk_rows)
     # Back to the sample order.
     alpha, G = np.empty(l), np.empty(l)
-    alpha[I[_ACTIVE]] = F[_ALPHA]
-    G[I[_ACTIVE]] = F[_GRAD]
+    alpha[bookkeeping[_SAMPLE]] = variables[_ALPHA]
+    G[bookkeeping[_SAMPLE]] = variables[_GRAD]
     return Solution(alpha, calculate_rho(y, G, alpha, C), dual_objective(alpha, G),
-                    int(S[_S_ITER]), converged)
+                    int(state[_S_ITER]), converged)
