@@ -22,12 +22,24 @@ figures, each in its own workload:
   MAD itself (target 0.02).
 
 The scaling workloads (2,000 and 30,000 samples) report the dual objective.
+
+Sparse workloads (``svc_sparse_*``): CSR input on both sides, linear and RBF
+kernels, on two matrices built in code: ``make_classification(20_000,
+2_000)`` with each entry kept with probability 1% (``classification``), and
+a TF-IDF bag of words (``CountVectorizer`` + ``TfidfTransformer``) of 20,000
+documents generated from two topics' word distributions (``text``). The fit
+rows report the dual objective of each model (its own support vectors and
+coefficients, the kernel at the fitted gamma), the ``_predict`` rows time
+``predict`` on the held-out 20% of models fitted once outside the timing and
+report the held-out agreement with scikit-learn's predictions.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.datasets import make_classification
-from sklearn.metrics.pairwise import rbf_kernel
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.metrics.pairwise import pairwise_kernels, rbf_kernel
 from sklearn.model_selection import train_test_split
 from sklearn.svm import SVC as SklearnSVC
 
@@ -169,3 +181,177 @@ WORKLOADS = [
     _svc("svc_rbf_binary_100k_x20_gpu", 100_000, 2,
          "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)", needs_cuda=True),
 ]
+
+
+# ------------------------------------------------------------- sparse input
+
+
+def _sparse_classification(n_samples):
+    """``make_classification(n, 2_000)`` with each entry kept with probability 1%."""
+    X, y = make_classification(n_samples, 2_000, n_informative=200, random_state=0)
+    mask = sp.random(n_samples, 2_000, density=0.01, format="csr", random_state=0)
+    mask.data[:] = 1.0
+    return sp.csr_matrix(mask.multiply(X)), y
+
+
+def _bag_of_words(n_documents):
+    """TF-IDF of documents drawn from two topics' Zipf-like word distributions."""
+    rng = np.random.RandomState(0)
+    vocabulary = np.array([f"w{k}" for k in range(5_000)])
+    ranks = np.arange(1, len(vocabulary) + 1)
+    topics = [rng.permutation(1.0 / ranks) for _ in range(2)]
+    y = rng.randint(0, 2, n_documents)
+    documents = []
+    for label in y:
+        # Words of the document's topic, and a third from the other one.
+        weights = topics[label] + 0.5 * topics[1 - label]
+        lengths = rng.randint(20, 120)
+        words = rng.choice(vocabulary, size=lengths, p=weights / weights.sum())
+        documents.append(" ".join(words))
+    counts = CountVectorizer().fit_transform(documents)
+    return TfidfTransformer().fit_transform(counts).tocsr(), y
+
+
+_SPARSE_MATRICES = {"classification": _sparse_classification, "text": _bag_of_words}
+
+
+def _sparse_data(matrix, kernel, prefit):
+    def make_data(quick):
+        X, y = _SPARSE_MATRICES[matrix](2_000 if quick else 20_000)
+        X_train, X_test, y_train, _ = train_test_split(X, y, test_size=0.2, random_state=0)
+        data = {"X": X_train, "y": y_train, "X_test": X_test, "kernel": kernel}
+        if prefit:
+            data["skdl"] = SVC(kernel=kernel, device="cpu").fit(X_train, y_train)
+            data["peer"] = SklearnSVC(kernel=kernel).fit(X_train, y_train)
+            data["reference"] = data["peer"].predict(X_test)
+        return data
+
+    return make_data
+
+
+def _own_dual_objective(model, data):
+    """``1/2 w^T K w - |w|_1`` of a binary model, K at its own fitted gamma."""
+    SV = model.support_vectors_
+    # scikit-learn's model of sparse X has a sparse dual_coef_.
+    w = model.dual_coef_.toarray() if sp.issparse(model.dual_coef_) else model.dual_coef_
+    w = np.asarray(w).ravel()
+    gamma = {} if data["kernel"] == "linear" else {"gamma": model._gamma}
+    quad = 0.0
+    for start in range(0, SV.shape[0], 2048):
+        K = pairwise_kernels(SV[start:start + 2048], SV, metric=data["kernel"], **gamma)
+        quad += float((K @ w) @ w[start:start + 2048])
+    return 0.5 * quad - float(np.abs(w).sum())
+
+
+def _predicted(side):
+    """Time ``predict`` of the model fitted once in ``make_data``."""
+
+    def predict(data, device=None):
+        model = data[side]
+        model.predict(data["X_test"])
+        return model
+
+    return predict
+
+
+def _sparse(matrix, kernel):
+    name = f"svc_sparse_{kernel}_{matrix}_20k"
+    fit = Workload(
+        name=name,
+        estimators=("SVC",),
+        make_data=_sparse_data(matrix, kernel, prefit=False),
+        fit_skdl=lambda data, device: SVC(kernel=kernel, device=device).fit(data["X"], data["y"]),
+        fit_peer=lambda data: SklearnSVC(kernel=kernel).fit(data["X"], data["y"]),
+        quality=_own_dual_objective,
+        quality_name="dual objective",
+        target="ratio <= 1.0, objective rel. diff <= 1e-6",
+    )
+    predict = Workload(
+        name=f"{name}_predict",
+        estimators=("SVC",),
+        make_data=_sparse_data(matrix, kernel, prefit=True),
+        fit_skdl=_predicted("skdl"),
+        fit_peer=_predicted("peer"),
+        quality=_agreement,
+        quality_name="held-out agreement",
+        target="ratio <= 1.0, agreement >= 0.999 (rel. diff <= 0.001)",
+    )
+    return [fit, predict]
+
+
+WORKLOADS += [
+    workload
+    for matrix in ("classification", "text")
+    for kernel in ("linear", "rbf")
+    for workload in _sparse(matrix, kernel)
+]
+
+
+# ------------------------------------------- peak memory of a sparse fit
+
+_MEMORY_CHILD = r"""
+import json, resource, sys
+import numpy as np
+import scipy.sparse as sp
+from skdl.svm import SVC
+X = sp.load_npz(sys.argv[1])
+y = np.load(sys.argv[2])
+kernel = sys.argv[3]
+SVC(kernel=kernel, device="cpu").fit(X[:500], y[:500])  # numba's compilation: not counted
+
+
+def resident():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
+
+
+baseline = resident()
+SVC(kernel=kernel, device="cpu").fit(X, y)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"fit_peak": peak - baseline}))
+"""
+
+
+def sparse_fit_memory(matrix, kernel, n_samples=20_000):
+    """Peak memory of ``SVC(kernel).fit`` on a sparse workload, in a fresh process.
+
+    The child loads only the CSR matrix (built here, so the dense matrix
+    ``make_classification`` returns never enters it), fits once on 500 rows
+    (compilation), reads its resident memory, fits the training split and
+    reports its peak resident memory above that baseline.
+
+    Returns
+    -------
+    fit_peak, csr_bytes : int
+    """
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    X, y = _SPARSE_MATRICES[matrix](n_samples)
+    X_train, _, y_train, _ = train_test_split(X, y, test_size=0.2, random_state=0)
+    X_train = sp.csr_matrix(X_train)
+    csr_bytes = X_train.data.nbytes + X_train.indices.nbytes + X_train.indptr.nbytes
+    with tempfile.TemporaryDirectory() as folder:
+        sp.save_npz(Path(folder) / "X.npz", X_train)
+        np.save(Path(folder) / "y.npy", y_train)
+        out = subprocess.run(
+            [sys.executable, "-c", _MEMORY_CHILD, str(Path(folder) / "X.npz"),
+             str(Path(folder) / "y.npy"), kernel],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    return json.loads(out.strip().splitlines()[-1])["fit_peak"], csr_bytes
+
+
+if __name__ == "__main__":
+    # python benchmarks/bench_svm.py: peak memory of the sparse fits against
+    # the bound 3 x CSR bytes + cache_size (200 MB).
+    for matrix in ("classification", "text"):
+        for kernel in ("linear", "rbf"):
+            fit_peak, csr_bytes = sparse_fit_memory(matrix, kernel)
+            bound = 3 * csr_bytes + 200 * 2**20
+            print(f"{matrix:<15}{kernel:<8} CSR {csr_bytes / 2**20:7.1f} MiB  fit peak "
+                  f"{fit_peak / 2**20:7.1f} MiB  bound {bound / 2**20:7.1f} MiB  "
+                  f"{'ok' if fit_peak < bound else 'OVER'}", flush=True)
