@@ -56,7 +56,7 @@ def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
         params["min_samples_split"], params["min_samples_leaf"], params["min_weight_leaf"],
         params["min_impurity_decrease"], params["max_features"], params["seed"],
         _capacity(n, params["max_depth"]), params["max_leaf_nodes"],
-        not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit),
+        not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit), params["monotonic_cst"],
     )
 
 

@@ -61,6 +61,58 @@ def sums_targets(crit):
     return crit == SQUARED_ERROR or crit == POISSON
 
 
+# --- monotonic constraints: scikit-learn's check_monotonicity, middle_value,
+# clip_node_value (single output; for classes, the first class's proportion)
+
+
+@njit(cache=True, nogil=True)
+def monotonic_ok(cst, lower, upper, value_left, value_right):
+    """scikit-learn's ``_check_monotonicity``: children within bounds and in order."""
+    return (value_left >= lower and value_right >= lower and value_left <= upper
+            and value_right <= upper and (value_left - value_right) * cst <= 0)
+
+
+@njit(cache=True, nogil=True)
+def children_values(crit, sum_left, sum_total, counts_left, counts_right, wl, wr):
+    """The first output's child values a monotonic constraint compares (sum criteria, classes)."""
+    if sums_targets(crit):
+        return sum_left[0] / wl, (sum_total[0] - sum_left[0]) / wr
+    return counts_left[0, 0] / wl, counts_right[0, 0] / wr
+
+
+@njit(cache=True, nogil=True)
+def middle_value(crit, sum_left, sum_total, counts_left, counts_right, wl, wr):
+    """scikit-learn's ``middle_value``: the bound a constrained split puts between its children."""
+    if sums_targets(crit):
+        return sum_left[0] / (2 * wl) + (sum_total[0] - sum_left[0]) / (2 * wr)
+    return counts_left[0, 0] / (2 * wl) + counts_right[0, 0] / (2 * wr)
+
+
+@njit(cache=True, nogil=True)
+def child_bounds(cst, lower, upper, middle):
+    """Bounds of the two children: ``lower_left, upper_left, lower_right, upper_right``.
+
+    An increasing constraint caps the left child and floors the right one at
+    the split's middle value, a decreasing one the other way round.
+    """
+    if cst == 0:
+        return lower, upper, lower, upper
+    if cst == 1:
+        return lower, middle, middle, upper
+    return middle, upper, lower, middle
+
+
+@njit(cache=True, nogil=True)
+def clip_value(value, crit, lower, upper):
+    """scikit-learn's ``clip_node_value``; two class proportions stay summing to 1."""
+    if value[0, 0] < lower:
+        value[0, 0] = lower
+    elif value[0, 0] > upper:
+        value[0, 0] = upper
+    if not is_regression(crit):
+        value[0, 1] = 1 - value[0, 0]
+
+
 @njit(cache=True, nogil=True)
 def poisson_loss(y, w, samples, start, end, y_sum, weight_sum):
     """scikit-learn's ``Poisson.poisson_loss`` of ``samples[start:end]``.
@@ -325,8 +377,8 @@ def fenwick_search(tree_w, tree_wy, size, max_pow2, target):
 
 
 @njit(cache=True, nogil=True)
-def absolute_errors_pass(order, start, end, forward, n_steps, ranks, sorted_y, w, tree_w, tree_wy,
-                         out):
+def absolute_errors_pass_medians(order, start, end, forward, n_steps, ranks, sorted_y, w, tree_w,
+                                 tree_wy, out, medians_out):
     """scikit-learn's ``precompute_absolute_errors`` over ``order[start:end]``.
 
     Forward, for ``p = start, start + 1, ...``, adds to ``out[p]`` the
@@ -336,6 +388,9 @@ def absolute_errors_pass(order, start, end, forward, n_steps, ranks, sorted_y, w
     are those of the full pass). ``ranks[i]`` is sample ``i``'s rank in
     ``sorted_y`` (:func:`ranks_like_sklearn`). Returns the weighted median of
     the last set: with ``n_steps = end - start`` backward, the node's median.
+    Unless it is empty, ``medians_out[p]`` receives the median of each set
+    (scikit-learn's ``left_medians`` / ``right_medians``, which its
+    monotonicity check compares).
     """
     n = end - start
     for j in range(n + 1):
@@ -374,8 +429,33 @@ def absolute_errors_pass(order, start, end, forward, n_steps, ranks, sorted_y, w
         w_right = total_w - w_left
         wy_right = total_wy - wy_left
         out[p] += (wy_right - median * w_right) + (median * w_left - wy_left)
+        if medians_out.shape[0] > 0:
+            medians_out[p] = median
         p += step
     return median
+
+
+@njit(cache=True, nogil=True)
+def absolute_errors_pass(order, start, end, forward, n_steps, ranks, sorted_y, w, tree_w, tree_wy,
+                         out):
+    """:func:`absolute_errors_pass_medians` without the medians of each set."""
+    return absolute_errors_pass_medians(order, start, end, forward, n_steps, ranks, sorted_y, w,
+                                        tree_w, tree_wy, out, np.empty(0))
+
+
+@njit(cache=True, nogil=True)
+def children_medians(samples, start, pos, end, ranks, sorted_y, w, tree_w, tree_wy, scratch):
+    """Weighted medians of ``samples[start:pos]`` and ``samples[pos:end]`` (first output).
+
+    The ends of a forward and a backward pass, as scikit-learn's reset leaves
+    ``left_medians[pos - 1]`` and ``right_medians[pos]``; ``ranks`` and
+    ``sorted_y`` are the first output's, ``scratch`` any error buffer.
+    """
+    median_left = absolute_errors_pass(samples, start, end, True, pos - start, ranks, sorted_y, w,
+                                       tree_w, tree_wy, scratch)
+    median_right = absolute_errors_pass(samples, start, end, False, end - pos, ranks, sorted_y, w,
+                                        tree_w, tree_wy, scratch)
+    return median_left, median_right
 
 
 @njit(cache=True, nogil=True)

@@ -1,4 +1,9 @@
-"""The best-first frontier: a max-heap of node ids, as scikit-learn keeps it.
+"""The builders' two queues: the depth-first stack and the best-first frontier.
+
+The stack holds the nodes still to create (scikit-learn's ``StackRecord``:
+segment, depth, parent, side, impurity, known constant features and the
+bounds of monotonic constraints). The frontier is a max-heap of node ids, as
+scikit-learn keeps it.
 
 scikit-learn's ``BestFirstTreeBuilder`` keeps its frontier in a
 ``std::vector`` ordered with ``std::push_heap`` / ``std::pop_heap``; nodes of
@@ -78,3 +83,30 @@ def empty_frontier(capacity, best_first):
         np.empty(size, dtype=np.int64), np.zeros(size, dtype=np.bool_), np.empty(size),
         np.empty(size),
     )
+
+
+@njit(cache=True, nogil=True)
+def empty_stack(capacity):
+    """The stack's records: ``start, end, depth, parent, is_left, impurity,
+    n_constant_features, lower_bound, upper_bound``, room for every node."""
+    size = capacity + 1
+    return (
+        np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.bool_), np.empty(size), np.zeros(size, dtype=np.int64),
+        np.empty(size), np.empty(size),
+    )
+
+
+@njit(cache=True, nogil=True)
+def stack_push(stack, top, start, end, depth, parent, is_left, impurity, n_constant, lower,
+               upper):
+    """Push a node to create on ``stack`` (:func:`empty_stack`); returns the new size."""
+    st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower, \
+        st_upper = stack
+    st_start[top], st_end[top], st_depth[top], st_parent[top] = start, end, depth, parent
+    st_is_left[top] = is_left
+    st_impurity[top] = impurity
+    st_nconst[top] = n_constant
+    st_lower[top], st_upper[top] = lower, upper
+    return top + 1

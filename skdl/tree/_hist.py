@@ -19,10 +19,10 @@ import numpy as np
 from numba import njit
 
 from ..utils._random import rand_r
+from ._absolute_error_scan import _node_ranks, _scan_absolute_error
 from ._criterion import ABSOLUTE_ERROR, SQUARED_ERROR, class_impurity, node_statistics
 from ._frontier import empty_frontier, frontier_pop, frontier_push
-from ._splitter import EPSILON, _node_ranks, _scan_absolute_error
-from ._tree import TREE_UNDEFINED, empty_nodes
+from ._tree import EPSILON, TREE_UNDEFINED, empty_nodes
 
 _QUANTILE_SUBSAMPLE = 200_000
 

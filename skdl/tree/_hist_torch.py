@@ -42,8 +42,7 @@ from sklearn.utils import check_random_state
 from .._device import chunk_size, to_numpy, to_tensor, torch_generator
 from ._criterion import GINI, SQUARED_ERROR
 from ._frontier import frontier_pop, frontier_push
-from ._splitter import EPSILON
-from ._tree import TREE_LEAF, TREE_UNDEFINED, preorder_keep
+from ._tree import EPSILON, TREE_LEAF, TREE_UNDEFINED, preorder_keep
 
 _LN2 = float(np.log(2.0))
 

@@ -80,5 +80,5 @@ def check_splitter_support(tree, crit, monotonic_cst):
     """Refuse what the chosen splitter does not implement."""
     if tree.splitter == "hist" and crit == POISSON:
         raise ValueError("criterion='poisson' is not supported with splitter='hist'.")
-    if tree.splitter != "random" and np.any(monotonic_cst != 0):
-        raise ValueError(f"monotonic_cst is not supported with splitter={tree.splitter!r}.")
+    if tree.splitter == "hist" and np.any(monotonic_cst != 0):
+        raise ValueError("monotonic_cst is not supported with splitter='hist'.")

@@ -28,9 +28,15 @@ from ._criterion import (
     POISSON,
     absolute_error_children,
     absolute_errors_pass,
+    child_bounds,
     children_impurity,
+    children_medians,
+    children_values,
+    clip_value,
     criterion_init,
     is_regression,
+    middle_value,
+    monotonic_ok,
     node_value_impurity,
     poisson_children,
     poisson_loss,
@@ -38,9 +44,8 @@ from ._criterion import (
     ranks_like_sklearn,
     sums_targets,
 )
-from ._frontier import empty_frontier, frontier_pop, frontier_push
-from ._splitter import EPSILON, FEATURE_THRESHOLD
-from ._tree import TREE_LEAF, TREE_UNDEFINED, empty_nodes
+from ._frontier import empty_frontier, empty_stack, frontier_pop, frontier_push, stack_push
+from ._tree import EPSILON, FEATURE_THRESHOLD, TREE_LEAF, TREE_UNDEFINED, empty_nodes
 
 RAND_R_MAX = 2147483647
 
@@ -126,10 +131,8 @@ def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, tot
         value_right = 0.0
         if left_median.shape[0] > 0:
             # the medians of the two children, for the monotonicity check
-            value_left = absolute_errors_pass(samples, start, end, True, pos - start, ranks[0],
-                                              sorted_y[0], w, tree_w, tree_wy, left_err)
-            value_right = absolute_errors_pass(samples, start, end, False, end - pos, ranks[0],
-                                               sorted_y[0], w, tree_w, tree_wy, right_err)
+            value_left, value_right = children_medians(samples, start, pos, end, ranks[0],
+                                                       sorted_y[0], w, tree_w, tree_wy, left_err)
         return wl, wr, proxy, imp_left, imp_right, value_left, value_right
     wl, wr, imp_left, imp_right, _ = children_impurity(
         y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sq_total,
@@ -147,18 +150,11 @@ def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, tot
                 proxy_left += sl * sl
                 proxy_right += sr * sr
             proxy = proxy_left / wl + proxy_right / wr
-        return (wl, wr, proxy, imp_left, imp_right, sum_left[0] / wl,
-                (sum_total[0] - sum_left[0]) / wr)
-    proxy = -wr * imp_right - wl * imp_left
-    return (wl, wr, proxy, imp_left, imp_right, counts_left[0, 0] / wl,
-            counts_right[0, 0] / wr)
-
-
-@njit(cache=True, nogil=True)
-def _monotonic_ok(cst, lower, upper, value_left, value_right):
-    """scikit-learn's ``_check_monotonicity``."""
-    return (value_left >= lower and value_right >= lower and value_left <= upper
-            and value_right <= upper and (value_left - value_right) * cst <= 0)
+    else:
+        proxy = -wr * imp_right - wl * imp_left
+    value_left, value_right = children_values(crit, sum_left, sum_total, counts_left,
+                                              counts_right, wl, wr)
+    return wl, wr, proxy, imp_left, imp_right, value_left, value_right
 
 
 @njit(cache=True, nogil=True)
@@ -217,7 +213,7 @@ def split_random(Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, total
         if wl < min_weight_leaf or wr < min_weight_leaf:
             continue
         cst = monotonic_cst[f]
-        if cst != 0 and not _monotonic_ok(cst, lower, upper, value_left, value_right):
+        if cst != 0 and not monotonic_ok(cst, lower, upper, value_left, value_right):
             continue
         if proxy > best_proxy:
             best_proxy = proxy
@@ -240,14 +236,10 @@ def split_random(Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, total
         improvement = (wn / total_weight) * (
             node_impurity - wr / wn * imp_right - wl / wn * imp_left
         )
-        # the criterion's middle value: the mean of the two children values
         if crit == ABSOLUTE_ERROR:
             middle = (value_left + value_right) / 2
-        elif sums_targets(crit):
-            middle = sum_left[0] / (2 * wl) + (sum_total[0] - sum_left[0]) / (2 * wr)
         else:
-            counts_left, counts_right = buffers[1], buffers[2]
-            middle = counts_left[0, 0] / (2 * wl) + counts_right[0, 0] / (2 * wr)
+            middle = middle_value(crit, sum_left, sum_total, buffers[1], buffers[2], wl, wr)
     # restore the known constants' order for the siblings and children, and
     # record the newly found ones
     features[:n_known] = constant_features[:n_known]
@@ -285,17 +277,6 @@ def _node_reset(y, y_enc, w, samples, start, end, crit, totals, buffers, value_o
     if crit == POISSON:
         impurity = poisson_loss(y, w, samples, start, end, sum_total, wn)
     return wn, impurity, sq
-
-
-@njit(cache=True, nogil=True)
-def _clip(value, crit, lower, upper):
-    """scikit-learn's ``clip_node_value`` (single output; binary classes)."""
-    if value[0, 0] < lower:
-        value[0, 0] = lower
-    elif value[0, 0] > upper:
-        value[0, 0] = upper
-    if not is_regression(crit):
-        value[0, 1] = 1 - value[0, 0]
 
 
 @njit(cache=True, nogil=True)
@@ -360,21 +341,11 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
     features = np.arange(n_features)
     constant_features = np.arange(n_features)
 
-    # the stack (depth first) of nodes to create: scikit-learn's StackRecord
-    st_start = np.empty(capacity + 1, dtype=np.int64)
-    st_end = np.empty(capacity + 1, dtype=np.int64)
-    st_depth = np.empty(capacity + 1, dtype=np.int64)
-    st_parent = np.empty(capacity + 1, dtype=np.int64)
-    st_is_left = np.empty(capacity + 1, dtype=np.bool_)
-    st_impurity = np.empty(capacity + 1)
-    st_nconst = np.zeros(capacity + 1, dtype=np.int64)
-    st_lower = np.empty(capacity + 1)
-    st_upper = np.empty(capacity + 1)
-    st_start[0], st_end[0], st_depth[0], st_parent[0] = 0, n, 0, -1
-    st_is_left[0] = False
-    st_impurity[0] = np.inf
-    st_lower[0], st_upper[0] = -np.inf, np.inf
-    top = 1
+    # the nodes to create, depth first, the root first
+    stack = empty_stack(capacity)
+    (st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower,
+     st_upper) = stack
+    top = stack_push(stack, 0, 0, n, 0, -1, False, np.inf, 0, -np.inf, np.inf)
 
     # best first: every node created goes on the frontier (a leaf with
     # improvement 0); its split is found when it is created
@@ -404,17 +375,14 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
                 threshold[node] = float(TREE_UNDEFINED)
                 continue
             split_budget -= 1
-            lo_left, hi_left, lo_right, hi_right = _child_bounds(
+            lo_left, hi_left, lo_right, hi_right = child_bounds(
                 monotonic_cst[feature[node]], r_lower[node], r_upper[node], r_middle[node]
             )
             # pushed right first: the left child is created (and numbered) first
-            top = _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity,
-                        st_nconst, st_lower, st_upper, top, r_pos[node], r_end[node],
-                        r_depth[node] + 1, node, False, r_imp_right[node], 0, lo_right,
-                        hi_right)
-            top = _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity,
-                        st_nconst, st_lower, st_upper, top, r_start[node], r_pos[node],
-                        r_depth[node] + 1, node, True, r_imp_left[node], 0, lo_left, hi_left)
+            top = stack_push(stack, top, r_pos[node], r_end[node], r_depth[node] + 1, node,
+                             False, r_imp_right[node], 0, lo_right, hi_right)
+            top = stack_push(stack, top, r_start[node], r_pos[node], r_depth[node] + 1, node,
+                             True, r_imp_left[node], 0, lo_left, hi_left)
             continue
         top -= 1
         start, end, depth = st_start[top], st_end[top], st_depth[top]
@@ -453,7 +421,7 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
                 feature[node] = best_feature
                 threshold[node] = thr
         if with_monotonic:
-            _clip(value[node], crit, lower, upper)
+            clip_value(value[node], crit, lower, upper)
         if parent >= 0:
             if is_left:
                 left[parent] = node
@@ -477,44 +445,16 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
             max_depth_seen = depth
         if is_leaf:
             continue
-        lo_left, hi_left, lo_right, hi_right = _child_bounds(
+        lo_left, hi_left, lo_right, hi_right = child_bounds(
             monotonic_cst[feature[node]], lower, upper, middle
         )
-        top = _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst,
-                    st_lower, st_upper, top, pos, end, depth + 1, node, False, imp_right,
-                    n_const, lo_right, hi_right)
-        top = _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst,
-                    st_lower, st_upper, top, start, pos, depth + 1, node, True, imp_left,
-                    n_const, lo_left, hi_left)
+        top = stack_push(stack, top, pos, end, depth + 1, node, False, imp_right, n_const,
+                         lo_right, hi_right)
+        top = stack_push(stack, top, start, pos, depth + 1, node, True, imp_left, n_const,
+                         lo_left, hi_left)
 
     return (
         node_count, max_depth_seen, left[:node_count], right[:node_count],
         feature[:node_count], threshold[:node_count], impurity[:node_count],
         n_node_samples[:node_count], wns[:node_count], value[:node_count],
     )
-
-
-@njit(cache=True, nogil=True)
-def _child_bounds(cst, lower, upper, middle):
-    """Bounds of the left and right child: ``lo_left, hi_left, lo_right, hi_right``.
-
-    An increasing constraint caps the left child and floors the right one at
-    the middle value of the split; a decreasing one the other way round.
-    """
-    if cst == 0:
-        return lower, upper, lower, upper
-    if cst == 1:
-        return lower, middle, middle, upper
-    return middle, upper, lower, middle
-
-
-@njit(cache=True, nogil=True)
-def _push(st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower,
-          st_upper, top, start, end, depth, parent, is_left, impurity, n_const, lower, upper):
-    """Push a node to create on the stack; returns the new stack size."""
-    st_start[top], st_end[top], st_depth[top], st_parent[top] = start, end, depth, parent
-    st_is_left[top] = is_left
-    st_impurity[top] = impurity
-    st_nconst[top] = n_const
-    st_lower[top], st_upper[top] = lower, upper
-    return top + 1

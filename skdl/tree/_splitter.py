@@ -30,16 +30,22 @@ import numpy as np
 from numba import njit
 
 from ..utils._random import rand_r
+from ._absolute_error_scan import _scan_absolute_error_medians
 from ._criterion import (
     ABSOLUTE_ERROR,
     POISSON,
     absolute_error_children,
     absolute_error_sums_exact,
     absolute_errors_pass,
+    child_bounds,
     children_impurity,
+    children_medians,
     class_impurity,
+    clip_value,
     criterion_init,
     is_regression,
+    middle_value,
+    monotonic_ok,
     node_value_impurity,
     poisson_children,
     poisson_loss,
@@ -47,12 +53,9 @@ from ._criterion import (
     ranks_like_sklearn,
     sums_targets,
 )
-from ._frontier import empty_frontier, frontier_pop, frontier_push
+from ._frontier import empty_frontier, empty_stack, frontier_pop, frontier_push, stack_push
 from ._sort import introsort_ties
-from ._tree import TREE_UNDEFINED, empty_nodes
-
-FEATURE_THRESHOLD = 1e-7
-EPSILON = np.finfo(np.float64).eps
+from ._tree import EPSILON, FEATURE_THRESHOLD, TREE_UNDEFINED, empty_nodes
 
 
 @njit(cache=True, nogil=True)
@@ -66,7 +69,8 @@ def _threshold(x_prev, x_next):
 
 @njit(cache=True, nogil=True)
 def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, sum_left,
-                        stop_at_tie, aligned=False, poisson=False):
+                        stop_at_tie, aligned=False, poisson=False, cst=0, lower=-np.inf,
+                        upper=np.inf):
     """Best proxy improvement and position over one feature (squared error, Poisson).
 
     The samples are added in ``order[start:end]`` (sorted by the feature).
@@ -80,7 +84,9 @@ def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, 
     the feature values in ``order`` (``xrow[p]`` is the value of
     ``order[p]``), as the sort leaves them. With ``poisson``, the proxy is
     the Poisson deviance's (:func:`~._criterion.poisson_proxy`) on the same
-    sums.
+    sums. With a monotonic constraint ``cst`` (-1 or 1), a position whose
+    children means are out of order or outside ``[lower, upper]`` is
+    rejected.
     """
     n_out = y.shape[1]
     ft = np.float32(FEATURE_THRESHOLD)
@@ -120,6 +126,9 @@ def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, 
         wr = wn - wl
         if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
+        if cst != 0 and not monotonic_ok(cst, lower, upper, sum_left[0] / wl,
+                                         (sum_total[0] - sum_left[0]) / wr):
+            continue
         if poisson:
             proxy = poisson_proxy(sum_left, sum_total, wl, wr)
         else:
@@ -139,10 +148,12 @@ def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, 
 
 @njit(cache=True, nogil=True)
 def _scan_classification(xrow, y_enc, w, order, start, end, counts_total, wn, msl, mwl, crit,
-                         counts_left, counts_right, stop_at_tie, aligned=False):
+                         counts_left, counts_right, stop_at_tie, aligned=False, cst=0,
+                         lower=-np.inf, upper=np.inf):
     """Best proxy improvement and position over one feature (Gini / entropy).
 
-    Same walk and updates as :func:`_scan_squared_error`.
+    Same walk, updates and monotonic constraint (on the first class's
+    proportion) as :func:`_scan_squared_error`.
     """
     n_out = y_enc.shape[1]
     ft = np.float32(FEATURE_THRESHOLD)
@@ -185,6 +196,9 @@ def _scan_classification(xrow, y_enc, w, order, start, end, counts_total, wn, ms
         for k in range(n_out):
             for c in range(counts_left.shape[1]):
                 counts_right[k, c] = counts_total[k, c] - counts_left[k, c]
+        if cst != 0 and not monotonic_ok(cst, lower, upper, counts_left[0, 0] / wl,
+                                         counts_right[0, 0] / wr):
+            continue
         proxy = -wr * class_impurity(counts_right, wr, crit) - wl * class_impurity(
             counts_left, wl, crit
         )
@@ -241,88 +255,6 @@ def _partition_final(samples, goes_left, start, end):
 
 
 @njit(cache=True, nogil=True)
-def _scan_absolute_error_medians(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y,
-                                 left_err, right_err, tree_w, tree_wy, aligned, medians):
-    """Best proxy improvement and position over one feature (absolute error).
-
-    scikit-learn's ``MAE.reset`` over ``order[start:end]`` (its forward and
-    backward passes, :func:`~._criterion.absolute_errors_pass`), then, at
-    each candidate position, its ``update`` (the left weight, a running sum)
-    and its ``proxy_impurity_improvement``,
-    ``-wr * (right_err / (wr * n_outputs)) - wl * (left_err / (wl * n_outputs))``.
-    ``ranks`` must be the ranks of the samples in this order where targets
-    tie (see :func:`~._criterion.ranks_like_sklearn`). Writes to
-    ``medians`` the node's weighted medians as the backward pass ends on
-    them (scikit-learn's node value when no split follows this reset).
-    ``aligned`` as in :func:`_scan_squared_error`.
-    """
-    n_out = y.shape[1]
-    n = end - start
-    ft = np.float32(FEATURE_THRESHOLD)
-    left_err[start:end] = 0.0
-    right_err[start:end] = 0.0
-    for k in range(n_out):
-        # the last prefix (the whole node) is no candidate's left child
-        absolute_errors_pass(order, start, end, True, n - 1, ranks[k], sorted_y[k], w, tree_w,
-                             tree_wy, left_err)
-        medians[k] = absolute_errors_pass(order, start, end, False, n, ranks[k], sorted_y[k], w,
-                                          tree_w, tree_wy, right_err)
-    wl = 0.0
-    best = -np.inf
-    best_pos = -1
-    for p in range(start, end - 1):
-        i = order[p]
-        wl += w[i]
-        if aligned:
-            x_i = xrow[p]
-            x_next = xrow[p + 1]
-        else:
-            x_i = xrow[i]
-            x_next = xrow[order[p + 1]]
-        if x_next <= x_i + ft:
-            continue
-        pos = p + 1
-        if pos - start < msl or end - pos < msl:
-            continue
-        wr = wn - wl
-        if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
-            continue
-        imp_left = (0.0 + left_err[pos - 1]) / (wl * n_out)
-        imp_right = (0.0 + right_err[pos]) / (wr * n_out)
-        proxy = -wr * imp_right - wl * imp_left
-        if proxy > best:
-            best = proxy
-            best_pos = pos
-    return best, best_pos
-
-
-@njit(cache=True, nogil=True)
-def _scan_absolute_error(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y,
-                         left_err, right_err, tree_w, tree_wy):
-    """:func:`_scan_absolute_error_medians` without the medians (the hist route)."""
-    medians = np.empty(y.shape[1])
-    return _scan_absolute_error_medians(
-        xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y, left_err, right_err,
-        tree_w, tree_wy, False, medians,
-    )
-
-
-@njit(cache=True, nogil=True)
-def _node_ranks(y, w, samples, start, end, ranks, sorted_y):
-    """Rank (by value, per output) of each node sample, for the absolute error."""
-    m = end - start
-    idx = samples[start:end]
-    for k in range(y.shape[1]):
-        vals = np.empty(m)
-        for j in range(m):
-            vals[j] = y[idx[j], k]
-        order = np.argsort(vals, kind="mergesort")
-        for r in range(m):
-            ranks[k, idx[order[r]]] = r
-            sorted_y[k, r] = vals[order[r]]
-
-
-@njit(cache=True, nogil=True)
 def _partition_rows(sorted_idx, skip, start, end, goes_left, tmp):
     """Stable partition of every sorted row's segment into left then right."""
     for g in range(sorted_idx.shape[0]):
@@ -346,7 +278,7 @@ def _partition_rows(sorted_idx, skip, start, end, goes_left, tmp):
 @njit(cache=True, nogil=True)
 def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_split,
                min_samples_leaf, min_weight_leaf, min_impurity_decrease, max_features, seed,
-               capacity, max_leaf_nodes=-1, exact_sums=False):
+               capacity, max_leaf_nodes, exact_sums, monotonic_cst):
     """Grow a tree depth first with the exact split search.
 
     Parameters
@@ -368,13 +300,13 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         Seeds the feature draws.
     capacity : int
         Upper bound on the number of nodes.
-    max_leaf_nodes : int, default=-1
+    max_leaf_nodes : int
         -1 grows depth first. Otherwise the tree grows best first, as
         scikit-learn's ``BestFirstTreeBuilder``: each node's split is found
         when the node is created, and the frontier node whose split most
         decreases the impurity is split next, until the tree has
         ``max_leaf_nodes`` leaves.
-    exact_sums : bool, default=False
+    exact_sums : bool
         True when every weighted sum of the criterion is an integer small
         enough to be exact in float64 (integer weights and, for regression,
         integer targets), so that the order in which samples are added does
@@ -464,18 +396,15 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     rank_idx = np.empty(m, dtype=np.int64)
     scan_medians = np.zeros(n_out)
 
-    st_start = np.empty(capacity + 1, dtype=np.int64)
-    st_end = np.empty(capacity + 1, dtype=np.int64)
-    st_depth = np.empty(capacity + 1, dtype=np.int64)
-    st_parent = np.empty(capacity + 1, dtype=np.int64)
-    st_is_left = np.empty(capacity + 1, dtype=np.bool_)
-    st_impurity = np.empty(capacity + 1)
-    st_nconst = np.zeros(capacity + 1, dtype=np.int64)
+    stack = empty_stack(capacity)
+    (st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower,
+     st_upper) = stack
     # the root is the stack's only entry
-    st_start[0], st_end[0], st_depth[0], st_parent[0] = 0, n, 0, -1
-    st_is_left[0] = False
-    st_impurity[0] = np.inf
-    top = 1
+    top = stack_push(stack, 0, 0, n, 0, -1, False, np.inf, 0, -np.inf, np.inf)
+    with_monotonic = np.any(monotonic_cst != 0)
+    # the absolute error's prefix / suffix medians, for monotonic constraints
+    left_medians = np.zeros(m if with_monotonic else 0)
+    right_medians = np.zeros(m if with_monotonic else 0)
     node_count = 0
     max_depth_seen = 0
     first = True
@@ -486,6 +415,10 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     split_budget = max_leaf_nodes - 1
     (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left,
      r_imp_right) = empty_frontier(capacity, best_first)
+    # the bounds of monotonic constraints, and the split's middle value
+    r_lower = np.empty(heap.shape[0])
+    r_upper = np.empty(heap.shape[0])
+    r_middle = np.empty(heap.shape[0])
     h_size = 0
 
     while top > 0 or h_size > 0:
@@ -498,21 +431,14 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                 threshold[node] = float(TREE_UNDEFINED)
                 continue
             split_budget -= 1
+            lower_left, upper_left, lower_right, upper_right = child_bounds(
+                monotonic_cst[feature[node]], r_lower[node], r_upper[node], r_middle[node]
+            )
             # children search their splits with no known constant feature
-            st_start[top], st_end[top], st_depth[top], st_parent[top] = (
-                r_pos[node], r_end[node], r_depth[node] + 1, node
-            )
-            st_is_left[top] = False
-            st_impurity[top] = r_imp_right[node]
-            st_nconst[top] = 0
-            top += 1
-            st_start[top], st_end[top], st_depth[top], st_parent[top] = (
-                r_start[node], r_pos[node], r_depth[node] + 1, node
-            )
-            st_is_left[top] = True
-            st_impurity[top] = r_imp_left[node]
-            st_nconst[top] = 0
-            top += 1
+            top = stack_push(stack, top, r_pos[node], r_end[node], r_depth[node] + 1, node,
+                             False, r_imp_right[node], 0, lower_right, upper_right)
+            top = stack_push(stack, top, r_start[node], r_pos[node], r_depth[node] + 1, node,
+                             True, r_imp_left[node], 0, lower_left, upper_left)
             continue
         top -= 1
         start = st_start[top]
@@ -521,6 +447,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         parent = st_parent[top]
         is_left = st_is_left[top]
         node_impurity = st_impurity[top]
+        lower, upper = st_lower[top], st_upper[top]
         n_node = end - start
 
         node = node_count
@@ -583,6 +510,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         imp_left = 0.0
         imp_right = 0.0
         improvement = 0.0
+        middle = 0.0
         thr = 0.0
         n_total_const = 0
         if not is_leaf:
@@ -633,10 +561,12 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                     continue
                 f_i -= 1
                 features[f_i], features[f_j] = features[f_j], features[f_i]
+                cst = monotonic_cst[f]
                 if sums_targets(crit):
                     proxy, pos = _scan_squared_error(
                         xrow, y, w, order, start, end, sum_total, wn, min_samples_leaf,
-                        min_weight_leaf, sum_left, track, False, crit == POISSON,
+                        min_weight_leaf, sum_left, track, False, crit == POISSON, cst, lower,
+                        upper,
                     )
                 elif crit == ABSOLUTE_ERROR:
                     # the passes see every sample: sort tied values first
@@ -650,14 +580,16 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                         proxy, pos = _scan_absolute_error_medians(
                             xrow, y, w, order, start, end, wn, min_samples_leaf,
                             min_weight_leaf, ranks, sorted_y, left_err, right_err, tree_w,
-                            tree_wy, False, scan_medians,
+                            tree_wy, False, scan_medians, cst, lower, upper, left_medians,
+                            right_medians,
                         )
                         # the last reset's medians are the value of a node not split
                         value[node, :, 0] = scan_medians
                 else:
                     proxy, pos = _scan_classification(
                         xrow, y_enc, w, order, start, end, counts_total, wn, min_samples_leaf,
-                        min_weight_leaf, crit, counts_left, counts_right, track,
+                        min_weight_leaf, crit, counts_left, counts_right, track, False, cst,
+                        lower, upper,
                     )
                 if pos == -2:
                     # tied values: sort and scan in scikit-learn's order
@@ -668,7 +600,8 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                     if sums_targets(crit):
                         proxy, pos = _scan_squared_error(
                             values, y, w, samples, start, end, sum_total, wn, min_samples_leaf,
-                            min_weight_leaf, sum_left, False, True, crit == POISSON,
+                            min_weight_leaf, sum_left, False, True, crit == POISSON, cst, lower,
+                            upper,
                         )
                     elif crit == ABSOLUTE_ERROR:
                         if rerank:
@@ -678,14 +611,15 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                         proxy, pos = _scan_absolute_error_medians(
                             values, y, w, samples, start, end, wn, min_samples_leaf,
                             min_weight_leaf, ranks, sorted_y, left_err, right_err, tree_w,
-                            tree_wy, True, scan_medians,
+                            tree_wy, True, scan_medians, cst, lower, upper, left_medians,
+                            right_medians,
                         )
                         value[node, :, 0] = scan_medians
                     else:
                         proxy, pos = _scan_classification(
                             values, y_enc, w, samples, start, end, counts_total, wn,
                             min_samples_leaf, min_weight_leaf, crit, counts_left, counts_right,
-                            False, True,
+                            False, True, cst, lower, upper,
                         )
                 else:
                     current = f
@@ -720,6 +654,12 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                         right_err, tree_w, tree_wy, rerank, rank_vals, rank_idx, scan_medians,
                     )
                     value[node, :, 0] = scan_medians
+                    if with_monotonic:
+                        median_left, median_right = children_medians(
+                            samples, start, best_pos, end, ranks[0], sorted_y[0], w, tree_w,
+                            tree_wy, left_err,
+                        )
+                        middle = (median_left + median_right) / 2
                 else:
                     wl, wr, imp_left, imp_right, sq_left = children_impurity(
                         y, y_enc, w, samples, start, best_pos, end, crit, sum_total,
@@ -729,6 +669,8 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                         imp_left, imp_right = poisson_children(
                             y, w, samples, start, best_pos, end, sum_total, sum_left, wl, wr
                         )
+                    middle = middle_value(crit, sum_left, sum_total, counts_left, counts_right,
+                                          wl, wr)
                     if best_pos - start <= end - best_pos:
                         carry_start, carry_end = start, best_pos
                         carry_sum[:] = sum_left
@@ -740,6 +682,8 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                 if improvement + EPSILON < min_impurity_decrease:
                     is_leaf = True
 
+        if with_monotonic:
+            clip_value(value[node], crit, lower, upper)
         if parent >= 0:
             if is_left:
                 left[parent] = node
@@ -759,6 +703,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         if best_first:
             r_start[node], r_end[node], r_depth[node] = start, end, depth
             r_is_leaf[node] = is_leaf
+            r_lower[node], r_upper[node], r_middle[node] = lower, upper, middle
             if is_leaf:
                 r_improvement[node] = 0.0
                 r_pos[node] = end
@@ -772,17 +717,14 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         if is_leaf:
             continue
 
+        lower_left, upper_left, lower_right, upper_right = child_bounds(
+            monotonic_cst[best_feature], lower, upper, middle
+        )
         # right child first so that the left child is grown (and numbered) first
-        st_start[top], st_end[top], st_depth[top], st_parent[top] = best_pos, end, depth + 1, node
-        st_is_left[top] = False
-        st_impurity[top] = imp_right
-        st_nconst[top] = n_total_const
-        top += 1
-        st_start[top], st_end[top], st_depth[top], st_parent[top] = start, best_pos, depth + 1, node
-        st_is_left[top] = True
-        st_impurity[top] = imp_left
-        st_nconst[top] = n_total_const
-        top += 1
+        top = stack_push(stack, top, best_pos, end, depth + 1, node, False, imp_right,
+                         n_total_const, lower_right, upper_right)
+        top = stack_push(stack, top, start, best_pos, depth + 1, node, True, imp_left,
+                         n_total_const, lower_left, upper_left)
 
     return (
         node_count, max_depth_seen, left[:node_count], right[:node_count],

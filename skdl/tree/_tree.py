@@ -6,6 +6,11 @@ from scipy.sparse import csr_matrix
 
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
+# scikit-learn's tree constants: values closer than FEATURE_THRESHOLD are one
+# value for the split search; an impurity or improvement within EPSILON of
+# zero counts as zero
+FEATURE_THRESHOLD = 1e-7
+EPSILON = np.finfo(np.float64).eps
 
 
 @njit(cache=True, nogil=True)

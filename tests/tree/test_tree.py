@@ -486,7 +486,7 @@ def test_grow_exact_respects_stopping_rules():
     Xt = np.ascontiguousarray(X.T)
     sorted_idx = np.argsort(Xt, axis=1, kind="stable")
     out = grow_exact(Xt, sorted_idx, y, np.zeros((1, 1), np.int32), np.ones(200), 0, 1, 3, 2, 10,
-                     0.0, 0.0, 3, 0, 399)
+                     0.0, 0.0, 3, 0, 399, -1, False, np.zeros(3, np.int8))
     node_count, max_depth, left, _, _, _, _, n_node_samples, _, _ = out
     assert max_depth <= 3
     assert n_node_samples[left == -1].min() >= 10

@@ -1,0 +1,106 @@
+"""The exact split search over one feature for the absolute error.
+
+Private numba kernels: scikit-learn's ``MAE`` criterion reset over the
+node's samples in one feature's sorted order (its forward and backward
+Fenwick-tree passes, :mod:`._criterion`), then its update and proxy at each
+candidate position. Used by the exact splitter and, on small nodes, by the
+histogram route.
+"""
+
+import numpy as np
+from numba import njit
+
+from ._criterion import absolute_errors_pass_medians, monotonic_ok
+from ._tree import FEATURE_THRESHOLD
+
+
+@njit(cache=True, nogil=True)
+def _scan_absolute_error_medians(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y,
+                                 left_err, right_err, tree_w, tree_wy, aligned, medians, cst,
+                                 lower, upper, left_medians, right_medians):
+    """Best proxy improvement and position over one feature (absolute error).
+
+    scikit-learn's ``MAE.reset`` over ``order[start:end]`` (its forward and
+    backward passes, :func:`~._criterion.absolute_errors_pass`), then, at
+    each candidate position, its ``update`` (the left weight, a running sum)
+    and its ``proxy_impurity_improvement``,
+    ``-wr * (right_err / (wr * n_outputs)) - wl * (left_err / (wl * n_outputs))``.
+    ``ranks`` must be the ranks of the samples in this order where targets
+    tie (see :func:`~._criterion.ranks_like_sklearn`). Writes to
+    ``medians`` the node's weighted medians as the backward pass ends on
+    them (scikit-learn's node value when no split follows this reset).
+    ``aligned`` as in :func:`_scan_squared_error`. With a monotonic
+    constraint ``cst``, the passes also keep the medians of every prefix and
+    suffix (in ``left_medians`` / ``right_medians``), which the constraint
+    compares as :func:`_scan_squared_error` compares means.
+    """
+    n_out = y.shape[1]
+    n = end - start
+    ft = np.float32(FEATURE_THRESHOLD)
+    left_err[start:end] = 0.0
+    right_err[start:end] = 0.0
+    for k in range(n_out):
+        keep = cst != 0 and k == 0
+        # the last prefix (the whole node) is no candidate's left child
+        absolute_errors_pass_medians(order, start, end, True, n - 1, ranks[k], sorted_y[k], w,
+                                     tree_w, tree_wy, left_err,
+                                     left_medians if keep else left_medians[:0])
+        medians[k] = absolute_errors_pass_medians(order, start, end, False, n, ranks[k],
+                                                  sorted_y[k], w, tree_w, tree_wy, right_err,
+                                                  right_medians if keep else right_medians[:0])
+    wl = 0.0
+    best = -np.inf
+    best_pos = -1
+    for p in range(start, end - 1):
+        i = order[p]
+        wl += w[i]
+        if aligned:
+            x_i = xrow[p]
+            x_next = xrow[p + 1]
+        else:
+            x_i = xrow[i]
+            x_next = xrow[order[p + 1]]
+        if x_next <= x_i + ft:
+            continue
+        pos = p + 1
+        if pos - start < msl or end - pos < msl:
+            continue
+        wr = wn - wl
+        if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
+            continue
+        if cst != 0 and not monotonic_ok(cst, lower, upper, left_medians[pos - 1],
+                                         right_medians[pos]):
+            continue
+        imp_left = (0.0 + left_err[pos - 1]) / (wl * n_out)
+        imp_right = (0.0 + right_err[pos]) / (wr * n_out)
+        proxy = -wr * imp_right - wl * imp_left
+        if proxy > best:
+            best = proxy
+            best_pos = pos
+    return best, best_pos
+
+
+@njit(cache=True, nogil=True)
+def _scan_absolute_error(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y,
+                         left_err, right_err, tree_w, tree_wy):
+    """:func:`_scan_absolute_error_medians` without the medians (the hist route)."""
+    medians = np.empty(y.shape[1])
+    return _scan_absolute_error_medians(
+        xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y, left_err, right_err,
+        tree_w, tree_wy, False, medians, 0, -np.inf, np.inf, np.empty(0), np.empty(0),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _node_ranks(y, w, samples, start, end, ranks, sorted_y):
+    """Rank (by value, per output) of each node sample, for the absolute error."""
+    m = end - start
+    idx = samples[start:end]
+    for k in range(y.shape[1]):
+        vals = np.empty(m)
+        for j in range(m):
+            vals[j] = y[idx[j], k]
+        order = np.argsort(vals, kind="mergesort")
+        for r in range(m):
+            ranks[k, idx[order[r]]] = r
+            sorted_y[k, r] = vals[order[r]]
