@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse
 import torch
 from sklearn.base import (
     BaseEstimator,
@@ -13,6 +14,7 @@ from sklearn.base import (
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
+from sklearn.utils.sparsefuncs import mean_variance_axis
 from sklearn.utils.validation import check_is_fitted
 
 from .._device import chunk_size, resolve_device, to_numpy, to_tensor
@@ -32,12 +34,20 @@ from ..utils._validation import (
 from ._elkan import elkan
 from ._lloyd import euclidean_distances, inertia, lloyd, nearest_centers, row_sq_norms
 from ._seeding import kmeans_plusplus, random_seeding
+from ._sparse import CsrData
 
 _INIT_METHODS = ("k-means++", "random")
 
 # One run from one initialisation, on the CPU. On a CUDA device every algorithm
-# runs Lloyd's matrix products (the user guide gives the measurement).
+# runs Lloyd's matrix products (the user guide gives the measurement), and on
+# sparse input Lloyd's iterations, which Elkan's give exactly.
 _CPU_ALGORITHMS = {"lloyd": lloyd, "elkan": elkan}
+
+
+def _canonical_csr(X):
+    """CSR with sorted indices and no duplicates (what the sparse kernels read)."""
+    X.sum_duplicates()
+    return X
 
 
 def _distance_chunk_rows(n_samples, n_clusters, itemsize):
@@ -158,7 +168,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     Distances are computed in chunks whose size follows scikit-learn's
     ``working_memory`` setting, so memory stays linear in the number of
     samples. Empty clusters are re-seeded with the samples farthest from their
-    centers. Sparse input is not supported.
+    centers. Sparse input (any scipy format, converted to CSR) is computed on
+    the CPU from its stored values, never densified; it is not centered, and
+    ``algorithm="elkan"`` runs Lloyd's iterations on it, which Elkan's
+    reproduce exactly.
 
     References
     ----------
@@ -220,13 +233,20 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.input_tags.sparse = True
         reason = (
             "Weights are not equivalent to repeated samples for a random init: the "
             "seeding draws differ between the two forms (scikit-learn's KMeans "
             "declares the same). With a fixed init they are equivalent, see "
             "tests/cluster/test_kmeans.py::test_weights_equal_repeated_rows."
         )
-        return with_xfail_checks(tags, {"check_sample_weight_equivalence_on_dense_data": reason})
+        return with_xfail_checks(
+            tags,
+            {
+                "check_sample_weight_equivalence_on_dense_data": reason,
+                "check_sample_weight_equivalence_on_sparse_data": reason,
+            },
+        )
 
     def _n_init_runs(self):
         """Number of initialisations, resolving ``"auto"`` and array inits."""
@@ -312,7 +332,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """
         with unchanged_on_error(self):
             X = validate_data(
-                self, X, dtype=[np.float64, np.float32], order="C", copy=self.copy_x
+                self, X, accept_sparse="csr", dtype=[np.float64, np.float32], order="C",
+                copy=self.copy_x,
             )
             check_n_samples_at_least(X, self.n_clusters, "n_clusters")
             algorithm = self._resolved_algorithm()
@@ -332,6 +353,13 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """Run every initialisation and return the fitted values of the best."""
         random_state = check_random_state(self.random_state)
         n_runs = self._n_init_runs()
+        if scipy.sparse.issparse(X):
+            # Sparse rows are not centered (that would densify them), as in
+            # scikit-learn; they are computed on the CPU whatever the device.
+            X_t = CsrData(_canonical_csr(X))
+            w_t = to_tensor(sample_weight, X_t.device, dtype=X.dtype)
+            X_mean = torch.zeros(X.shape[1], dtype=X_t.dtype)
+            return self._best_run(X, X_t, w_t, X_mean, n_runs, random_state, algorithm)
         if not X.flags.writeable:
             X = X.copy()  # centered in place below
         X_t = to_tensor(X, device)
@@ -349,12 +377,18 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _best_run(self, X, X_t, w_t, X_mean, n_runs, random_state, algorithm):
         """Fitted values of the best of ``n_runs`` runs on the centered ``X_t``."""
-        run_one = lloyd if X_t.device.type != "cpu" else _CPU_ALGORITHMS[algorithm]
-        x_sq_norms = row_sq_norms(X_t)
-        # X is centered, so the mean feature variance is mean ||x||^2 / n_features.
-        tol = float(x_sq_norms.mean()) / X.shape[1] * self.tol
-        X_centered_np = to_numpy(X_t) if callable(self.init) else None
-        chunk_rows = _distance_chunk_rows(X.shape[0], self.n_clusters, X.itemsize)
+        sparse = isinstance(X_t, CsrData)
+        run_one = lloyd if sparse or X_t.device.type != "cpu" else _CPU_ALGORITHMS[algorithm]
+        if sparse:
+            x_sq_norms = X_t.row_sq_norms()
+            tol = float(np.mean(mean_variance_axis(X, axis=0)[1])) * self.tol
+            X_centered_np = X
+        else:
+            x_sq_norms = row_sq_norms(X_t)
+            # X is centered, so the mean feature variance is mean ||x||^2 / n_features.
+            tol = float(x_sq_norms.mean()) / X.shape[1] * self.tol
+            X_centered_np = to_numpy(X_t) if callable(self.init) else None
+        chunk_rows = _distance_chunk_rows(X.shape[0], self.n_clusters, X.dtype.itemsize)
         best = None
         for _ in range(n_runs):
             centers = self._initial_centers(
@@ -390,12 +424,18 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     def _validated_tensors(self, X):
         """Validate prediction input and move it and the centers to the device."""
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], order="C", reset=False)
+        X = validate_data(
+            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], order="C", reset=False
+        )
         check_squares_are_finite(X, "squared distances to the centers")
-        device = resolve_device(self.device, fallback_to_cpu=True)
-        X_t = to_tensor(X, device)
+        if scipy.sparse.issparse(X):
+            X_t = CsrData(_canonical_csr(X.copy()) if not X.has_canonical_format else X)
+            device = X_t.device
+        else:
+            device = resolve_device(self.device, fallback_to_cpu=True)
+            X_t = to_tensor(X, device)
         centers = to_tensor(self.cluster_centers_, device, dtype=X.dtype)
-        chunk_rows = _distance_chunk_rows(X.shape[0], self.n_clusters, X.itemsize)
+        chunk_rows = _distance_chunk_rows(X.shape[0], self.n_clusters, X.dtype.itemsize)
         return X, X_t, centers, chunk_rows
 
     def predict(self, X):

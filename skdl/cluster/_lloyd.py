@@ -30,6 +30,8 @@ import torch
 from numba import njit, prange
 
 from ..utils._threads import single_threaded_blas
+from . import _sparse
+from ._sparse import CsrData
 
 # Rows per chunk of the CPU kernel: chunk x n_clusters distances stay in cache.
 _CPU_CHUNK_ROWS = 256
@@ -144,6 +146,31 @@ class _CpuSums:
         self.weights[empty] = 0.0
 
 
+class _SparseSums(_CpuSums):
+    """CPU route of the assignment step on CSR rows, keeping the per-cluster sums.
+
+    As :class:`_CpuSums`, only the rows whose cluster changed move their
+    stored values between the clusters' (dense, float64) sums.
+    """
+
+    def __init__(self, X, sample_weight, n_clusters):
+        self.X, self.w = X, sample_weight.numpy()
+        self.owner = np.full(X.shape[0], -1, dtype=np.int64)
+        self.sums = np.zeros((n_clusters, X.shape[1]))
+        self.weights = np.zeros(n_clusters)
+        self.counts = np.zeros(n_clusters, dtype=np.int64)
+
+    def assign(self, centers):
+        """Labels, partial distances, and the sums and weights after this step."""
+        labels, part_dist = _sparse.nearest_centers(self.X, centers)
+        X = self.X
+        _sparse.move_rows(
+            X.data, X.indices, X.indptr, self.w, labels.numpy(), self.owner, self.sums, self.weights, self.counts
+        )
+        self._reset_empty()
+        return labels, part_dist, torch.from_numpy(self.sums), torch.from_numpy(self.weights)
+
+
 class _TensorSums:
     """Tensor route of the assignment step: the sums are recomputed every step."""
 
@@ -199,6 +226,8 @@ def nearest_centers(X, centers, *, chunk_rows):
         ``||c_{l_i}||^2 - 2 x_i . c_{l_i}``; add ``||x_i||^2`` for the squared
         distance.
     """
+    if isinstance(X, CsrData):
+        return _sparse.nearest_centers(X, centers)
     if X.device.type == "cpu":
         X_np = X.numpy()
         labels, part_dist = _run_assign_numba(
@@ -268,6 +297,8 @@ def inertia(X, sample_weight, centers, labels, chunk_rows):
 
     Accumulated in float64 whatever the input dtype.
     """
+    if isinstance(X, CsrData):
+        return _sparse.inertia(X, sample_weight, centers, labels)
     if X.device.type == "cpu":
         return float(
             _inertia_numba(X.numpy(), sample_weight.numpy(), centers.numpy(), labels.numpy())
@@ -319,6 +350,8 @@ def euclidean_distances(X, centers, chunk_rows):
     -------
     distances : Tensor of shape (n_samples, n_clusters)
     """
+    if isinstance(X, CsrData):
+        return _sparse.squared_distances(X, centers, X.row_sq_norms()).sqrt_()
     c_sq = row_sq_norms(centers)
     out = torch.empty((X.shape[0], centers.shape[0]), dtype=X.dtype, device=X.device)
     for start in range(0, X.shape[0], chunk_rows):
@@ -345,7 +378,7 @@ def lloyd(X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_ro
 
     Parameters
     ----------
-    X : Tensor of shape (n_samples, n_features)
+    X : Tensor of shape (n_samples, n_features), or :class:`._sparse.CsrData`
     sample_weight : Tensor of shape (n_samples,)
     centers_init : Tensor of shape (n_clusters, n_features)
     x_sq_norms : Tensor of shape (n_samples,)
@@ -363,7 +396,9 @@ def lloyd(X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_ro
     centers : Tensor of shape (n_clusters, n_features)
     n_iter : int
     """
-    if X.device.type == "cpu":
+    if isinstance(X, CsrData):
+        route = _SparseSums(X, sample_weight, centers_init.shape[0])
+    elif X.device.type == "cpu":
         route = _CpuSums(X, sample_weight, centers_init.shape[0])
     else:
         route = _TensorSums(X, sample_weight, chunk_rows)

@@ -8,11 +8,15 @@ so both libraries pick the same seeds from the same state, on any device.
 import numpy as np
 import torch
 
+from . import _sparse
 from ._lloyd import row_sq_norms, squared_distances
+from ._sparse import CsrData
 
 
 def _sq_distances_to(points, X, x_sq_norms):
-    """Squared Euclidean distances, shape (n_points, n_samples)."""
+    """Squared Euclidean distances, shape (n_points, n_samples); X dense or CSR."""
+    if isinstance(X, CsrData):
+        return _sparse.squared_distances(X, points, x_sq_norms).T
     return squared_distances(points, X, row_sq_norms(points), x_sq_norms)
 
 
