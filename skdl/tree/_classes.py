@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, RegressorMixin, clone
 from sklearn.utils import Bunch, compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._device import DEVICE_CONSTRAINT, resolve_device
 from ..utils._sklearn_compat import (
@@ -64,6 +64,18 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         # Resolved before any work, as every skdl estimator does: an
         # unavailable CUDA is an error, whatever the splitter.
         resolve_device(self.device)
+        if getattr(self, "criterion", None) == "poisson":
+            # scikit-learn checks y for the Poisson deviance (y >= 0, a
+            # positive mean) before X and y are checked against each other
+            y_checked = check_array(y, ensure_2d=False, dtype=None)
+            if np.any(y_checked < 0):
+                raise ValueError(
+                    "Some value(s) of y are negative which is not allowed for Poisson regression."
+                )
+            if np.sum(y_checked) <= 0:
+                raise ValueError(
+                    "Sum of y is not positive which is necessary for Poisson regression."
+                )
         X, y = validate_data(
             self, X, y, dtype=np.float32, multi_output=True,
             y_numeric=not isinstance(self, ClassifierMixin),
@@ -432,17 +444,6 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
     def _encode_y(self, y, sample_weight):
         y = np.asarray(y, dtype=np.float64)
-        if self.criterion == "poisson":
-            # scikit-learn's checks: a Poisson deviance needs y >= 0 and a
-            # positive mean
-            if np.any(y < 0):
-                raise ValueError(
-                    "Some value(s) of y are negative which is not allowed for Poisson regression."
-                )
-            if np.sum(y) <= 0:
-                raise ValueError(
-                    "Sum of y is not positive which is necessary for Poisson regression."
-                )
         y_reg = np.ascontiguousarray(y.reshape(y.shape[0], -1))
         y_enc = np.zeros((1, 1), dtype=np.int32)
         info = {"n_classes": np.ones(y_reg.shape[1], dtype=np.int64)}

@@ -1,5 +1,6 @@
 """The constructor parameters of a tree resolved against the data, as scikit-learn resolves them."""
 
+import sys
 from math import ceil
 from numbers import Integral
 
@@ -35,6 +36,12 @@ def resolve_params(tree, n_samples, n_features, sample_weight):
         max_features = tree.max_features
     else:
         max_features = max(1, int(tree.max_features * n_features))
+    if tree.max_leaf_nodes is not None and 2 * tree.max_leaf_nodes - 1 > sys.maxsize // 64:
+        # scikit-learn allocates its best-first node store for max_leaf_nodes
+        # leaves up front; a store no address space holds fails as that does
+        raise MemoryError(
+            f"max_leaf_nodes={tree.max_leaf_nodes} needs more memory than can be addressed."
+        )
     return {
         "max_depth": np.iinfo(np.int32).max if tree.max_depth is None else tree.max_depth,
         "min_samples_split": min_samples_split,

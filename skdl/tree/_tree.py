@@ -244,6 +244,11 @@ class Tree:
         self.n_outputs = self.value.shape[1]
 
     @property
+    def capacity(self):
+        """Allocated nodes: ``node_count`` (scikit-learn's ``Tree`` after its final resize)."""
+        return self.node_count
+
+    @property
     def n_leaves(self):
         return int(np.sum(self.children_left == TREE_LEAF))
 

@@ -95,3 +95,11 @@ def test_log_loss_is_entropy_and_identical_to_sklearn(loader, splitter):
     ours = DecisionTreeClassifier(criterion="log_loss", **kw).fit(X, y)
     assert_identical_tree(ours, sk_tree.DecisionTreeClassifier(criterion="log_loss", **kw).fit(X, y))
     assert_identical_tree(ours, DecisionTreeClassifier(criterion="entropy", **kw).fit(X, y))
+
+
+def test_poisson_target_checked_before_the_lengths_as_in_sklearn():
+    for Tree in (DecisionTreeRegressor, sk_tree.DecisionTreeRegressor):
+        with pytest.raises(ValueError, match="y is not positive.*Poisson"):
+            Tree(criterion="poisson").fit([[0, 1, 2]], [0, 0, 0])
+        with pytest.raises(ValueError, match="Some.*y are negative.*Poisson"):
+            Tree(criterion="poisson").fit([[0, 1, 2]], [5, -0.1, 2])

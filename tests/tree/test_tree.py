@@ -858,3 +858,13 @@ def test_failed_fit_leaves_fitted_tree_untouched():
     with pytest.raises(ValueError):
         tree.fit(np.ones((60, 3)), y, sample_weight=np.zeros(60))
     assert tree.tree_ is before and tree.n_features_in_ == 5
+
+
+def test_capacity_and_an_unaddressable_leaf_count_as_in_sklearn():
+    X, y = load_iris(return_X_y=True)
+    tree = DecisionTreeClassifier(random_state=0).fit(X, y)
+    assert tree.tree_.capacity == tree.tree_.node_count
+    huge = 2**63 - 1
+    for Tree in (DecisionTreeClassifier, sk_tree.DecisionTreeClassifier):
+        with pytest.raises(MemoryError):
+            Tree(max_leaf_nodes=huge).fit(X[:10], y[:10])
