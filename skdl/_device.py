@@ -156,11 +156,15 @@ def to_tensor(array, device, dtype=None):
     if dtype is None:
         dtype = compute_dtype(array)
     array = np.ascontiguousarray(array, dtype=dtype)
-    with warnings.catch_warnings():
-        # Read-only inputs (e.g. memory maps) are fine: nothing writes to them.
-        warnings.filterwarnings("ignore", message="The given NumPy array is not writ")
+    if array.flags.writeable:
         tensor = torch.from_numpy(array)
-    return tensor.to(device)
+    else:
+        # (entering catch_warnings costs more than a one-row predict: only here)
+        with warnings.catch_warnings():
+            # Read-only inputs (e.g. memory maps) are fine: nothing writes to them.
+            warnings.filterwarnings("ignore", message="The given NumPy array is not writ")
+            tensor = torch.from_numpy(array)
+    return tensor if tensor.device == device else tensor.to(device)
 
 
 def index_tensor(array, device):

@@ -55,6 +55,19 @@ def _distance_chunk_rows(n_samples, n_clusters, itemsize):
     return chunk_size(bytes_per_row=2 * n_clusters * itemsize, n_rows=n_samples)
 
 
+def _check_finite_result(values, X):
+    """Raise the overflow error when distances computed from X are not finite.
+
+    Checked on the results (one value per sample) rather than on X before the
+    computation, which would read all of X once more on every ``predict``.
+    """
+    # (NumPy's check of a CPU tensor is ten times cheaper than torch's)
+    finite = np.isfinite(values.numpy()).all() if values.device.type == "cpu" else torch.isfinite(values).all()
+    if not bool(finite):
+        check_squares_are_finite(X, "squared distances to the centers")
+        raise ValueError("Squared distances to the centers are not finite: rescale X.")
+
+
 def _same_partition(labels, other, n_clusters):
     """True if two labelings are the same partition up to a renaming of clusters."""
     labels, other = to_numpy(labels), to_numpy(other)
@@ -427,7 +440,6 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         X = validate_data(
             self, X, accept_sparse="csr", dtype=[np.float64, np.float32], order="C", reset=False
         )
-        check_squares_are_finite(X, "squared distances to the centers")
         if scipy.sparse.issparse(X):
             X_t = CsrData(_canonical_csr(X.copy()) if not X.has_canonical_format else X)
             device = X_t.device
@@ -451,8 +463,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         labels : ndarray of shape (n_samples,)
             Index of the cluster each sample belongs to.
         """
-        _, X_t, centers, chunk_rows = self._validated_tensors(X)
-        labels = nearest_centers(X_t, centers, chunk_rows=chunk_rows)[0]
+        X, X_t, centers, chunk_rows = self._validated_tensors(X)
+        labels, part_dist = nearest_centers(X_t, centers, chunk_rows=chunk_rows)
+        _check_finite_result(part_dist, X)
         return to_numpy(labels).astype(np.int32)
 
     def transform(self, X):
@@ -468,8 +481,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         X_new : ndarray of shape (n_samples, n_clusters)
             Euclidean distance of each sample to each center.
         """
-        _, X_t, centers, chunk_rows = self._validated_tensors(X)
-        return to_numpy(euclidean_distances(X_t, centers, chunk_rows))
+        X, X_t, centers, chunk_rows = self._validated_tensors(X)
+        distances = euclidean_distances(X_t, centers, chunk_rows)
+        _check_finite_result(distances, X)
+        return to_numpy(distances)
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X on the fitted centers.
@@ -491,5 +506,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         X, X_t, centers, chunk_rows = self._validated_tensors(X)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         w_t = to_tensor(sample_weight, X_t.device, dtype=X.dtype)
-        labels = nearest_centers(X_t, centers, chunk_rows=chunk_rows)[0]
-        return -inertia(X_t, w_t, centers, labels, chunk_rows)
+        labels, part_dist = nearest_centers(X_t, centers, chunk_rows=chunk_rows)
+        _check_finite_result(part_dist, X)
+        score = -inertia(X_t, w_t, centers, labels, chunk_rows)
+        if not np.isfinite(score):
+            _check_finite_result(torch.tensor(score), X)
+        return score

@@ -36,50 +36,73 @@ from ._sparse import CsrData
 # Rows per chunk of the CPU kernel: chunk x n_clusters distances stay in cache.
 _CPU_CHUNK_ROWS = 256
 
-@njit(parallel=True, nogil=True)
-def _assign_numba(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner,
-                  delta_sums, delta_weights, delta_counts, accumulate):
-    """Fused assignment and, if ``accumulate``, the change of the per-cluster sums.
+# Inputs of at most this many rows run the serial form of a kernel: starting a
+# parallel region wakes the worker threads, which costs milliseconds on a busy
+# machine, far more than one chunk's work (the serving case: one row).
+SERIAL_ROWS = _CPU_CHUNK_ROWS
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _assign_chunk(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner,
+                  delta_sums, delta_weights, delta_counts, accumulate, start, stop, slot):
+    """Fused assignment of rows ``start:stop`` and, if ``accumulate``, their sums' change.
 
     ``part_dist[i]`` receives ``min_j (||c_j||^2 - 2 x_i . c_j)``. ``owner[i]``
     is the cluster whose sums hold sample i (-1: none yet); only samples whose
     cluster changed move their weighted coordinates, so once the labels settle
-    the update costs almost nothing. The deltas have one slot per thread.
+    the update costs almost nothing. The deltas go to slot ``slot``.
     """
-    n_samples, n_features = X.shape
+    n_features = X.shape[1]
     n_clusters = centers_T.shape[1]
+    dots = np.dot(X[start:stop], centers_T)
+    for row in range(stop - start):
+        i = start + row
+        best = half_c_sq[0] - dots[row, 0]
+        best_j = 0
+        for j in range(1, n_clusters):
+            value = half_c_sq[j] - dots[row, j]
+            if value < best:
+                best = value
+                best_j = j
+        labels[i] = best_j
+        part_dist[i] = 2 * best
+        if accumulate and owner[i] != best_j:
+            old = owner[i]
+            owner[i] = best_j
+            w = np.float64(sample_weight[i])  # products in float64 too
+            member = 1 if w > 0 else 0
+            delta_weights[slot, best_j] += w
+            delta_counts[slot, best_j] += member
+            for f in range(n_features):
+                delta_sums[slot, best_j, f] += w * X[i, f]
+            if old >= 0:
+                delta_weights[slot, old] -= w
+                delta_counts[slot, old] -= member
+                for f in range(n_features):
+                    delta_sums[slot, old, f] -= w * X[i, f]
+
+
+@njit(parallel=True, nogil=True, cache=True)
+def _assign_numba(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner,
+                  delta_sums, delta_weights, delta_counts, accumulate):
+    """:func:`_assign_chunk` over every chunk of rows, one slot of deltas per thread."""
+    n_samples = X.shape[0]
     n_threads = delta_sums.shape[0]
     n_chunks = (n_samples + _CPU_CHUNK_ROWS - 1) // _CPU_CHUNK_ROWS
     for thread in prange(n_threads):
         for chunk in range(thread, n_chunks, n_threads):
             start = chunk * _CPU_CHUNK_ROWS
-            stop = min(start + _CPU_CHUNK_ROWS, n_samples)
-            dots = np.dot(X[start:stop], centers_T)
-            for row in range(stop - start):
-                i = start + row
-                best = half_c_sq[0] - dots[row, 0]
-                best_j = 0
-                for j in range(1, n_clusters):
-                    value = half_c_sq[j] - dots[row, j]
-                    if value < best:
-                        best = value
-                        best_j = j
-                labels[i] = best_j
-                part_dist[i] = 2 * best
-                if accumulate and owner[i] != best_j:
-                    old = owner[i]
-                    owner[i] = best_j
-                    w = np.float64(sample_weight[i])  # products in float64 too
-                    member = 1 if w > 0 else 0
-                    delta_weights[thread, best_j] += w
-                    delta_counts[thread, best_j] += member
-                    for f in range(n_features):
-                        delta_sums[thread, best_j, f] += w * X[i, f]
-                    if old >= 0:
-                        delta_weights[thread, old] -= w
-                        delta_counts[thread, old] -= member
-                        for f in range(n_features):
-                            delta_sums[thread, old, f] -= w * X[i, f]
+            _assign_chunk(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner, delta_sums,
+                          delta_weights, delta_counts, accumulate, start, min(start + _CPU_CHUNK_ROWS, n_samples),
+                          thread)
+
+
+@njit(nogil=True, cache=True)
+def _assign_numba_serial(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner,
+                         delta_sums, delta_weights, delta_counts, accumulate):
+    """:func:`_assign_numba` on the calling thread (at most ``SERIAL_ROWS`` rows)."""
+    _assign_chunk(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner, delta_sums,
+                  delta_weights, delta_counts, accumulate, 0, X.shape[0], 0)
 
 
 def _run_assign_numba(X_np, w_np, centers_np, owner, n_slots, accumulate):
@@ -92,12 +115,14 @@ def _run_assign_numba(X_np, w_np, centers_np, owner, n_slots, accumulate):
     delta_weights = np.zeros((n_slots, n_clusters))
     delta_counts = np.zeros((n_slots, n_clusters), dtype=np.int64)
     half_c_sq = 0.5 * np.einsum("ij,ij->i", centers_np, centers_np)
-    # Each numba thread calls BLAS on its own chunk: BLAS must not add threads.
-    with single_threaded_blas():
-        _assign_numba(
-            X_np, w_np, np.ascontiguousarray(centers_np.T), half_c_sq, labels, part_dist,
-            owner, delta_sums, delta_weights, delta_counts, accumulate,
-        )
+    arguments = (X_np, w_np, np.ascontiguousarray(centers_np.T), half_c_sq, labels, part_dist,
+                 owner, delta_sums, delta_weights, delta_counts, accumulate)
+    if n_samples <= SERIAL_ROWS:
+        _assign_numba_serial(*arguments)
+    else:
+        # Each numba thread calls BLAS on its own chunk: BLAS must not add threads.
+        with single_threaded_blas():
+            _assign_numba(*arguments)
     return labels, part_dist, delta_sums.sum(axis=0), delta_weights.sum(axis=0), delta_counts.sum(axis=0)
 
 

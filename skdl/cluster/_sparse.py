@@ -17,7 +17,8 @@ import numpy as np
 import torch
 from numba import njit, prange
 
-# Rows per chunk handed to one thread.
+# Rows per chunk handed to one thread; at most one chunk runs on the calling
+# thread (a parallel region's start-up would cost more than the work).
 _CHUNK_ROWS = 256
 
 
@@ -72,38 +73,60 @@ def _row_dots(data, indices, start, stop, centers_T, dots):
             dots[j] += value * centers_T[feature, j]
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _nearest_rows(data, indices, indptr, centers_T, half_c_sq, labels, part_dist, start, stop):
+    """Rows ``start:stop``: the nearest center, and ``||c||^2 - 2 x . c`` to it."""
+    n_clusters = centers_T.shape[1]
+    dots = np.empty(n_clusters)
+    for i in range(start, stop):
+        _row_dots(data, indices, indptr[i], indptr[i + 1], centers_T, dots)
+        best = half_c_sq[0] - dots[0]
+        best_j = 0
+        for j in range(1, n_clusters):
+            value = half_c_sq[j] - dots[j]
+            if value < best:
+                best = value
+                best_j = j
+        labels[i] = best_j
+        part_dist[i] = 2 * best
+
+
 @njit(parallel=True, nogil=True, cache=True)
 def _nearest(data, indices, indptr, centers_T, half_c_sq, labels, part_dist):
-    """Each row's nearest center, and ``||c||^2 - 2 x . c`` to it."""
     n_samples = labels.shape[0]
-    n_clusters = centers_T.shape[1]
-    n_chunks = (n_samples + _CHUNK_ROWS - 1) // _CHUNK_ROWS
-    for chunk in prange(n_chunks):
-        dots = np.empty(n_clusters)
-        for i in range(chunk * _CHUNK_ROWS, min((chunk + 1) * _CHUNK_ROWS, n_samples)):
-            _row_dots(data, indices, indptr[i], indptr[i + 1], centers_T, dots)
-            best = half_c_sq[0] - dots[0]
-            best_j = 0
-            for j in range(1, n_clusters):
-                value = half_c_sq[j] - dots[j]
-                if value < best:
-                    best = value
-                    best_j = j
-            labels[i] = best_j
-            part_dist[i] = 2 * best
+    for chunk in prange((n_samples + _CHUNK_ROWS - 1) // _CHUNK_ROWS):
+        start = chunk * _CHUNK_ROWS
+        _nearest_rows(data, indices, indptr, centers_T, half_c_sq, labels, part_dist, start,
+                      min(start + _CHUNK_ROWS, n_samples))
+
+
+@njit(nogil=True, cache=True)
+def _nearest_serial(data, indices, indptr, centers_T, half_c_sq, labels, part_dist):
+    _nearest_rows(data, indices, indptr, centers_T, half_c_sq, labels, part_dist, 0, labels.shape[0])
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _sq_distance_rows(data, indices, indptr, x_sq_norms, centers_T, c_sq, out, start, stop):
+    """Rows ``start:stop`` of ``out[i, j] = max(||x_i||^2 - 2 x_i . c_j + ||c_j||^2, 0)``."""
+    dots = np.empty(out.shape[1])
+    for i in range(start, stop):
+        _row_dots(data, indices, indptr[i], indptr[i + 1], centers_T, dots)
+        for j in range(out.shape[1]):
+            out[i, j] = max(x_sq_norms[i] - 2 * dots[j] + c_sq[j], 0.0)
 
 
 @njit(parallel=True, nogil=True, cache=True)
 def _sq_distances(data, indices, indptr, x_sq_norms, centers_T, c_sq, out):
-    """``out[i, j] = max(||x_i||^2 - 2 x_i . c_j + ||c_j||^2, 0)``."""
-    n_samples, n_clusters = out.shape
-    n_chunks = (n_samples + _CHUNK_ROWS - 1) // _CHUNK_ROWS
-    for chunk in prange(n_chunks):
-        dots = np.empty(n_clusters)
-        for i in range(chunk * _CHUNK_ROWS, min((chunk + 1) * _CHUNK_ROWS, n_samples)):
-            _row_dots(data, indices, indptr[i], indptr[i + 1], centers_T, dots)
-            for j in range(n_clusters):
-                out[i, j] = max(x_sq_norms[i] - 2 * dots[j] + c_sq[j], 0.0)
+    n_samples = out.shape[0]
+    for chunk in prange((n_samples + _CHUNK_ROWS - 1) // _CHUNK_ROWS):
+        start = chunk * _CHUNK_ROWS
+        _sq_distance_rows(data, indices, indptr, x_sq_norms, centers_T, c_sq, out, start,
+                          min(start + _CHUNK_ROWS, n_samples))
+
+
+@njit(nogil=True, cache=True)
+def _sq_distances_serial(data, indices, indptr, x_sq_norms, centers_T, c_sq, out):
+    _sq_distance_rows(data, indices, indptr, x_sq_norms, centers_T, c_sq, out, 0, out.shape[0])
 
 
 @njit(nogil=True, cache=True)
@@ -164,14 +187,16 @@ def nearest_centers(X, centers):
     """Labels and partial distances ``||c||^2 - 2 x . c`` of CSR rows (tensors)."""
     labels = np.empty(X.shape[0], dtype=np.int64)
     part_dist = np.empty(X.shape[0], dtype=X.data.dtype)
-    _nearest(X.data, X.indices, X.indptr, _centers_T(centers), 0.5 * _c_sq(centers), labels, part_dist)
+    kernel = _nearest_serial if X.shape[0] <= _CHUNK_ROWS else _nearest
+    kernel(X.data, X.indices, X.indptr, _centers_T(centers), 0.5 * _c_sq(centers), labels, part_dist)
     return torch.from_numpy(labels), torch.from_numpy(part_dist)
 
 
 def squared_distances(X, centers, x_sq_norms):
     """``(n_samples, n_clusters)`` squared distances of CSR rows to dense centers."""
     out = np.empty((X.shape[0], centers.shape[0]), dtype=X.data.dtype)
-    _sq_distances(X.data, X.indices, X.indptr, x_sq_norms.numpy(), _centers_T(centers), _c_sq(centers), out)
+    kernel = _sq_distances_serial if X.shape[0] <= _CHUNK_ROWS else _sq_distances
+    kernel(X.data, X.indices, X.indptr, x_sq_norms.numpy(), _centers_T(centers), _c_sq(centers), out)
     return torch.from_numpy(out)
 
 

@@ -156,3 +156,17 @@ def test_elkan_on_sparse_is_lloyd():
     lloyd = KMeans(6, algorithm="lloyd", random_state=0).fit(X)
     assert_array_equal(elkan.labels_, lloyd.labels_)
     assert_array_equal(elkan.cluster_centers_, lloyd.cluster_centers_)
+
+
+@pytest.mark.parametrize("sparse_input", [False, True])
+def test_serial_and_parallel_kernels_agree(sparse_input):
+    # Up to one chunk of rows runs the serial form of the kernels, more the
+    # parallel form: row for row they must give the same answers.
+    X = _sparse(1500, 50, density=0.2, seed=5)
+    X = X if sparse_input else X.toarray()
+    model = KMeans(7, random_state=0).fit(X)
+    labels, distances = model.predict(X), model.transform(X)
+    for start, stop in [(0, 1), (10, 11), (0, 256), (100, 357)]:
+        assert_array_equal(model.predict(X[start:stop]), labels[start:stop])
+        assert_allclose(model.transform(X[start:stop]), distances[start:stop], rtol=1e-12)
+        assert model.score(X[start:stop]) == pytest.approx(-(distances[start:stop].min(axis=1) ** 2).sum(), rel=1e-9)
