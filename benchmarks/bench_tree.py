@@ -13,11 +13,13 @@ from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from _workload import Workload
 
 
-def _friedman(n_samples, n_features):
+def _friedman(n_samples, n_features, non_negative=False):
     def make_data(quick):
         n = n_samples // 20 if quick else n_samples
         X, y = make_friedman1(n, n_features, noise=1.0, random_state=0)
         X_test, y_test = make_friedman1(max(n // 5, 100), n_features, noise=1.0, random_state=1)
+        if non_negative:  # the Poisson deviance needs y >= 0
+            y, y_test = abs(y), abs(y_test)
         return {"X": X, "y": y, "X_test": X_test, "y_test": y_test}
 
     return make_data
@@ -75,6 +77,24 @@ WORKLOADS = [
         lambda device: DecisionTreeRegressor(criterion="absolute_error", random_state=0),
         lambda: SklearnTreeRegressor(criterion="absolute_error", random_state=0),
         _friedman(50_000, 10), "test R2", "ratio <= 1.5, identical tree",
+    ),
+    _tree_workload(
+        "tree_reg_friedman1_100k_random", "DecisionTreeRegressor",
+        lambda device: DecisionTreeRegressor(splitter="random", random_state=0),
+        lambda: SklearnTreeRegressor(splitter="random", random_state=0),
+        _friedman(100_000, 20), "test R2", "ratio <= 1.5, identical tree",
+    ),
+    _tree_workload(
+        "tree_reg_friedman1_100k_poisson", "DecisionTreeRegressor",
+        lambda device: DecisionTreeRegressor(criterion="poisson", random_state=0),
+        lambda: SklearnTreeRegressor(criterion="poisson", random_state=0),
+        _friedman(100_000, 20, non_negative=True), "test R2", "ratio <= 1.5, identical tree",
+    ),
+    _tree_workload(
+        "tree_reg_friedman1_100k_monotonic", "DecisionTreeRegressor",
+        lambda device: DecisionTreeRegressor(monotonic_cst=[1] * 5 + [0] * 15, random_state=0),
+        lambda: SklearnTreeRegressor(monotonic_cst=[1] * 5 + [0] * 15, random_state=0),
+        _friedman(100_000, 20), "test R2", "ratio <= 1.5, identical tree",
     ),
     _tree_workload(
         "tree_clf_100k_best", "DecisionTreeClassifier",

@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, RegressorMixin, clone
 from sklearn.utils import Bunch, compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
@@ -64,6 +65,9 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         # Resolved before any work, as every skdl estimator does: an
         # unavailable CUDA is an error, whatever the splitter.
         resolve_device(self.device)
+        if issparse(y):
+            # scikit-learn checks y alone, which refuses a sparse y
+            check_array(y, ensure_2d=False, dtype=None, input_name="y")
         if getattr(self, "criterion", None) == "poisson":
             # scikit-learn checks y for the Poisson deviance (y >= 0, a
             # positive mean) before X and y are checked against each other

@@ -2,7 +2,7 @@
 
 import numpy as np
 from numba import njit
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, issparse
 
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
@@ -29,6 +29,18 @@ def empty_nodes(capacity):
         np.zeros(capacity, dtype=np.int64),
         np.zeros(capacity),
     )
+
+
+def _dense_rows(X):
+    """X as the C-contiguous float32 rows the walks read.
+
+    scikit-learn's ``Tree.apply`` also takes a sparse matrix; the walks read
+    dense rows, so it is expanded here (the estimators refuse sparse X
+    before this point).
+    """
+    if issparse(X):
+        X = X.toarray()
+    return np.ascontiguousarray(X, dtype=np.float32)
 
 
 @njit(cache=True, nogil=True)
@@ -253,7 +265,8 @@ class Tree:
         return int(np.sum(self.children_left == TREE_LEAF))
 
     def apply(self, X):
-        """Leaf id reached by each row of X (float32, C-contiguous)."""
+        """Leaf id reached by each row of X (float32, C-contiguous, or a sparse matrix)."""
+        X = _dense_rows(X)
         return _apply(X, self.children_left, self.children_right, self.feature, self.threshold)
 
     def predict(self, X):
@@ -263,7 +276,7 @@ class Tree:
     def decision_path(self, X):
         """Sparse CSR indicator of shape (n_samples, node_count) of visited nodes."""
         indptr, indices = _decision_path(
-            X, self.children_left, self.children_right, self.feature, self.threshold,
+            _dense_rows(X), self.children_left, self.children_right, self.feature, self.threshold,
             self.max_depth,
         )
         data = np.ones(indices.shape[0], dtype=np.intp)

@@ -868,3 +868,16 @@ def test_capacity_and_an_unaddressable_leaf_count_as_in_sklearn():
     for Tree in (DecisionTreeClassifier, sk_tree.DecisionTreeClassifier):
         with pytest.raises(MemoryError):
             Tree(max_leaf_nodes=huge).fit(X[:10], y[:10])
+
+
+def test_sparse_y_is_refused_and_tree_apply_takes_sparse_rows_as_in_sklearn():
+    from scipy.sparse import csr_matrix
+
+    X, y = load_iris(return_X_y=True)
+    for Tree in (DecisionTreeClassifier, sk_tree.DecisionTreeClassifier):
+        with pytest.raises(TypeError, match="Sparse data was passed for y"):
+            Tree().fit(X, csr_matrix(np.c_[y, y]))
+    tree = DecisionTreeClassifier(random_state=0).fit(X, y)
+    rows = csr_matrix(X.astype(np.float32))
+    assert_array_equal(tree.tree_.apply(rows), tree.apply(X))
+    assert_array_equal(tree.tree_.decision_path(rows).toarray(), tree.decision_path(X).toarray())
