@@ -21,7 +21,7 @@ Because the bounds only skip distances that cannot change a label, each
 iteration gives the labels and centers that Lloyd's would; the driver
 follows ``_lloyd.lloyd`` step for step (same convergence tests, same
 empty-cluster relocation). A CUDA device runs Lloyd's matrix products instead
-(see the user guide for the measurement behind that choice).
+(the user guide says why).
 """
 
 import numba

@@ -39,7 +39,7 @@ from ._sparse import CsrData
 _INIT_METHODS = ("k-means++", "random")
 
 # One run from one initialisation, on the CPU. On a CUDA device every algorithm
-# runs Lloyd's matrix products (the user guide gives the measurement), and on
+# runs Lloyd's matrix products (the user guide says why), and on
 # sparse input Lloyd's iterations, which Elkan's give exactly.
 _CPU_ALGORITHMS = {"lloyd": lloyd, "elkan": elkan}
 
