@@ -290,25 +290,28 @@ WORKLOADS += [
 # ------------------------------------------- peak memory of a sparse fit
 
 _MEMORY_CHILD = r"""
-import json, resource, sys
+import json, sys
 import numpy as np
 import scipy.sparse as sp
 from skdl.svm import SVC
 X = sp.load_npz(sys.argv[1])
 y = np.load(sys.argv[2])
 kernel = sys.argv[3]
-SVC(kernel=kernel, device="cpu").fit(X[:500], y[:500])  # numba's compilation: not counted
-
-
-def resident():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize()
-
-
-baseline = resident()
+# A first fit loads or compiles every numba kernel the fit uses (one-off
+# memory, not counted); then the kernel's peak resident size is reset.
 SVC(kernel=kernel, device="cpu").fit(X, y)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"fit_peak": peak - baseline}))
+
+
+def status(field):
+    with open("/proc/self/status") as lines:
+        return next(int(line.split()[1]) * 1024 for line in lines if line.startswith(field))
+
+
+with open("/proc/self/clear_refs", "w") as clear_refs:
+    clear_refs.write("5")
+baseline = status("VmRSS:")
+SVC(kernel=kernel, device="cpu").fit(X, y)
+print(json.dumps({"fit_peak": status("VmHWM:") - baseline}))
 """
 
 
@@ -316,9 +319,10 @@ def sparse_fit_memory(matrix, kernel, n_samples=20_000):
     """Peak memory of ``SVC(kernel).fit`` on a sparse workload, in a fresh process.
 
     The child loads only the CSR matrix (built here, so the dense matrix
-    ``make_classification`` returns never enters it), fits once on 500 rows
-    (compilation), reads its resident memory, fits the training split and
-    reports its peak resident memory above that baseline.
+    ``make_classification`` returns never enters it), fits once (numba's
+    compilation or cache loading), resets its peak resident size (Linux's
+    ``/proc/self/clear_refs``), fits again and reports the peak above the
+    resident size before that fit.
 
     Returns
     -------

@@ -60,6 +60,11 @@ _BLOCK_SIZE = 1024
 # dtype of the CPU solver's kernel cache: libsvm's Qfloat (float32) stores twice
 # the rows of float64 in the same memory and gives the same iterates as libsvm.
 _CACHE_DTYPE = np.float32
+# Kernel values of one block of the CPU solver's gradient reconstruction, at
+# most (bytes): enough rows for BLAS to run at full speed, small next to the
+# cache, so a fit needs about the data plus ``cache_size`` (scikit-learn's
+# ``working_memory``, 1 GB by default, would let one block outgrow both).
+_BLOCK_BYTES = 16 * 2**20
 
 
 def choose_route(device):
@@ -709,7 +714,10 @@ class SVC(ClassifierMixin, BaseEstimator):
         if index is None:
             return None, None, _constant_machine(labels)
         n = len(index)
-        chunk_rows = chunk_size(bytes_per_row=2 * n * X.dtype.itemsize, n_rows=n)
+        chunk_rows = min(
+            chunk_size(bytes_per_row=2 * n * X.dtype.itemsize, n_rows=n),
+            max(1, _BLOCK_BYTES // (n * X.dtype.itemsize)),
+        )
         if spec.name == "precomputed":
             rows = PrecomputedRows(X, index)
         elif sp.issparse(X):
