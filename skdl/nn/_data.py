@@ -4,8 +4,10 @@
 of the networks: for a skorch ``Dataset`` of NumPy arrays it slices whole
 batches out of tensors (one indexing operation per batch) instead of
 collating samples one by one as torch's ``DataLoader`` does, which costs
-more than a small network's forward pass. Other datasets go through a
-``DataLoader``.
+more than a small network's forward pass. A SciPy sparse ``X`` is sliced
+the same way and each batch densified on its own (:func:`batch_rows`), so
+the whole matrix is never dense and the batches hold the values the dense
+copy's batches hold. Other datasets go through a ``DataLoader``.
 
 The augmentation functions take a batch of images ``(n, C, H, W)`` and a
 :class:`torch.Generator` on the batch's device, and return a new batch.
@@ -14,6 +16,7 @@ The augmentation functions take a batch of images ``(n, C, H, W)`` and a
 import math
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 from skorch.dataset import Dataset
 from torch.utils.data import DataLoader
@@ -37,12 +40,33 @@ def n_batches(n_samples, batch_size):
     return count
 
 
+def batch_bounds(n_samples, batch_size):
+    """``(start, stop)`` of each of the :func:`n_batches` consecutive batches of ``n_samples``."""
+    count = n_batches(n_samples, batch_size)
+    size = n_samples if batch_size == -1 else max(1, min(batch_size, n_samples))
+    for b in range(count):
+        yield b * size, n_samples if b == count - 1 else (b + 1) * size
+
+
+def batch_rows(X, rows):
+    """The rows ``rows`` (a slice or an index tensor) of ``X`` as a dense tensor.
+
+    ``X`` is a tensor or a SciPy sparse matrix (CSR); only the selected rows
+    of a sparse matrix are densified, into the values its dense copy has.
+    """
+    if not sp.issparse(X):
+        return X[rows]
+    if isinstance(rows, torch.Tensor):
+        rows = rows.numpy()
+    return torch.from_numpy(X[rows].toarray())
+
+
 def _as_tensor(values):
     if values is None:
         return None
     if isinstance(values, dict):
         return {key: _as_tensor(value) for key, value in values.items()}
-    if isinstance(values, torch.Tensor):
+    if isinstance(values, torch.Tensor) or sp.issparse(values):
         return values
     return to_tensor(values, torch.device("cpu"), dtype=np.asarray(values).dtype)
 
@@ -52,7 +76,7 @@ def _index(values, rows):
         return None
     if isinstance(values, dict):
         return {key: _index(value, rows) for key, value in values.items()}
-    return values[rows]
+    return batch_rows(values, rows)
 
 
 class BatchIterator:
@@ -61,8 +85,8 @@ class BatchIterator:
     Parameters
     ----------
     dataset : skorch.dataset.Dataset or torch Dataset
-        A skorch ``Dataset`` whose ``X`` is an array and ``y`` an array, a
-        dict of arrays or None takes the fast route; any other dataset is
+        A skorch ``Dataset`` whose ``X`` is an array or a SciPy CSR matrix
+        and ``y`` an array, a dict of arrays or None takes the fast route; any other dataset is
         read by a :class:`torch.utils.data.DataLoader`.
     batch_size : int, default=128
         ``-1`` for one batch of everything.
@@ -77,7 +101,9 @@ class BatchIterator:
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.generator = generator
-        fast = isinstance(dataset, Dataset) and isinstance(dataset.X, (np.ndarray, torch.Tensor))
+        fast = isinstance(dataset, Dataset) and (
+            isinstance(dataset.X, (np.ndarray, torch.Tensor)) or sp.issparse(dataset.X)
+        )
         y = getattr(dataset, "y", None)
         fast = fast and (
             y is None or isinstance(y, (np.ndarray, torch.Tensor))
@@ -85,7 +111,7 @@ class BatchIterator:
         )
         if fast:
             self._X, self._y = _as_tensor(dataset.X), _as_tensor(y)
-            self._n = len(self._X)
+            self._n = self._X.shape[0]
             self._loader = None
         else:
             size = len(dataset) if batch_size == -1 else batch_size
@@ -100,14 +126,10 @@ class BatchIterator:
         if self._loader is not None:
             yield from self._loader
             return
-        n = self._n
-        count = n_batches(n, self.batch_size)
-        if not count:
+        if not self._n:
             return
-        size = n if self.batch_size == -1 else max(1, min(self.batch_size, n))
-        order = torch.randperm(n, generator=self.generator) if self.shuffle else None
-        for b in range(count):
-            start, stop = b * size, n if b == count - 1 else (b + 1) * size
+        order = torch.randperm(self._n, generator=self.generator) if self.shuffle else None
+        for start, stop in batch_bounds(self._n, self.batch_size):
             rows = slice(start, stop) if order is None else order[start:stop]
             yield _index(self._X, rows), _index(self._y, rows)
 
