@@ -357,15 +357,17 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             # (the clustering does not depend on the scale, so rescaling is safe).
             check_squares_are_finite(X, "squared distances between samples")
             device = resolve_device(self.device)
-            result = self._fit_runs(X, sample_weight, device, algorithm)
+            n_runs = self._n_init_runs()
+            result = self._fit_runs(X, sample_weight, device, algorithm, n_runs)
         self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_ = result
         self._n_features_out = self.n_clusters
+        # The resolved number of runs, under scikit-learn's private name.
+        self._n_init = n_runs
         return self
 
-    def _fit_runs(self, X, sample_weight, device, algorithm):
+    def _fit_runs(self, X, sample_weight, device, algorithm, n_runs):
         """Run every initialisation and return the fitted values of the best."""
         random_state = check_random_state(self.random_state)
-        n_runs = self._n_init_runs()
         if scipy.sparse.issparse(X):
             # Sparse rows are not centered (that would densify them), as in
             # scikit-learn; they are computed on the CPU whatever the device.
@@ -407,6 +409,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             centers = self._initial_centers(
                 X_t, X_centered_np, x_sq_norms, w_t, X_mean, random_state
             )
+            if self.verbose:
+                print("Initialization complete")
             labels, run_inertia, centers, n_iter = run_one(
                 X_t, w_t, centers, x_sq_norms=x_sq_norms, max_iter=self.max_iter, tol=tol,
                 chunk_rows=chunk_rows, verbose=self.verbose,

@@ -375,14 +375,19 @@ def euclidean_distances(X, centers, chunk_rows):
     -------
     distances : Tensor of shape (n_samples, n_clusters)
     """
+    # The expanded form ||x||^2 - 2 x.c + ||c||^2 cancels badly in float32
+    # (uncentered data, points near a center): it is computed in float64 and
+    # rounded once, as scikit-learn's euclidean_distances does.
     if isinstance(X, CsrData):
-        return _sparse.squared_distances(X, centers, X.row_sq_norms()).sqrt_()
-    c_sq = row_sq_norms(centers)
+        sq = _sparse.squared_distances(X, centers, X.row_sq_norms(np.float64), dtype=np.float64)
+        return sq.sqrt_().to(X.dtype)
+    centers64 = centers.double()
+    c_sq = row_sq_norms(centers64)
     out = torch.empty((X.shape[0], centers.shape[0]), dtype=X.dtype, device=X.device)
     for start in range(0, X.shape[0], chunk_rows):
-        X_chunk = X[start : start + chunk_rows]
+        X_chunk = X[start : start + chunk_rows].double()
         out[start : start + chunk_rows] = squared_distances(
-            X_chunk, centers, row_sq_norms(X_chunk), c_sq
+            X_chunk, centers64, row_sq_norms(X_chunk), c_sq
         ).sqrt_()
     return out
 
@@ -455,13 +460,19 @@ def iterate(route, X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol,
         centers_new = weighted_means(sums, weights, centers)
         route.centers_moved(centers, centers_new)
         center_shift = float(((centers_new - centers) ** 2).sum())
-        centers = centers_new
         if verbose:
-            print(f"Iteration {n_iter}, center shift {center_shift:.6g}.")
+            # scikit-learn's lines: the inertia of these labels on the centers they were assigned to
+            run_inertia = inertia(X, sample_weight, centers, labels, chunk_rows)
+            print(f"Iteration {n_iter - 1}, inertia {run_inertia}.")
+        centers = centers_new
         if labels_old is not None and _same_labels(labels, labels_old):
+            if verbose:
+                print(f"Converged at iteration {n_iter - 1}: strict convergence.")
             strict_convergence = True
             break
         if center_shift <= tol:
+            if verbose:
+                print(f"Converged at iteration {n_iter - 1}: center shift {center_shift} within tolerance {tol}.")
             break
         labels_old = labels
     if not strict_convergence:

@@ -46,9 +46,9 @@ class CsrData:
         rows = rows.cpu().numpy() if isinstance(rows, torch.Tensor) else np.asarray(rows)
         return torch.from_numpy(self.matrix[rows].toarray())
 
-    def row_sq_norms(self):
-        """``||x_i||^2`` of every row, in the data's dtype."""
-        out = np.empty(self.shape[0], dtype=self.data.dtype)
+    def row_sq_norms(self, dtype=None):
+        """``||x_i||^2`` of every row, in ``dtype`` (None: the data's), summed in float64."""
+        out = np.empty(self.shape[0], dtype=self.data.dtype if dtype is None else dtype)
         _row_sq_norms(self.data, self.indptr, out)
         return torch.from_numpy(out)
 
@@ -192,9 +192,12 @@ def nearest_centers(X, centers):
     return torch.from_numpy(labels), torch.from_numpy(part_dist)
 
 
-def squared_distances(X, centers, x_sq_norms):
-    """``(n_samples, n_clusters)`` squared distances of CSR rows to dense centers."""
-    out = np.empty((X.shape[0], centers.shape[0]), dtype=X.data.dtype)
+def squared_distances(X, centers, x_sq_norms, dtype=None):
+    """``(n_samples, n_clusters)`` squared distances of CSR rows to dense centers.
+
+    Summed in float64; written in ``dtype`` (None: the data's).
+    """
+    out = np.empty((X.shape[0], centers.shape[0]), dtype=X.data.dtype if dtype is None else dtype)
     kernel = _sq_distances_serial if X.shape[0] <= _CHUNK_ROWS else _sq_distances
     kernel(X.data, X.indices, X.indptr, x_sq_norms.numpy(), _centers_T(centers), _c_sq(centers), out)
     return torch.from_numpy(out)

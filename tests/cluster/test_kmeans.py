@@ -339,3 +339,40 @@ def test_one_feature_problem_fits_without_warnings_like_sklearn():
     # {0..3} and {4..9} is a fixed point of Lloyd's algorithm (4 is equidistant).
     assert_allclose(km.cluster_centers_, ref.cluster_centers_)
     assert km.inertia_ == pytest.approx(ref.inertia_)
+
+
+@pytest.mark.parametrize("tol, last_line", [(0, "strict convergence"), (0.01, "within tolerance")])
+def test_verbose_prints_sklearns_lines(tol, last_line, capsys):
+    X = np.random.RandomState(0).normal(size=(2000, 5))
+    KMeans(4, init="random", n_init=1, tol=tol, verbose=1, random_state=0).fit(X)
+    ours = capsys.readouterr().out.splitlines()
+    SklearnKMeans(4, init="random", n_init=1, tol=tol, verbose=1, random_state=0).fit(X)
+    theirs = capsys.readouterr().out.splitlines()
+    assert ours[0] == "Initialization complete"
+    # the same iterations, with the same inertia, as scikit-learn prints them
+    def words(lines):  # the lines without their floats
+        return [line.split(", inertia ")[0].split(": center shift ")[0] for line in lines]
+
+    assert words(ours) == words(theirs)
+    inertia_of = lambda lines: [float(line.rsplit(" ", 1)[1][:-1]) for line in lines if "inertia" in line]  # noqa: E731
+    assert_allclose(inertia_of(ours), inertia_of(theirs), rtol=1e-10)
+    assert last_line in ours[-1]
+
+
+def test_resolved_n_init_is_recorded():
+    X = np.random.RandomState(0).normal(size=(200, 3))
+    assert KMeans(3, init="random", random_state=0).fit(X)._n_init == 10
+    assert KMeans(3, random_state=0).fit(X)._n_init == 1
+
+
+def test_float32_transform_is_accurate_far_from_the_origin():
+    # ||x||^2 - 2 x.c + ||c||^2 cancels in float32 when the data sit far from
+    # the origin; the distances must still match float64's to float32 precision.
+    X, _ = make_blobs(300, 4, centers=3, random_state=0)
+    X += 1000.0
+    init = X[:3]
+    d64 = KMeans(3, init=init, n_init=1).fit(X).transform(X)
+    model32 = KMeans(3, init=init.astype(np.float32), n_init=1).fit(X.astype(np.float32))
+    d32 = model32.transform(X.astype(np.float32))
+    assert d32.dtype == np.float32
+    assert_allclose(d32, d64, rtol=1e-4, atol=1e-3)
