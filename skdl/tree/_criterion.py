@@ -49,13 +49,13 @@ _LN2 = math.log(2.0)
 CRITERION_EPSILON = 10 * np.finfo(np.float64).eps
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def is_regression(crit):
     """Whether ``crit`` is a regression criterion code."""
     return crit == SQUARED_ERROR or crit == ABSOLUTE_ERROR or crit == POISSON
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def sums_targets(crit):
     """Whether ``crit`` keeps weighted target sums (squared error and Poisson)."""
     return crit == SQUARED_ERROR or crit == POISSON
@@ -65,14 +65,14 @@ def sums_targets(crit):
 # clip_node_value (single output; for classes, the first class's proportion)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def monotonic_ok(cst, lower, upper, value_left, value_right):
     """scikit-learn's ``_check_monotonicity``: children within bounds and in order."""
     return (value_left >= lower and value_right >= lower and value_left <= upper
             and value_right <= upper and (value_left - value_right) * cst <= 0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def children_values(crit, sum_left, sum_total, counts_left, counts_right, wl, wr):
     """The first output's child values a monotonic constraint compares (sum criteria, classes)."""
     if sums_targets(crit):
@@ -142,7 +142,7 @@ def poisson_children(y, w, samples, start, pos, end, sum_total, sum_left, wl, wr
             poisson_loss(y, w, samples, pos, end, sum_total - sum_left, wr))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def poisson_proxy(sum_left, sum_total, wl, wr):
     """scikit-learn's ``Poisson.proxy_impurity_improvement``.
 
@@ -564,30 +564,27 @@ def node_value_impurity(crit, sum_total, counts_total, wn, sq, value_out):
     return class_impurity(counts_total, wn, crit)
 
 
-@njit(cache=True, nogil=True)
-def children_impurity(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total,
-                       wn, sq_total, sum_left, counts_left, counts_right):
-    """Children weights and impurities of a split, as scikit-learn computes them.
+@njit(cache=True, nogil=True, inline="always")
+def update_left(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn,
+                sum_left, counts_left, counts_right):
+    """scikit-learn's ``Criterion.reset`` then ``update(pos)``: the left child's sums.
 
-    ``Criterion.reset`` then ``update(pos)`` over the partitioned ``samples``,
-    then ``children_impurity``. Also returns the left weighted sum of squares.
-    For the Poisson criterion, the impurities returned are the squared
-    error's (see :func:`poisson_loss`).
+    Added forward from ``start`` when the left child is the shorter side,
+    else subtracted from the node totals from ``end`` back, as scikit-learn
+    chooses. Fills ``sum_left`` (sum criteria) or ``counts_left`` and
+    ``counts_right`` (classes); returns the left weight.
     """
     forward = pos - start <= end - pos
     wl = 0.0 if forward else wn
     if sums_targets(crit):
         n_out = y.shape[1]
-        sq_left = 0.0
         if forward:
             sum_left[:] = 0.0
             for p in range(start, pos):
                 i = samples[p]
                 wi = w[i]
                 for k in range(n_out):
-                    yk = y[i, k]
-                    sum_left[k] += wi * yk
-                    sq_left += wi * yk * yk
+                    sum_left[k] += wi * y[i, k]
                 wl += wi
         else:
             sum_left[:] = sum_total
@@ -596,20 +593,7 @@ def children_impurity(y, y_enc, w, samples, start, pos, end, crit, sum_total, co
                 for k in range(n_out):
                     sum_left[k] -= w[i] * y[i, k]
                 wl -= w[i]
-            for p in range(start, pos):
-                i = samples[p]
-                for k in range(n_out):
-                    yk = y[i, k]
-                    sq_left += w[i] * yk * yk
-        wr = wn - wl
-        imp_left = sq_left / wl
-        imp_right = (sq_total - sq_left) / wr
-        for k in range(n_out):
-            ml = sum_left[k] / wl
-            mr = (sum_total[k] - sum_left[k]) / wr
-            imp_left -= ml * ml
-            imp_right -= mr * mr
-        return wl, wr, imp_left / n_out, imp_right / n_out, sq_left
+        return wl
     n_out = y_enc.shape[1]
     if forward:
         counts_left[:, :] = 0.0
@@ -625,9 +609,40 @@ def children_impurity(y, y_enc, w, samples, start, pos, end, crit, sum_total, co
             for k in range(n_out):
                 counts_left[k, y_enc[i, k]] -= w[i]
             wl -= w[i]
-    wr = wn - wl
     for k in range(n_out):
         for c in range(counts_left.shape[1]):
             counts_right[k, c] = counts_total[k, c] - counts_left[k, c]
+    return wl
+
+
+@njit(cache=True, nogil=True)
+def children_impurity(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total,
+                      wn, sq_total, sum_left, counts_left, counts_right):
+    """Children weights and impurities of a split, as scikit-learn computes them.
+
+    :func:`update_left` over the partitioned ``samples``, then
+    ``children_impurity``. Also returns the left weighted sum of squares.
+    For the Poisson criterion, the impurities returned are the squared
+    error's (see :func:`poisson_loss`).
+    """
+    wl = update_left(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn,
+                     sum_left, counts_left, counts_right)
+    wr = wn - wl
+    if sums_targets(crit):
+        n_out = y.shape[1]
+        sq_left = 0.0
+        for p in range(start, pos):
+            i = samples[p]
+            for k in range(n_out):
+                yk = y[i, k]
+                sq_left += w[i] * yk * yk
+        imp_left = sq_left / wl
+        imp_right = (sq_total - sq_left) / wr
+        for k in range(n_out):
+            ml = sum_left[k] / wl
+            mr = (sum_total[k] - sum_left[k]) / wr
+            imp_left -= ml * ml
+            imp_right -= mr * mr
+        return wl, wr, imp_left / n_out, imp_right / n_out, sq_left
     imp_left = class_impurity(counts_left, wl, crit)
     return wl, wr, imp_left, class_impurity(counts_right, wr, crit), 0.0

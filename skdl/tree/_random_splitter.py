@@ -32,6 +32,7 @@ from ._criterion import (
     children_impurity,
     children_medians,
     children_values,
+    class_impurity,
     clip_value,
     criterion_init,
     is_regression,
@@ -43,6 +44,7 @@ from ._criterion import (
     poisson_proxy,
     ranks_like_sklearn,
     sums_targets,
+    update_left,
 )
 from ._frontier import empty_frontier, empty_stack, frontier_pop, frontier_push, stack_push
 from ._tree import EPSILON, FEATURE_THRESHOLD, TREE_LEAF, TREE_UNDEFINED, empty_nodes
@@ -50,21 +52,21 @@ from ._tree import EPSILON, FEATURE_THRESHOLD, TREE_LEAF, TREE_UNDEFINED, empty_
 RAND_R_MAX = 2147483647
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _rand_int(low, high, rng_state):
     """scikit-learn's ``rand_int``: an integer in ``[low, high)``."""
     rng_state[0] = rand_r(rng_state[0])
     return low + (rng_state[0] % (RAND_R_MAX + 1)) % (high - low)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _rand_uniform(low, high, rng_state):
     """scikit-learn's ``rand_uniform``: a float64 in ``[low, high)``."""
     rng_state[0] = rand_r(rng_state[0])
     return (high - low) * float(rng_state[0] % (RAND_R_MAX + 1)) / float(RAND_R_MAX) + low
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _find_min_max(xrow, samples, start, end, values):
     """scikit-learn's ``DensePartitioner.find_min_max``; fills ``values[start:end]``."""
     lo = xrow[samples[start]]
@@ -79,7 +81,7 @@ def _find_min_max(xrow, samples, start, end, values):
     return lo, hi
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _partition_samples(values, samples, start, end, threshold):
     """scikit-learn's ``partition_samples``: ``x <= threshold`` first; returns the split position."""
     p = start
@@ -107,14 +109,16 @@ def _partition_final(xrow, samples, start, end, threshold):
             samples[p], samples[q] = samples[q], samples[p]
 
 
-@njit(cache=True, nogil=True)
-def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers):
+@njit(cache=True, nogil=True, inline="always")
+def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers,
+                  final):
     """The criterion's ``reset`` then ``update(pos)`` on the partitioned node.
 
     Returns ``wl, wr, proxy, impurity_left, impurity_right, value_left,
     value_right``: the proxy improvement scikit-learn's splitter compares and
     the children values its monotonicity check compares (the first output's
-    mean, the first class's proportion, or the medians). The impurities are
+    mean, the first class's proportion, or the medians). The sum criteria's
+    impurities are computed only when ``final`` (the chosen split), and are
     the squared error's for the Poisson criterion (see
     :func:`~._criterion.poisson_children`).
     """
@@ -134,10 +138,19 @@ def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, tot
             value_left, value_right = children_medians(samples, start, pos, end, ranks[0],
                                                        sorted_y[0], w, tree_w, tree_wy, left_err)
         return wl, wr, proxy, imp_left, imp_right, value_left, value_right
-    wl, wr, imp_left, imp_right, _ = children_impurity(
-        y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sq_total,
-        sum_left, counts_left, counts_right,
-    )
+    if final:
+        wl, wr, imp_left, imp_right, _ = children_impurity(
+            y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sq_total,
+            sum_left, counts_left, counts_right,
+        )
+    else:
+        wl = update_left(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total,
+                         wn, sum_left, counts_left, counts_right)
+        wr = wn - wl
+        imp_left = imp_right = 0.0
+        if not sums_targets(crit):
+            imp_left = class_impurity(counts_left, wl, crit)
+            imp_right = class_impurity(counts_right, wr, crit)
     if sums_targets(crit):
         if crit == POISSON:
             proxy = poisson_proxy(sum_left, sum_total, wl, wr)
@@ -208,7 +221,7 @@ def split_random(Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, total
         if pos - start < min_samples_leaf or end - pos < min_samples_leaf:
             continue
         wl, wr, proxy, _, _, value_left, value_right = _reset_update(
-            y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers
+            y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers, False
         )
         if wl < min_weight_leaf or wr < min_weight_leaf:
             continue
@@ -228,7 +241,7 @@ def split_random(Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, total
         if current_feature != best_feature:
             _partition_final(Xt[best_feature], samples, start, end, best_threshold)
         wl, wr, _, imp_left, imp_right, value_left, value_right = _reset_update(
-            y, y_enc, w, samples, start, best_pos, end, crit, wn, sq_total, totals, buffers
+            y, y_enc, w, samples, start, best_pos, end, crit, wn, sq_total, totals, buffers, True
         )
         if crit == POISSON:
             imp_left, imp_right = poisson_children(y, w, samples, start, best_pos, end,
