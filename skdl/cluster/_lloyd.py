@@ -105,6 +105,30 @@ def _assign_numba_serial(X, sample_weight, centers_T, half_c_sq, labels, part_di
                   delta_weights, delta_counts, accumulate, 0, X.shape[0], 0)
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _nearest_chunk(X, centers_T, half_c_sq, labels, part_dist, start, stop):
+    """:func:`_assign_chunk` without the sums: labels and partial distances of rows ``start:stop``."""
+    no_weights = np.empty(0, dtype=X.dtype)
+    no_owner = np.empty(0, dtype=np.int64)
+    no_sums, no_weight_sums = np.empty((1, 0, 0)), np.empty((1, 0))
+    no_counts = np.empty((1, 0), dtype=np.int64)
+    _assign_chunk(X, no_weights, centers_T, half_c_sq, labels, part_dist, no_owner, no_sums, no_weight_sums,
+                  no_counts, False, start, stop, 0)
+
+
+@njit(parallel=True, nogil=True, cache=True)
+def _nearest_numba(X, centers_T, half_c_sq, labels, part_dist):
+    n_samples = X.shape[0]
+    for chunk in prange((n_samples + _CPU_CHUNK_ROWS - 1) // _CPU_CHUNK_ROWS):
+        start = chunk * _CPU_CHUNK_ROWS
+        _nearest_chunk(X, centers_T, half_c_sq, labels, part_dist, start, min(start + _CPU_CHUNK_ROWS, n_samples))
+
+
+@njit(nogil=True, cache=True)
+def _nearest_numba_serial(X, centers_T, half_c_sq, labels, part_dist):
+    _nearest_chunk(X, centers_T, half_c_sq, labels, part_dist, 0, X.shape[0])
+
+
 def _run_assign_numba(X_np, w_np, centers_np, owner, n_slots, accumulate):
     """Call the numba kernel with fresh outputs; BLAS kept to one thread."""
     n_samples, n_features = X_np.shape
@@ -254,11 +278,18 @@ def nearest_centers(X, centers, *, chunk_rows):
     if isinstance(X, CsrData):
         return _sparse.nearest_centers(X, centers)
     if X.device.type == "cpu":
-        X_np = X.numpy()
-        labels, part_dist = _run_assign_numba(
-            X_np, np.empty(0, dtype=X_np.dtype), centers.numpy(),
-            np.empty(0, dtype=np.int64), 1, False,
-        )[:2]
+        # (a kernel of its own, with few arguments: one row's predict costs
+        # microseconds, and so does unboxing each argument of a numba call)
+        X_np, centers_np = X.numpy(), centers.numpy()
+        labels = np.empty(X_np.shape[0], dtype=np.int64)
+        part_dist = np.empty(X_np.shape[0], dtype=X_np.dtype)
+        arguments = (X_np, np.ascontiguousarray(centers_np.T), 0.5 * np.einsum("ij,ij->i", centers_np, centers_np),
+                     labels, part_dist)
+        if X_np.shape[0] <= SERIAL_ROWS:
+            _nearest_numba_serial(*arguments)
+        else:
+            with single_threaded_blas():
+                _nearest_numba(*arguments)
         return torch.from_numpy(labels), torch.from_numpy(part_dist)
     return _assign_torch(X, None, centers, False, chunk_rows)[:2]
 
