@@ -10,16 +10,27 @@ Two kinds of workload:
   ``randperm``, slice tensors, forward, cross-entropy, backward, step, sum the
   loss. The ratio skdl/peer is the cost of skorch's loop, callbacks and
   skdl's validation per epoch (target <= 1.15).
-- Quality (``mlp_breast_cancer_cv5``, ``cnn_digits_gridsearch``): the
-  issue's accuracy targets, next to scikit-learn's MLPClassifier (for the
-  CNN on the flattened digits). Their times are whole searches.
+- Quality (``mlp_breast_cancer_cv5``, ``cnn_digits_gridsearch``): accuracy
+  targets, next to scikit-learn's MLPClassifier (for the CNN on the
+  flattened digits). Their times are whole searches.
+- Prediction (``mlp_predict_*``): ``predict`` of skdl's and scikit-learn's
+  MLPClassifier, both trained once (untimed) on the same 100,000 rows with
+  (256, 256) hidden units for 10 epochs; timed on 100,000 held-out rows and
+  as 200 single-row calls (the serving case).
+- Sparse input (``mlp_sparse_tfidf_fit``): skdl's fit on a TF-IDF CSR matrix
+  against the same fit on its dense copy (the same model results).
 """
 
+import functools
 import time
+import warnings
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 from sklearn.datasets import load_breast_cancer, load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
 from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
 from sklearn.pipeline import make_pipeline
@@ -214,4 +225,103 @@ QUALITY = [
     ),
 ]
 
-WORKLOADS = OVERHEAD + QUALITY
+
+# ---------------------------------------------------------------- prediction
+
+PREDICT_ROWS = 100_000
+SINGLE_ROW_CALLS = 200
+
+
+@functools.lru_cache(maxsize=2)
+def _trained_pair(quick):
+    """skdl's and scikit-learn's MLP trained on the same rows (both workloads share them)."""
+    n = 4_000 if quick else PREDICT_ROWS
+    X, y = make_classification(2 * n, 100, n_classes=5, n_informative=20, random_state=0)
+    epochs = 2 if quick else 10
+    skdl = MLPClassifier(_MLP_HIDDEN, max_epochs=epochs, random_state=0, device="cpu").fit(X[:n], y[:n])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter=10 epochs on purpose
+        peer = SklearnMLPClassifier(_MLP_HIDDEN, max_iter=epochs, random_state=0).fit(X[:n], y[:n])
+    return {"skdl": skdl, "peer": peer, "X_test": X[n:], "y_test": y[n:]}
+
+
+def _predict_all(side):
+    def predict(data, device=None):
+        model = data[side]
+        data[f"{side}_pred"] = model.predict(data["X_test"])
+        return model
+
+    return predict
+
+
+def _predict_rows(side):
+    def predict(data, device=None):
+        model = data[side]
+        X = data["X_test"]
+        data[f"{side}_pred"] = np.concatenate([model.predict(X[i:i + 1]) for i in range(SINGLE_ROW_CALLS)])
+        return model
+
+    return predict
+
+
+def _held_out_accuracy(model, data):
+    side = "skdl" if isinstance(model, MLPClassifier) else "peer"
+    predicted = data[f"{side}_pred"]
+    return float(np.mean(predicted == data["y_test"][: len(predicted)]))
+
+
+def _prediction(name, predict, what):
+    return Workload(
+        name=name,
+        estimators=("MLPClassifier",),
+        make_data=lambda quick: dict(_trained_pair(quick)),
+        fit_skdl=predict("skdl"),
+        fit_peer=predict("peer"),
+        quality=_held_out_accuracy,
+        quality_name=f"held-out accuracy of the predicted {what}",
+        target="ratio <= 1.0 (peer: sklearn MLPClassifier, same data, (256, 256), 10 epochs)",
+    )
+
+
+PREDICTION = [
+    _prediction("mlp_predict_100k_x100", _predict_all, "100,000 rows"),
+    _prediction("mlp_predict_single_row_x200", _predict_rows, "200 single rows (one call each)"),
+]
+
+
+# ---------------------------------------------------------------- sparse
+
+
+def _tfidf(quick):
+    """A TF-IDF matrix of generated documents: 100 words each, Zipf-distributed over
+    20,000 terms, a third of them from a band of terms of the document's class."""
+    n_documents = n_terms = 2_000 if quick else 20_000
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 5, n_documents)
+    words = 100
+    common = np.minimum(rng.zipf(1.3, (n_documents, words)) - 1, n_terms - 1)
+    band = n_terms // 5
+    topical = y[:, None] * band + np.minimum(rng.zipf(1.5, (n_documents, words)) - 1, band - 1)
+    terms = np.where(rng.uniform(size=(n_documents, words)) < 1 / 3, topical, common)
+    rows = np.repeat(np.arange(n_documents), words)
+    counts = sp.csr_matrix((np.ones(rows.size, np.float32), (rows, terms.ravel())), shape=(n_documents, n_terms))
+    X = TfidfTransformer().fit_transform(counts).astype(np.float32)
+    return {"X": X, "X_dense": X.toarray(), "y": y}
+
+
+_SPARSE_MLP = {"hidden_layer_sizes": (64,), "max_epochs": 2, "random_state": 0}
+
+SPARSE = [
+    Workload(
+        name="mlp_sparse_tfidf_fit_20k_x20k",
+        estimators=("MLPClassifier",),
+        make_data=_tfidf,
+        fit_skdl=lambda data, device: MLPClassifier(**_SPARSE_MLP, device=device).fit(data["X"], data["y"]),
+        fit_peer=lambda data: MLPClassifier(**_SPARSE_MLP, device="cpu").fit(data["X_dense"], data["y"]),
+        quality=lambda model, data: model.score(data["X"], data["y"]),
+        quality_name="training accuracy",
+        target="ratio <= 1.0, the same model (peer: skdl's fit on the dense copy)",
+    ),
+]
+
+WORKLOADS = OVERHEAD + QUALITY + PREDICTION + SPARSE

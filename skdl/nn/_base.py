@@ -18,6 +18,7 @@ arguments whose job a skdl parameter does (``criterion``, ``train_split``,
 """
 
 import copy
+import math
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -26,10 +27,10 @@ import scipy.sparse as sp
 import torch
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import EpochTimer, GradientNormClipping, PassthroughScoring, PrintLog
 from skorch.dataset import Dataset
@@ -624,7 +625,11 @@ class BaseNetClassifier(NeuralNetClassifier):
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``; float64 rows summing to 1.
         """
-        check_is_fitted(self)
+        if not self.__sklearn_is_fitted__():  # check_is_fitted's error, without its tags look-up
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
         X, _ = self._check_X(X, "no_validation", reset=False)
         if self._predicts_directly():
             proba = self._direct_proba(X)
@@ -663,10 +668,7 @@ class BaseNetClassifier(NeuralNetClassifier):
         batch at a time.
         """
         n = X.shape[0]
-        row_bytes = 4 * (int(np.prod(X.shape[1:])) + sum(
-            getattr(layer, "out_features", 0) for layer in self.module_.modules()
-        ))
-        size = min(_PREDICT_BATCH_ROWS, chunk_size(row_bytes, n))
+        size = 1 if n == 1 else min(_PREDICT_BATCH_ROWS, chunk_size(self._prediction_row_bytes(X), n))
         n_threads = 1 if self.n_jobs is None else effective_n_jobs(self.n_jobs)
         if not sp.issparse(X):
             X = torch.from_numpy(X)
@@ -682,6 +684,11 @@ class BaseNetClassifier(NeuralNetClassifier):
         if not parts:
             return np.empty((0, len(self.classes_)), dtype=np.float32)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _prediction_row_bytes(self, X):
+        """Bytes of one row's float32 input and dense-layer outputs (the working_memory estimate)."""
+        widths = sum(getattr(layer, "out_features", 0) for layer in self.module_.modules())
+        return 4 * (math.prod(X.shape[1:]) + widths)
 
     def predict(self, X):
         """Predict class labels: the class of largest probability.

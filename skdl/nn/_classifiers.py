@@ -9,9 +9,9 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils import assert_all_finite
 
 from ..utils._sklearn_compat import Interval, StrOptions, validate_data
-from ..utils._tags import with_xfail_checks
 from ..utils._validation import check_image_shape, rows_as_images
 from ._base import BaseNetClassifier, _as_float32
 from ._data import augment, parse_augmentation
@@ -28,6 +28,11 @@ def _ndim(X):
         except (ValueError, TypeError):
             return None
     return len(shape)
+
+
+def _is_float_matrix(X):
+    """Whether X is a non-empty 2-D float32/float64 NumPy array (no subclass, no dataframe)."""
+    return type(X) is np.ndarray and X.ndim == 2 and X.dtype in (np.float32, np.float64) and X.shape[0] > 0
 
 
 _MLP_XFAIL = {
@@ -251,9 +256,10 @@ default="he_uniform"
     }
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
+        tags = super().__sklearn_tags__()  # SkdlTags already: add to them (predict asks twice per call)
         tags.input_tags.sparse = True
-        return with_xfail_checks(tags, _MLP_XFAIL)
+        tags.xfail_checks = {**tags.xfail_checks, **_MLP_XFAIL}
+        return tags
 
     def __init__(
         self,
@@ -323,9 +329,28 @@ default="he_uniform"
         """Validated float32 rows (and y when fitting); sparse X of any format becomes CSR."""
         options = {"dtype": [np.float64, np.float32], "accept_sparse": "csr", "reset": reset}
         if isinstance(y, str):  # prediction: sklearn's "no_validation"
+            if _is_float_matrix(X) and not hasattr(self, "feature_names_in_"):
+                return _as_float32(self._check_float_matrix(X)), None
             return _as_float32(validate_data(self, X, **options)), None
         X, y = validate_data(self, X, y, **options)
         return _as_float32(X), y
+
+    def _check_float_matrix(self, X):
+        """What ``validate_data(self, X, reset=False)`` checks of a 2-D float ndarray, with its messages.
+
+        For single rows (the serving case) ``validate_data``'s dispatch over
+        input types (dataframes, array namespaces, sparse formats, feature
+        names) costs more than the network's forward pass; a plain NumPy
+        matrix needs only its width and finiteness checked (no feature names
+        to compare: the fit saw none, or this path is not taken).
+        """
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        assert_all_finite(X, allow_nan=False, input_name="X", estimator_name=type(self).__name__)
+        return X
 
     def _build_module(self):
         return MLP(

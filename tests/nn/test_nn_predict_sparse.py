@@ -1,5 +1,7 @@
 """The networks' direct prediction path and sparse input to MLPClassifier."""
 
+import re
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -179,3 +181,32 @@ def test_cnn_refuses_sparse_input_naming_what_works_and_stays_fitted(container):
     with pytest.raises(TypeError, match="sparse"):
         clf.predict(container(X[:50]))
     assert_array_equal(clf.predict_proba(X[:50] / 16), expected)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda X: X[:, :5],
+        lambda X: np.where(np.arange(X.shape[1]) == 3, np.nan, X),
+        lambda X: np.where(np.arange(X.shape[1]) == 3, np.inf, X).astype(np.float32),
+    ],
+)
+def test_the_fast_check_of_a_float_matrix_raises_validate_datas_error(bad):
+    from skdl.utils._sklearn_compat import validate_data
+
+    X, y = _tabular()
+    clf = MLPClassifier((8,), **FAST).fit(X, y)
+    X_bad = bad(X[:3])
+    with pytest.raises(ValueError) as expected:
+        validate_data(clf, X_bad, reset=False)
+    with pytest.raises(ValueError, match=re.escape(str(expected.value))):
+        clf.predict(X_bad)
+
+
+def test_feature_names_still_warn_on_the_fast_path():
+    import pandas as pd
+
+    X, y = _tabular()
+    clf = MLPClassifier((8,), **FAST).fit(pd.DataFrame(X, columns=[f"f{i}" for i in range(20)]), y)
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        clf.predict(X[:1])
