@@ -17,7 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.sparsefuncs import mean_variance_axis
 from sklearn.utils.validation import check_is_fitted
 
-from .._device import chunk_size, resolve_device, to_numpy, to_tensor
+from .._device import DEVICE_CONSTRAINT, chunk_size, resolve_device, to_numpy, to_tensor
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -215,7 +215,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         "random_state": ["random_state"],
         "copy_x": ["boolean"],
         "algorithm": [StrOptions({"lloyd", "elkan"})],
-        "device": [None, str, torch.device],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(
