@@ -1,5 +1,6 @@
 """The few input checks scikit-learn does not already provide."""
 
+import sys
 from contextlib import contextmanager
 from numbers import Integral
 
@@ -121,6 +122,12 @@ def class_weighted_sample_weight(class_weight, classes, y, sample_weight):
     return sample_weight * weights[np.searchsorted(classes, y)].astype(sample_weight.dtype)
 
 
+def _is_pandas_df(X):
+    """True for a pandas DataFrame (pandas is not imported if the caller never did)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(X, pandas.DataFrame)
+
+
 def check_any_X(sampler, X, y):
     """Validate X without converting it (strings, NaN, sparse and frames pass).
 
@@ -128,7 +135,14 @@ def check_any_X(sampler, X, y):
     random samplers do; complex numbers and non 2-D input are still refused.
     """
     y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-    X_checked = check_array(X, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False)
+    if _is_pandas_df(X):
+        # Kept as it is, as imbalanced-learn keeps it: rows are indexed with
+        # their index and column dtypes (datetimes, categories, objects).
+        X_checked = X
+        if X.ndim != 2 or X.shape[0] < 1:
+            check_array(X, dtype=None, ensure_all_finite=False)
+    else:
+        X_checked = check_array(X, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False)
     check_consistent_length(X_checked, y)
     validate_data(sampler, X=X, y=y, reset=True, skip_check_array=True)
     return X_checked, np.asarray(y), binarize_y
