@@ -17,7 +17,7 @@ from sklearn.svm import LinearSVC as SklearnLinearSVC
 
 from skdl.linear_model import LogisticRegression, _liblinear
 from skdl.svm import LinearSVC
-from skdl.svm._linear import primal_objective
+from skdl.svm._linear import crammer_singer_objective, primal_objective
 
 from _workload import Workload
 
@@ -74,6 +74,30 @@ def _svm_objective(C, loss="squared_hinge"):
         return total
 
     return quality
+
+
+def _crammer_singer(name, make_data, target, C):
+    """Crammer-Singer: scikit-learn's liblinear runs up to 100000 passes whatever
+    ``max_iter`` (its Solver_MCSVM_CS default), so skdl is given the same cap and
+    both stop on the same ``tol`` rule."""
+    def quality(model, data):
+        X, y = data["X"], data["y"]
+        weights = np.c_[model.coef_, model.intercept_]
+        return crammer_singer_objective(X, np.searchsorted(model.classes_, y),
+                                        np.full(len(y), C), weights, bias=1.0)
+
+    kw = {"multi_class": "crammer_singer", "C": C, "random_state": 0}
+    return Workload(
+        name=name,
+        estimators=("LinearSVC",),
+        make_data=make_data,
+        fit_skdl=_quiet(lambda data, device: LinearSVC(max_iter=100_000, device=device, **kw)
+                        .fit(data["X"], data["y"])),
+        fit_peer=_quiet(lambda data: SklearnLinearSVC(**kw).fit(data["X"], data["y"])),
+        quality=quality,
+        quality_name="primal objective",
+        target=target,
+    )
 
 
 def _quiet(fit):
@@ -146,6 +170,9 @@ WORKLOADS = [
          "ratio <= 1.0, objective rel. diff <= 1e-3"),
     _svc("linearsvc_hinge_50k_x20", _classification(50_000, 20, n_informative=10),
          "ratio <= 1.0, objective rel. diff <= 1e-3", loss="hinge"),
+    _crammer_singer("linearsvc_crammer_singer_20k_x50_5class",
+                    _classification(20_000, 50, n_informative=20, n_classes=5),
+                    "ratio <= 1.0, objective rel. diff <= 1e-4", C=0.01),
     _logreg("logreg_lbfgs_1M_x200_gpu", _classification(1_000_000, 200, n_informative=50),
             "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)", needs_cuda=True),
 ]

@@ -28,7 +28,7 @@ from ..utils._validation import (
     class_weights_of,
     unchanged_on_error,
 )
-from ._linear import dual_cd, l1_squared_hinge, l2_squared_hinge_newton
+from ._linear import crammer_singer_cd, dual_cd, l1_squared_hinge, l2_squared_hinge_newton
 
 # liblinear's (penalty, loss) pairs and the formulations it solves them in.
 _LIBLINEAR_DUALS = {
@@ -69,7 +69,7 @@ def _resolve_dual(dual, penalty, loss, X):
 
 
 class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator):
-    """Linear support vector classifier, one-vs-rest for several classes.
+    """Linear support vector classifier: one-vs-rest or Crammer-Singer.
 
     Solves, for each class against the rest (one problem for two classes),
     the primal problem of scikit-learn's (liblinear's) ``LinearSVC``::
@@ -81,7 +81,14 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
     weight times the class weight. As in liblinear, the intercept is the
     weight of an extra constant feature of value ``intercept_scaling`` and is
     penalised like the other weights, so the objective (and the solution)
-    matches scikit-learn's. See the :ref:`user guide <linear_models>`.
+    matches scikit-learn's. ``multi_class="crammer_singer"`` instead solves
+    Crammer and Singer's joint problem over all classes::
+
+        min_W  sum_m ||w_m||^2 / 2 + C sum_i s_i max_m (e_im + w_m x_i - w_{y_i} x_i)
+
+    with ``e_im`` 0 for ``m = y_i`` and 1 otherwise (the hinge loss, the L2
+    penalty, the same penalised intercept). See the :ref:`user guide
+    <linear_models>`.
 
     Parameters
     ----------
@@ -98,7 +105,8 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         n_features`` and the primal otherwise, where liblinear has that
         formulation for the loss and penalty (the hinge loss has only the
         dual, the L1 penalty only the primal). An unsupported combination
-        raises scikit-learn's ValueError.
+        raises scikit-learn's ValueError. Ignored with
+        ``multi_class="crammer_singer"``, as ``penalty`` and ``loss``.
 
     C : float, default=1.0
         Cost of the margin violations, > 0. Smaller values regularise more.
@@ -108,7 +116,14 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         coordinate descent), on the spread of the projected dual gradient;
         for the squared hinge with L2 (primal Newton), on the gradient norm
         relative to its first value; for L1 (proximal gradient), on the
-        gradient mapping relative to its first value.
+        gradient mapping relative to its first value; for Crammer-Singer, on
+        the largest violation of the optimality conditions in a pass.
+
+    multi_class : {"ovr", "crammer_singer"}, default="ovr"
+        ``"ovr"`` solves one binary problem per class against the rest (one
+        for two classes); ``"crammer_singer"`` one joint problem over all
+        classes, by dual coordinate descent (Keerthi et al. [3]_). With
+        ``"crammer_singer"``, ``penalty``, ``loss`` and ``dual`` are ignored.
 
     fit_intercept : bool, default=True
         Fit an intercept.
@@ -124,13 +139,14 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         ``sample_weight`` is given. As in liblinear (and so in
         scikit-learn), with more than two classes the weight of class k
         applies in the problem "k versus rest" to the samples of class k
-        only.
+        only; with ``"crammer_singer"`` it multiplies the cost of the
+        samples of class k.
 
     verbose : int, default=0
         Print the iterations of each binary problem if positive.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the order of the coordinates of the dual solver.
+        Seeds the order of the coordinates of the dual solvers.
 
     max_iter : int, default=1000
         Maximum number of iterations (passes over the data) per binary
@@ -139,9 +155,10 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
     device : str, torch.device or None, default=None
         Where to compute: ``"auto"``, ``"cpu"``, ``"cuda"``,
         ``"cuda:<index>"`` or a :class:`torch.device`; ``None`` uses
-        :func:`skdl.set_config`. The hinge-loss (dual coordinate descent)
-        solver is a sequential loop that always runs on the CPU (numba); the
-        squared-hinge solvers and predictions run on ``device``.
+        :func:`skdl.set_config`. The dual coordinate descent solvers (hinge
+        loss, ``dual=True``, Crammer-Singer) are sequential loops that always
+        run on the CPU (numba); the primal solvers and predictions run on
+        ``device``.
 
     Attributes
     ----------
@@ -149,13 +166,16 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         Class labels.
 
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
-        Weights; one row (for ``classes_[1]``) for a binary problem.
+        Weights; one row (for ``classes_[1]``) for a binary problem (with
+        ``"crammer_singer"``, the difference of the two classes' rows, as
+        scikit-learn).
 
     intercept_ : ndarray of shape (1,) or (n_classes,)
         Intercepts (zeros when ``fit_intercept=False``).
 
     n_iter_ : int
-        Largest number of iterations over the binary problems.
+        Largest number of iterations over the binary problems (the passes of
+        the joint problem with ``"crammer_singer"``).
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -179,8 +199,10 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
     liblinear's primal solver); with L1 in the primal by accelerated
     proximal gradient. The primal solvers are torch code (CPU or GPU;
     float32 input computed in float32). ``coef_`` and ``intercept_`` are
-    float64, as in scikit-learn. Dense or sparse CSR input. There is no
-    ``multi_class="crammer_singer"``.
+    float64, as in scikit-learn. Dense or sparse CSR input. Crammer-Singer
+    is liblinear's ``Solver_MCSVM_CS``: each sample's block of duals is
+    solved exactly by sorting [3]_, with liblinear's shrinking (numba, one
+    kernel for dense and CSR rows, on the CPU).
 
     References
     ----------
@@ -189,6 +211,9 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
        linear SVM", ICML 2008.
     .. [2] R.-E. Fan, K.-W. Chang, C.-J. Hsieh, X.-R. Wang and C.-J. Lin,
        "LIBLINEAR: a library for large linear classification", JMLR 2008.
+    .. [3] S. S. Keerthi, S. Sundararajan, K.-W. Chang, C.-J. Hsieh and
+       C.-J. Lin, "A sequential dual method for large scale multi-class
+       linear SVMs", KDD 2008.
 
     Examples
     --------
@@ -209,6 +234,7 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         "loss": [StrOptions({"hinge", "squared_hinge"})],
         "dual": ["boolean", StrOptions({"auto"})],
         "C": [Interval(Real, 0.0, None, closed="neither")],
+        "multi_class": [StrOptions({"ovr", "crammer_singer"})],
         "tol": [Interval(Real, 0.0, None, closed="neither")],
         "fit_intercept": ["boolean"],
         "intercept_scaling": [Interval(Real, 0, None, closed="neither")],
@@ -227,6 +253,7 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         dual="auto",
         C=1.0,
         tol=1e-4,
+        multi_class="ovr",
         fit_intercept=True,
         intercept_scaling=1.0,
         class_weight=None,
@@ -240,6 +267,7 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         self.dual = dual
         self.C = C
         self.tol = tol
+        self.multi_class = multi_class
         self.fit_intercept = fit_intercept
         self.intercept_scaling = intercept_scaling
         self.class_weight = class_weight
@@ -253,7 +281,8 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         tags.input_tags.sparse = True
         # The dual solver: always for the hinge loss, with dual="auto" when n_samples
         # < n_features (as in the checks' small data).
-        if self.penalty == "l2" and (self.loss == "hinge" or self.dual is not False):
+        dual_solver = self.penalty == "l2" and (self.loss == "hinge" or self.dual is not False)
+        if self.multi_class == "crammer_singer" or dual_solver:
             reason = (
                 "The dual coordinate descent stops at tol=1e-4 from the optimum and its "
                 "path depends on the order of the samples, so weighting and repeating "
@@ -289,8 +318,10 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
             X, y = validate_data(
                 self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C"
             )
+            crammer_singer = self.multi_class == "crammer_singer"
             dual = _resolve_dual(self.dual, self.penalty, self.loss, X)
-            _check_liblinear_combination(self.penalty, self.loss, dual)
+            if not crammer_singer:
+                _check_liblinear_combination(self.penalty, self.loss, dual)
             check_classification_targets(y)
             # X.T @ D @ X overflows near the float limits: the solver would return a
             # meaningless model (scikit-learn's does; its liblinear hangs).
@@ -306,7 +337,10 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
             if not (sample_weight * class_weights[np.searchsorted(classes, y)]).any():
                 raise ValueError("The sample weights (times the class weights) sum to zero.")
             device = resolve_device(self.device)
-            result = self._fit_ovr(X, y, classes, sample_weight, class_weights, device, dual)
+            if crammer_singer:
+                result = self._fit_crammer_singer(X, y, classes, sample_weight, class_weights)
+            else:
+                result = self._fit_ovr(X, y, classes, sample_weight, class_weights, device, dual)
         self.classes_ = classes
         self.coef_, self.intercept_, self.n_iter_ = result
         return self
@@ -361,15 +395,44 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
             rows.append(w)
             n_iters.append(n_iter)
             converged = converged and done
+        coef, intercept = self._coefficients(np.vstack(rows), bias, converged)
+        return coef, intercept, int(max(n_iters))
+
+    def _fit_crammer_singer(self, X, y, classes, sample_weight, class_weights):
+        """Solve Crammer and Singer's joint problem over all classes."""
+        bias = self.intercept_scaling if self.fit_intercept else 0.0
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        if not hasattr(X, "tocsr"):
+            X = np.ascontiguousarray(X, dtype=np.float64)
+        y_index = np.searchsorted(classes, y)
+        cost = self.C * sample_weight * class_weights[y_index]
+        # Zero-cost samples do not enter the problem (as in liblinear).
+        keep = cost > 0
+        if not keep.all():
+            X, y_index, cost = X[keep], y_index[keep], cost[keep]
+        weights, n_iter = crammer_singer_cd(
+            X, y_index, cost, len(classes), bias=bias, max_iter=self.max_iter,
+            tol=self.tol, seed=seed,
+        )
+        if self.verbose:
+            print(f"LinearSVC: Crammer-Singer, {n_iter} iterations")
+        if len(classes) == 2:
+            # One row for two classes, as scikit-learn: the margin of classes_[1].
+            weights = weights[1:] - weights[:1]
+        coef, intercept = self._coefficients(weights, bias, n_iter < self.max_iter)
+        return coef, intercept, n_iter
+
+    def _coefficients(self, weights, bias, converged):
+        """``coef_`` and ``intercept_`` from weight rows whose last entry is the bias
+        weight; scikit-learn's ConvergenceWarning when a solver stopped early."""
         if not converged:
             warnings.warn(
                 "Liblinear failed to converge, increase the number of iterations.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
-        weights = np.vstack(rows)
         coef = np.ascontiguousarray(weights[:, :-1])
-        intercept = bias * weights[:, -1] if self.fit_intercept else np.zeros(len(rows))
+        intercept = bias * weights[:, -1] if self.fit_intercept else np.zeros(len(weights))
         if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
             raise ValueError("LinearSVC produced non-finite coefficients; scale the data.")
-        return coef, intercept, int(max(n_iters))
+        return coef, intercept

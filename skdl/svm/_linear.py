@@ -31,6 +31,16 @@ from ..utils._random import rand_r
 
 
 @njit(cache=True, nogil=True)
+def _shuffle_active(index, active, state):
+    """Shuffle ``index[:active]`` in place (liblinear's pass order); returns the state."""
+    for s in range(active):
+        state = rand_r(state)
+        j = s + state % (active - s)
+        index[s], index[j] = index[j], index[s]
+    return state
+
+
+@njit(cache=True, nogil=True)
 def _dual_cd(dense, X, indptr, indices, data, y, cost, bias, squared, max_iter, eps, seed, w, alpha):
     """Dual coordinate descent with shrinking; updates w, alpha.
 
@@ -64,10 +74,7 @@ def _dual_cd(dense, X, indptr, indices, data, y, cost, bias, squared, max_iter, 
     n_iter = 0
     while n_iter < max_iter:
         pg_max_new, pg_min_new = -np.inf, np.inf
-        for s in range(active):
-            state = rand_r(state)
-            j = s + state % (active - s)
-            index[s], index[j] = index[j], index[s]
+        state = _shuffle_active(index, active, state)
         s = 0
         while s < active:
             i = index[s]
@@ -363,3 +370,239 @@ def l2_squared_hinge_newton(design, y, cost, *, bias, max_iter, tol):
     else:
         converged = float(grad.norm()) <= rel * g0
     return w, n_iter, converged
+
+
+# Crammer and Singer's multi-class SVM.
+#
+# Primal, with K classes, weight rows w_m (the last entry of each the bias weight):
+#     min_W  1/2 sum_m ||w_m||^2 + sum_i c_i max_m (e_im + w_m . x_i - w_{y_i} . x_i)
+# with e_im = 0 if m = y_i else 1. Its dual, in liblinear's sign convention:
+#     min_alpha  1/2 sum_m ||sum_i alpha_im x_i||^2 + sum_i sum_m e_im alpha_im
+#     s.t.  alpha_im <= c_i [m = y_i],  sum_m alpha_im = 0  for every i,
+# and w_m = sum_i alpha_im x_i. One coordinate block is one sample's K duals.
+
+
+@njit(cache=True, nogil=True)
+def _crammer_singer_subproblem(A, B, y_position, cost, active, alpha_new, D):
+    """Solve one sample's block exactly (Keerthi et al. 2008, Crammer & Singer 2001).
+
+    min_a  A/2 ||a||^2 + B . a  s.t.  a_m <= cost [m = y],  sum_m a_m = 0,
+    over the ``active`` first entries. The KKT point is
+    ``a_m = min(bound_m, (beta - B_m) / A)`` with ``beta`` the root of
+    ``sum_m a_m = 0``, found by scanning ``D = B + A bound`` sorted in
+    decreasing order (``D`` is scratch space).
+    """
+    for r in range(active):
+        D[r] = B[r]
+    if y_position < active:
+        D[y_position] += A * cost
+    # Insertion sort, decreasing: a block has as many entries as classes (few).
+    for r in range(1, active):
+        value = D[r]
+        q = r - 1
+        while q >= 0 and D[q] < value:
+            D[q + 1] = D[q]
+            q -= 1
+        D[q + 1] = value
+    beta = D[0] - A * cost
+    r = 1
+    while r < active and beta < r * D[r]:
+        beta += D[r]
+        r += 1
+    beta /= r
+    for r in range(active):
+        bound = cost if r == y_position else 0.0
+        alpha_new[r] = min(bound, (beta - B[r]) / A)
+
+
+@njit(cache=True, nogil=True)
+def _crammer_singer_cd(
+    dense, X, indptr, indices, data, y, cost, bias, max_iter, eps, seed, W, alpha
+):
+    """Dual block coordinate descent for Crammer-Singer, liblinear's Solver_MCSVM_CS.
+
+    Updates ``W`` (n_features + 1, n_classes; the last row the bias weights)
+    and ``alpha`` (n_samples, n_classes) in place; rows of X are read through
+    ``_row`` (dense or CSR). Shrinking as liblinear: within a sample, a dual
+    at its bound whose gradient is below the smallest free one leaves the
+    block; a sample with at most one dual left leaves the pass; the pass
+    restarts from everything when the largest violation drops below a
+    shrinking tolerance that halves down to ``eps``. Returns the number of
+    passes.
+    """
+    n = y.shape[0]
+    n_features, n_classes = W.shape[0] - 1, W.shape[1]
+    all_columns = np.arange(n_features)
+    qd = np.empty(n)
+    order = np.empty((n, n_classes), dtype=np.int64)  # block entry -> class
+    y_position = np.empty(n, dtype=np.int64)  # where y_i sits in the block
+    block_size = np.full(n, n_classes)
+    for i in range(n):
+        cols, vals = _row(dense, X, indptr, indices, data, i, all_columns)
+        sq = bias * bias
+        for t in range(cols.shape[0]):
+            sq += vals[t] * vals[t]
+        qd[i] = sq
+        for m in range(n_classes):
+            order[i, m] = m
+        y_position[i] = y[i]
+    G = np.empty(n_classes)
+    B = np.empty(n_classes)
+    alpha_new = np.empty(n_classes)
+    scratch = np.empty(n_classes)
+    changed_class = np.empty(n_classes, dtype=np.int64)
+    changed_step = np.empty(n_classes)
+    index = np.arange(n)
+    active = n
+    eps_shrink = max(10.0 * eps, 1.0)
+    start_from_all = True
+    state = seed
+    n_iter = 0
+    while n_iter < max_iter:
+        stopping = -np.inf
+        state = _shuffle_active(index, active, state)
+        s = 0
+        while s < active:
+            i = index[s]
+            A = qd[i]
+            if A <= 0.0:
+                s += 1
+                continue
+            size, yp, c_i = block_size[i], y_position[i], cost[i]
+            # Gradient of the block: e_im + w_m . x_i.
+            for m in range(size):
+                G[m] = 1.0
+            if yp < size:
+                G[yp] = 0.0
+            cols, vals = _row(dense, X, indptr, indices, data, i, all_columns)
+            for t in range(cols.shape[0]):
+                column, value = cols[t], vals[t]
+                for m in range(size):
+                    G[m] += W[column, order[i, m]] * value
+            for m in range(size):
+                G[m] += W[n_features, order[i, m]] * bias
+            min_g, max_g = np.inf, -np.inf
+            for m in range(size):
+                if alpha[i, order[i, m]] < 0.0 and G[m] < min_g:
+                    min_g = G[m]
+                if G[m] > max_g:
+                    max_g = G[m]
+            if yp < size and alpha[i, y[i]] < c_i and G[yp] < min_g:
+                min_g = G[yp]
+            # Shrink the block: move duals at their bound with G below min_g to its end.
+            m = 0
+            while m < size:
+                bound = c_i if m == yp else 0.0
+                if alpha[i, order[i, m]] == bound and G[m] < min_g:
+                    size -= 1
+                    while size > m:
+                        bound = c_i if size == yp else 0.0
+                        if not (alpha[i, order[i, size]] == bound and G[size] < min_g):
+                            order[i, m], order[i, size] = order[i, size], order[i, m]
+                            G[m], G[size] = G[size], G[m]
+                            if yp == size:
+                                yp = m
+                            elif yp == m:
+                                yp = size
+                            break
+                        size -= 1
+                m += 1
+            block_size[i], y_position[i] = size, yp
+            if size <= 1:
+                active -= 1
+                index[s], index[active] = index[active], index[s]
+                continue
+            if max_g - min_g <= 1e-12:
+                s += 1
+                continue
+            stopping = max(stopping, max_g - min_g)
+            for m in range(size):
+                B[m] = G[m] - A * alpha[i, order[i, m]]
+            _crammer_singer_subproblem(A, B, yp, c_i, size, alpha_new, scratch)
+            n_changed = 0
+            for m in range(size):
+                k = order[i, m]
+                step = alpha_new[m] - alpha[i, k]
+                alpha[i, k] = alpha_new[m]
+                if abs(step) >= 1e-12:
+                    changed_class[n_changed] = k
+                    changed_step[n_changed] = step
+                    n_changed += 1
+            for t in range(cols.shape[0]):
+                column, value = cols[t], vals[t]
+                for q in range(n_changed):
+                    W[column, changed_class[q]] += changed_step[q] * value
+            for q in range(n_changed):
+                W[n_features, changed_class[q]] += changed_step[q] * bias
+            s += 1
+        n_iter += 1
+        if stopping < eps_shrink:
+            if stopping < eps and start_from_all:
+                break
+            active = n
+            block_size[:] = n_classes
+            eps_shrink = max(eps_shrink / 2.0, eps)
+            start_from_all = True
+        else:
+            start_from_all = False
+    return n_iter
+
+
+def crammer_singer_cd(X, y, cost, n_classes, *, bias, max_iter, tol, seed):
+    """Solve Crammer and Singer's multi-class SVM by dual coordinate descent.
+
+    Parameters
+    ----------
+    X : ndarray (C-contiguous float64) or scipy CSR matrix
+    y : ndarray of shape (n_samples,)
+        Class indices in ``0 .. n_classes - 1``.
+    cost : ndarray of shape (n_samples,)
+        Positive per-sample costs ``c_i``.
+    n_classes : int
+    bias : float
+        Value of the constant bias feature (0 for no intercept).
+    max_iter : int
+    tol : float
+        Stop when the largest violation of the optimality conditions over a
+        pass on all samples is below ``tol``.
+    seed : int
+        Seeds the order of the samples.
+
+    Returns
+    -------
+    W : ndarray of shape (n_classes, n_features + 1)
+        One weight row per class, the last entry the bias weight.
+    n_iter : int
+    """
+    W = np.zeros((X.shape[1] + 1, n_classes))
+    alpha = np.zeros((X.shape[0], n_classes))
+    n_iter = _crammer_singer_cd(
+        *row_arrays(X), np.asarray(y, dtype=np.int64), np.asarray(cost, dtype=np.float64),
+        float(bias), int(max_iter), float(tol), int(seed), W, alpha,
+    )
+    return np.ascontiguousarray(W.T), n_iter
+
+
+def crammer_singer_objective(X, y, cost, W, *, bias):
+    """Crammer and Singer's primal objective at weights ``W``.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+        Class indices.
+    cost : ndarray of shape (n_samples,)
+    W : ndarray of shape (n_classes, n_features + 1)
+        The last column holds the bias weights.
+    bias : float
+
+    Returns
+    -------
+    value : float
+    """
+    scores = np.asarray(X @ W[:, :-1].T) + bias * W[:, -1]
+    rows = np.arange(len(y))
+    margins = scores + 1.0
+    margins[rows, y] -= 1.0
+    loss = margins.max(axis=1) - scores[rows, y]
+    return float(cost @ loss) + 0.5 * float((W * W).sum())

@@ -7,14 +7,26 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.datasets import load_breast_cancer, load_iris, load_wine, make_classification
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_digits,
+    load_iris,
+    load_wine,
+    make_classification,
+)
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC as SklearnLinearSVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdl.svm import LinearSVC
-from skdl.svm._linear import dual_cd, dual_cd_reference, primal_objective
+from skdl.svm._linear import (
+    _crammer_singer_subproblem,
+    crammer_singer_objective,
+    dual_cd,
+    dual_cd_reference,
+    primal_objective,
+)
 from skdl.utils._testing import expected_failed_checks
 
 
@@ -217,7 +229,11 @@ def test_cuda_matches_cpu(loss, penalty):
 
 
 @parametrize_with_checks(
-    [LinearSVC("l2", "hinge", random_state=0, device="cpu"), LinearSVC("l1", random_state=0, device="cpu")],
+    [
+        LinearSVC("l2", "hinge", random_state=0, device="cpu"),
+        LinearSVC("l1", random_state=0, device="cpu"),
+        LinearSVC(multi_class="crammer_singer", random_state=0, device="cpu"),
+    ],
     expected_failed_checks=expected_failed_checks,
 )
 def test_other_solvers_pass_sklearn_checks(estimator, check):
@@ -277,3 +293,137 @@ def test_sparsify_densify_keep_decisions():
     assert sp.issparse(clf.sparsify().coef_)
     np.testing.assert_allclose(clf.decision_function(X), scores)
     assert isinstance(clf.densify().coef_, np.ndarray)
+
+
+# Crammer-Singer.
+
+def _sparse_classification():
+    """make_classification turned CSR at 1% density (a few nonzeros per row)."""
+    X, y = make_classification(1500, 300, n_informative=30, n_classes=4, random_state=0)
+    mask = np.random.RandomState(0).uniform(size=X.shape) < 0.01
+    return sp.csr_matrix(X * mask), y
+
+
+def _cs_datasets():
+    X_digits, y_digits = load_digits(return_X_y=True)
+    return {
+        "iris": _scaled(load_iris),
+        "digits": (X_digits / 16.0, y_digits),
+        "sparse": _sparse_classification(),
+    }
+
+
+def _cs_objective(model, X, y, cost, scaling=1.0):
+    """Crammer-Singer's primal objective at a fitted model's coefficients."""
+    weights = np.c_[model.coef_, model.intercept_ / scaling]
+    return crammer_singer_objective(X, np.searchsorted(model.classes_, y), cost, weights,
+                                    bias=scaling)
+
+
+@pytest.mark.parametrize("dataset", ["iris", "digits", "sparse"])
+def test_crammer_singer_objective_and_predictions_match_sklearn(dataset):
+    X, y = _cs_datasets()[dataset]
+    kw = dict(multi_class="crammer_singer", C=0.5, tol=1e-8, max_iter=100000, random_state=0)
+    ours = LinearSVC(device="cpu", **kw).fit(X, y)
+    with warnings.catch_warnings():
+        # scikit-learn's Crammer-Singer runs up to 100000 passes whatever max_iter,
+        # and warns whenever it needed more than max_iter.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = SklearnLinearSVC(**kw).fit(X, y)
+    cost = np.full(len(y), 0.5)
+    ours_obj, ref_obj = _cs_objective(ours, X, y, cost), _cs_objective(ref, X, y, cost)
+    assert abs(ours_obj - ref_obj) / ref_obj < 1e-6
+    assert ours.coef_.shape == ref.coef_.shape == (len(np.unique(y)), X.shape[1])
+    assert ours.intercept_.shape == ref.intercept_.shape
+    # Predictions agree wherever the best class is not tied: with a few nonzeros
+    # per row, the optimum ties the scores of two classes on many rows exactly.
+    top_two = np.sort(ours.decision_function(X), axis=1)[:, -2:]
+    clear = top_two[:, 1] - top_two[:, 0] > 1e-6
+    assert clear.mean() > 0.8
+    assert_array_equal(ours.predict(X)[clear], ref.predict(X)[clear])
+
+
+def test_crammer_singer_weights_and_intercept_scaling_match_sklearn():
+    X, y = _scaled(load_wine)
+    sw = np.random.RandomState(0).uniform(0.2, 2.0, len(y))
+    kw = dict(multi_class="crammer_singer", class_weight={0: 2.0, 1: 0.5, 2: 1.0},
+              intercept_scaling=3.0, tol=1e-8, max_iter=100000, random_state=0)
+    ours = LinearSVC(device="cpu", **kw).fit(X, y, sample_weight=sw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = SklearnLinearSVC(**kw).fit(X, y, sample_weight=sw)
+    cost = sw * np.array([2.0, 0.5, 1.0])[y]
+    ours_obj = _cs_objective(ours, X, y, cost, scaling=3.0)
+    ref_obj = _cs_objective(ref, X, y, cost, scaling=3.0)
+    assert abs(ours_obj - ref_obj) / ref_obj < 1e-6
+    assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-4, atol=1e-5)
+    no_intercept = LinearSVC(multi_class="crammer_singer", fit_intercept=False).fit(X, y)
+    assert_array_equal(no_intercept.intercept_, np.zeros(3))
+
+
+def test_crammer_singer_binary_is_the_difference_of_two_rows_as_sklearn():
+    X, y = _scaled(load_breast_cancer)
+    kw = dict(multi_class="crammer_singer", tol=1e-8, max_iter=100000, random_state=0)
+    ours = LinearSVC(device="cpu", **kw).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = SklearnLinearSVC(**kw).fit(X, y)
+    assert ours.coef_.shape == (1, X.shape[1]) and ours.intercept_.shape == (1,)
+    assert_allclose(ours.coef_, ref.coef_, rtol=1e-4, atol=1e-5)
+    assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-4, atol=1e-5)
+
+
+def test_crammer_singer_sparse_equals_dense_and_zero_weight_equals_removal():
+    X, y = _scaled(load_wine)
+    X[np.abs(X) < 0.5] = 0
+    kw = dict(multi_class="crammer_singer", tol=1e-10, max_iter=100000, random_state=0)
+    dense = LinearSVC(**kw).fit(X, y)
+    sparse = LinearSVC(**kw).fit(sp.csr_matrix(X), y)
+    assert_allclose(sparse.coef_, dense.coef_, rtol=1e-10, atol=1e-12)
+    sw = np.ones(len(y))
+    sw[::3] = 0.0
+    weighted = LinearSVC(**kw).fit(X, y, sample_weight=sw)
+    removed = LinearSVC(**kw).fit(X[sw > 0], y[sw > 0])
+    assert_allclose(weighted.coef_, removed.coef_, rtol=1e-6, atol=1e-7)
+
+
+def _subproblem_by_bisection(A, B, y_position, cost):
+    """The block's KKT point with beta found by bisection on sum(a) = 0."""
+    bound = np.zeros(len(B))
+    bound[y_position] = cost
+
+    def block(beta):
+        return np.minimum(bound, (beta - B) / A)
+
+    low, high = B.min() - A * cost - 1.0, B.max() + A * cost + 1.0
+    for _ in range(200):
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if block(mid).sum() < 0 else (low, mid)
+    return block(0.5 * (low + high))
+
+
+def test_crammer_singer_subproblem_matches_bisection():
+    rng = np.random.RandomState(0)
+    for _ in range(200):
+        k = rng.randint(2, 8)
+        A, B, cost = rng.uniform(0.1, 5.0), rng.normal(size=k), rng.uniform(0.01, 3.0)
+        y_position = rng.randint(k)
+        alpha_new = np.empty(k)
+        _crammer_singer_subproblem(A, B, y_position, cost, k, alpha_new, np.empty(k))
+        assert_allclose(alpha_new, _subproblem_by_bisection(A, B, y_position, cost), atol=1e-9)
+        assert abs(alpha_new.sum()) < 1e-9
+
+
+def test_crammer_singer_input_as_sklearn():
+    X, y = _scaled(load_iris)
+    with pytest.raises(ValueError, match="multi_class"):
+        LinearSVC(multi_class="ovo").fit(X, y)
+    # penalty, loss and dual are ignored, as in scikit-learn (no combination error).
+    kw = dict(multi_class="crammer_singer", random_state=0, device="cpu")
+    base = LinearSVC(**kw).fit(X, y)
+    ignored = LinearSVC(penalty="l1", loss="hinge", dual=False, **kw).fit(X, y)
+    assert_array_equal(ignored.coef_, base.coef_)
+    with pytest.raises(ValueError, match="only one class"):
+        LinearSVC(**kw).fit(X[:40], y[:40])
+    with pytest.warns(ConvergenceWarning, match="Liblinear failed to converge"):
+        LinearSVC(max_iter=1, **kw).fit(X, y)
