@@ -5,6 +5,7 @@ of the cloned learners, the boosting score).
 """
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -111,6 +112,12 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
     verbose : int, default=0
         joblib's verbosity while fitting.
 
+    warm_start : bool, default=False
+        When True, ``fit`` keeps the fitted learners and adds learners until
+        there are ``n_estimators`` (as scikit-learn's bagging ensembles): the
+        new subsets and learners are those a single fit with the larger
+        ``n_estimators`` and the same ``random_state`` would draw.
+
     Attributes
     ----------
     estimator_ : classifier
@@ -167,6 +174,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         "n_jobs": [numbers.Integral, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -179,6 +187,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        warm_start=False,
     ):
         self.n_estimators = n_estimators
         self.estimator = estimator
@@ -187,6 +196,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -224,25 +234,38 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
                     wanted = user_strategy(encoder.inverse_transform(y_enc))
                     return {encoder.transform([key])[0]: value for key, value in wanted.items()}
 
+            n_kept = len(self.estimators_) if self.warm_start and hasattr(self, "estimators_") else 0
+            if n_kept > self.n_estimators:
+                raise ValueError(
+                    f"n_estimators={self.n_estimators} must be larger or equal to "
+                    f"len(estimators_)={n_kept} when warm_start==True"
+                )
+            if n_kept and n_kept == self.n_estimators:
+                warnings.warn("Warm-start fitting without increasing n_estimators does not fit new trees.")
+                return self
             rng = check_random_state(self.random_state)
             base = _default_booster() if self.estimator is None else self.estimator
             subsets, learners = [], []
-            for _ in range(self.n_estimators):
+            for member in range(self.n_estimators):
                 sampler = RandomUnderSampler(
                     sampling_strategy=sampling_strategy,
                     replacement=self.replacement,
                     random_state=rng.randint(_MAX_SEED),
                 )
+                learner = _seeded_clone(base, rng)  # draws from rng for kept members too: the same stream
+                if member < n_kept:
+                    continue
                 # Only the drawn indices are needed: a one-column stand-in for X.
                 sampler.fit_resample(np.zeros((y_encoded.size, 1)), y_encoded)
                 subsets.append(sampler.sample_indices_)
-                learners.append(_seeded_clone(base, rng))
+                learners.append(learner)
             fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(
                 delayed(_fit_learner)(learner, X[index], y_encoded[index]) for learner, index in zip(learners, subsets)
             )
+            kept = (self.estimators_, self.estimators_samples_) if n_kept else ([], [])
             self.estimator_ = base
-            self.estimators_ = fitted
-            self.estimators_samples_ = subsets
+            self.estimators_ = kept[0] + fitted
+            self.estimators_samples_ = kept[1] + subsets
             self.classes_ = encoder.classes_
             self.n_classes_ = encoder.classes_.size
         return self

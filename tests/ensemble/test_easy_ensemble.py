@@ -171,3 +171,26 @@ def test_parallel_members_see_the_callers_configuration(monkeypatch):
     with skdl.config_context(device="cpu"):
         EasyEnsembleClassifier(n_estimators=4, n_jobs=2, random_state=0).fit(X, y)
     assert seen == ["cpu"] * 4
+
+
+def test_warm_start_adds_the_members_a_single_fit_would_draw():
+    X, y = make_classification(600, 8, weights=[0.85], random_state=0)
+    grown = EasyEnsembleClassifier(n_estimators=3, warm_start=True, random_state=4).fit(X, y)
+    first = list(grown.estimators_)
+    grown.set_params(n_estimators=6).fit(X, y)
+    assert grown.estimators_[:3] == first  # the kept members are the same objects, not refitted
+    single = EasyEnsembleClassifier(n_estimators=6, random_state=4).fit(X, y)
+    for a, b in zip(grown.estimators_samples_, single.estimators_samples_):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(grown.predict_proba(X), single.predict_proba(X))
+
+
+def test_warm_start_bad_sizes_as_sklearn_bagging():
+    X, y = make_classification(300, 5, weights=[0.8], random_state=0)
+    clf = EasyEnsembleClassifier(n_estimators=3, warm_start=True, random_state=0).fit(X, y)
+    with pytest.warns(UserWarning, match="without increasing n_estimators does not fit new trees"):
+        clf.fit(X, y)
+    assert len(clf.estimators_) == 3
+    with pytest.raises(ValueError, match=r"n_estimators=2 must be larger or equal to len\(estimators_\)=3"):
+        clf.set_params(n_estimators=2).fit(X, y)
+    assert len(clf.estimators_) == 3  # the failed fit left the model as it was
