@@ -136,7 +136,26 @@ def _predict_workload(name, predict, target):
     )
 
 
+def _lloyd_1m_data(quick):
+    n = 50_000 if quick else 1_000_000
+    X, _ = make_blobs(n, 64, centers=32, random_state=0)
+    return {"X": X, "init": X[:32].copy()}
+
+
+def _fit_lloyd_1m(data, device):
+    return KMeans(32, init=data["init"], n_init=1, max_iter=20, tol=0, device=device).fit(data["X"])
+
+
+def _fit_peer_lloyd_1m(data):
+    return SklearnKMeans(32, init=data["init"], n_init=1, max_iter=20, tol=0).fit(data["X"])
+
+
 WORKLOADS += [
+    Workload(
+        name="kmeans_lloyd_1M_x64_k32", estimators=("KMeans",), make_data=_lloyd_1m_data, fit_skdl=_fit_lloyd_1m,
+        fit_peer=_fit_peer_lloyd_1m, quality=_inertia, quality_name="inertia",
+        target="ratio <= 0.8, inertia rel. diff <= 1e-6",
+    ),
     Workload(
         name="kmeans_elkan_1M_x16_k64", estimators=("KMeans",), make_data=_elkan_data, fit_skdl=_fit_elkan,
         fit_peer=_fit_peer_elkan, quality=_inertia, quality_name="inertia",
