@@ -292,7 +292,7 @@ PREDICTION = [
 # ---------------------------------------------------------------- sparse
 
 
-def _tfidf(quick):
+def tfidf_matrix(quick):
     """A TF-IDF matrix of generated documents: 100 words each, Zipf-distributed over
     20,000 terms, a third of them from a band of terms of the document's class."""
     n_documents = n_terms = 2_000 if quick else 20_000
@@ -305,7 +305,11 @@ def _tfidf(quick):
     terms = np.where(rng.uniform(size=(n_documents, words)) < 1 / 3, topical, common)
     rows = np.repeat(np.arange(n_documents), words)
     counts = sp.csr_matrix((np.ones(rows.size, np.float32), (rows, terms.ravel())), shape=(n_documents, n_terms))
-    X = TfidfTransformer().fit_transform(counts).astype(np.float32)
+    return TfidfTransformer().fit_transform(counts).astype(np.float32), y
+
+
+def _tfidf(quick):
+    X, y = tfidf_matrix(quick)
     return {"X": X, "X_dense": X.toarray(), "y": y}
 
 
