@@ -30,7 +30,7 @@ from ..linear_model._sag import _row, row_arrays
 from ..utils._random import rand_r
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _shuffle_active(index, active, state):
     """Shuffle ``index[:active]`` in place (liblinear's pass order); returns the state."""
     for s in range(active):
@@ -382,7 +382,7 @@ def l2_squared_hinge_newton(design, y, cost, *, bias, max_iter, tol):
 # and w_m = sum_i alpha_im x_i. One coordinate block is one sample's K duals.
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _crammer_singer_subproblem(A, B, y_position, cost, active, alpha_new, D):
     """Solve one sample's block exactly (Keerthi et al. 2008, Crammer & Singer 2001).
 
@@ -415,7 +415,7 @@ def _crammer_singer_subproblem(A, B, y_position, cost, active, alpha_new, D):
         alpha_new[r] = min(bound, (beta - B[r]) / A)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _crammer_singer_cd(
     dense, X, indptr, indices, data, y, cost, bias, max_iter, eps, seed, W, alpha
 ):
@@ -469,18 +469,14 @@ def _crammer_singer_cd(
                 s += 1
                 continue
             size, yp, c_i = block_size[i], y_position[i], cost[i]
-            # Gradient of the block: e_im + w_m . x_i.
-            for m in range(size):
-                G[m] = 1.0
-            if yp < size:
-                G[yp] = 0.0
+            # Gradient of the block: e_im + w_m . x_i, each a sum kept in a register.
             cols, vals = _row(dense, X, indptr, indices, data, i, all_columns)
-            for t in range(cols.shape[0]):
-                column, value = cols[t], vals[t]
-                for m in range(size):
-                    G[m] += W[column, order[i, m]] * value
             for m in range(size):
-                G[m] += W[n_features, order[i, m]] * bias
+                k = order[i, m]
+                score = W[n_features, k] * bias
+                for t in range(cols.shape[0]):
+                    score += W[cols[t], k] * vals[t]
+                G[m] = score if m == yp else score + 1.0
             min_g, max_g = np.inf, -np.inf
             for m in range(size):
                 if alpha[i, order[i, m]] < 0.0 and G[m] < min_g:
@@ -528,12 +524,11 @@ def _crammer_singer_cd(
                     changed_class[n_changed] = k
                     changed_step[n_changed] = step
                     n_changed += 1
-            for t in range(cols.shape[0]):
-                column, value = cols[t], vals[t]
-                for q in range(n_changed):
-                    W[column, changed_class[q]] += changed_step[q] * value
             for q in range(n_changed):
-                W[n_features, changed_class[q]] += changed_step[q] * bias
+                k, step = changed_class[q], changed_step[q]
+                for t in range(cols.shape[0]):
+                    W[cols[t], k] += step * vals[t]
+                W[n_features, k] += step * bias
             s += 1
         n_iter += 1
         if stopping < eps_shrink:
