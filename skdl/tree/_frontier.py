@@ -15,6 +15,9 @@ expand nodes in scikit-learn's order.
 import numpy as np
 from numba import njit
 
+from ._criterion import child_bounds
+from ._tree import TREE_UNDEFINED
+
 
 @njit(cache=True, nogil=True)
 def frontier_push(heap, size, key, node):
@@ -110,3 +113,34 @@ def stack_push(stack, top, start, end, depth, parent, is_left, impurity, n_const
     st_nconst[top] = n_constant
     st_lower[top], st_upper[top] = lower, upper
     return top + 1
+
+
+@njit(cache=True, nogil=True)
+def expand_best_first(heap, h_size, split_budget, frontier, bounds, feature, threshold,
+                      monotonic_cst, stack, top):
+    """One step of scikit-learn's best-first loop: pop the frontier node of largest improvement.
+
+    ``frontier`` is :func:`empty_frontier`'s records (less the heap),
+    ``bounds`` the nodes' ``(lower, upper, middle)`` of monotonic
+    constraints. A node recorded as a leaf, or popped once the split budget
+    is spent, stays a leaf (its feature and threshold undefined); otherwise
+    its two children go on the stack, right first, with the bounds the
+    split gives them. Returns ``node, h_size, split_budget, top``.
+    """
+    improvement, start, pos, end, depth, is_leaf, imp_left, imp_right = frontier
+    lower, upper, middle = bounds
+    node = frontier_pop(heap, h_size, improvement)
+    h_size -= 1
+    if is_leaf[node] or split_budget <= 0:
+        feature[node] = TREE_UNDEFINED
+        threshold[node] = float(TREE_UNDEFINED)
+        return node, h_size, split_budget, top
+    lower_left, upper_left, lower_right, upper_right = child_bounds(
+        monotonic_cst[feature[node]], lower[node], upper[node], middle[node]
+    )
+    # children search their splits with no known constant feature
+    top = stack_push(stack, top, pos[node], end[node], depth[node] + 1, node, False,
+                     imp_right[node], 0, lower_right, upper_right)
+    top = stack_push(stack, top, start[node], pos[node], depth[node] + 1, node, True,
+                     imp_left[node], 0, lower_left, upper_left)
+    return node, h_size, split_budget - 1, top

@@ -46,8 +46,14 @@ from ._criterion import (
     sums_targets,
     update_left,
 )
-from ._frontier import empty_frontier, empty_stack, frontier_pop, frontier_push, stack_push
-from ._tree import EPSILON, FEATURE_THRESHOLD, TREE_LEAF, TREE_UNDEFINED, empty_nodes
+from ._frontier import (
+    empty_frontier,
+    empty_stack,
+    expand_best_first,
+    frontier_push,
+    stack_push,
+)
+from ._tree import EPSILON, FEATURE_THRESHOLD, empty_nodes
 
 RAND_R_MAX = 2147483647
 
@@ -366,6 +372,7 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
     split_budget = max_leaf_nodes - 1
     (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left,
      r_imp_right) = empty_frontier(capacity, best_first)
+    frontier = (r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left, r_imp_right)
     # the bounds of monotonic constraints, and the split's middle value
     r_lower = np.empty(heap.shape[0])
     r_upper = np.empty(heap.shape[0])
@@ -377,25 +384,12 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
     first = True
     while top > 0 or h_size > 0:
         if top == 0:
-            node = frontier_pop(heap, h_size, r_improvement)
-            h_size -= 1
+            node, h_size, split_budget, top = expand_best_first(
+                heap, h_size, split_budget, frontier, (r_lower, r_upper, r_middle), feature,
+                threshold, monotonic_cst, stack, top,
+            )
             if r_depth[node] > max_depth_seen:
                 max_depth_seen = r_depth[node]
-            if r_is_leaf[node] or split_budget <= 0:
-                left[node] = TREE_LEAF
-                right[node] = TREE_LEAF
-                feature[node] = TREE_UNDEFINED
-                threshold[node] = float(TREE_UNDEFINED)
-                continue
-            split_budget -= 1
-            lo_left, hi_left, lo_right, hi_right = child_bounds(
-                monotonic_cst[feature[node]], r_lower[node], r_upper[node], r_middle[node]
-            )
-            # pushed right first: the left child is created (and numbered) first
-            top = stack_push(stack, top, r_pos[node], r_end[node], r_depth[node] + 1, node,
-                             False, r_imp_right[node], 0, lo_right, hi_right)
-            top = stack_push(stack, top, r_start[node], r_pos[node], r_depth[node] + 1, node,
-                             True, r_imp_left[node], 0, lo_left, hi_left)
             continue
         top -= 1
         start, end, depth = st_start[top], st_end[top], st_depth[top]

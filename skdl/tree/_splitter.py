@@ -53,9 +53,15 @@ from ._criterion import (
     ranks_like_sklearn,
     sums_targets,
 )
-from ._frontier import empty_frontier, empty_stack, frontier_pop, frontier_push, stack_push
+from ._frontier import (
+    empty_frontier,
+    empty_stack,
+    expand_best_first,
+    frontier_push,
+    stack_push,
+)
 from ._sort import introsort_ties
-from ._tree import EPSILON, FEATURE_THRESHOLD, TREE_UNDEFINED, empty_nodes
+from ._tree import EPSILON, FEATURE_THRESHOLD, empty_nodes
 
 
 @njit(cache=True, nogil=True)
@@ -415,6 +421,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     split_budget = max_leaf_nodes - 1
     (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left,
      r_imp_right) = empty_frontier(capacity, best_first)
+    frontier = (r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left, r_imp_right)
     # the bounds of monotonic constraints, and the split's middle value
     r_lower = np.empty(heap.shape[0])
     r_upper = np.empty(heap.shape[0])
@@ -424,21 +431,10 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     while top > 0 or h_size > 0:
         if top == 0:
             # best first: expand the frontier node with the largest improvement
-            node = frontier_pop(heap, h_size, r_improvement)
-            h_size -= 1
-            if r_is_leaf[node] or split_budget <= 0:
-                feature[node] = TREE_UNDEFINED
-                threshold[node] = float(TREE_UNDEFINED)
-                continue
-            split_budget -= 1
-            lower_left, upper_left, lower_right, upper_right = child_bounds(
-                monotonic_cst[feature[node]], r_lower[node], r_upper[node], r_middle[node]
+            node, h_size, split_budget, top = expand_best_first(
+                heap, h_size, split_budget, frontier, (r_lower, r_upper, r_middle), feature,
+                threshold, monotonic_cst, stack, top,
             )
-            # children search their splits with no known constant feature
-            top = stack_push(stack, top, r_pos[node], r_end[node], r_depth[node] + 1, node,
-                             False, r_imp_right[node], 0, lower_right, upper_right)
-            top = stack_push(stack, top, r_start[node], r_pos[node], r_depth[node] + 1, node,
-                             True, r_imp_left[node], 0, lower_left, upper_left)
             continue
         top -= 1
         start = st_start[top]
