@@ -227,7 +227,10 @@ default="he_uniform"
     Notes
     -----
     X is computed in float32 (float64 input is converted; values beyond
-    float32's range are refused). When a batch's training loss becomes NaN
+    float32's range are refused). X may be a SciPy sparse matrix or array of
+    any format: it is converted to CSR once and each batch's rows are
+    densified on their own, for training and prediction, so the fit is that
+    of the dense copy with the same ``random_state``. When a batch's training loss becomes NaN
     or infinite, training stops with a ``ConvergenceWarning`` naming the
     epoch and the best weights so far are kept.
 
