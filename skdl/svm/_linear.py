@@ -221,6 +221,12 @@ def l1_squared_hinge(design, y, cost, *, bias, max_iter, tol):
     to the optimum as liblinear does (on breast cancer, objective within
     2e-7 relative, liblinear 1e-5).
 
+    The iterate holds the intercept ``bias * w_b`` in place of ``w_b`` (the
+    bias feature becomes 1, its L1 weight ``1 / bias``): the same problem,
+    but a large ``intercept_scaling`` no longer makes the bias column
+    dominate the Lipschitz constant and stall the iterations (liblinear's
+    coordinate descent is insensitive to a column's scale).
+
     Parameters
     ----------
     design : skdl.linear_model._losses.Design
@@ -237,12 +243,15 @@ def l1_squared_hinge(design, y, cost, *, bias, max_iter, tol):
     converged : bool
     """
     scale = cost / cost.sum()
-    l1 = float(1.0 / cost.sum())
     n_features = design.shape[1]
     dtype, device = y.dtype, y.device
+    l1 = torch.full((n_features + 1,), float(1.0 / cost.sum()), dtype=dtype, device=device)
+    unit_bias = 1.0 if bias > 0 else 0.0
+    if bias > 0:
+        l1[-1] /= bias
 
     def smooth(w, with_grad):
-        margin = 1.0 - y * (design.matmul(w[None, :-1])[:, 0] + bias * w[-1])
+        margin = 1.0 - y * (design.matmul(w[None, :-1])[:, 0] + unit_bias * w[-1])
         xi = margin.clamp(min=0)
         value = float(scale @ (xi * xi))
         if not with_grad:
@@ -250,7 +259,7 @@ def l1_squared_hinge(design, y, cost, *, bias, max_iter, tol):
         d = -2.0 * scale * xi * y
         grad = torch.empty_like(w)
         grad[:-1] = design.rmatmul(d[:, None])[0]
-        grad[-1] = bias * d.sum()
+        grad[-1] = unit_bias * d.sum()
         return value, grad
 
     def prox(v, step):
@@ -278,6 +287,8 @@ def l1_squared_hinge(design, y, cost, *, bias, max_iter, tol):
         if residual <= 0.1 * tol * first:
             converged = True
             break
+    if bias > 0:
+        w = torch.cat([w[:-1], w[-1:] / bias])
     return w, n_iter, converged
 
 

@@ -427,3 +427,16 @@ def test_crammer_singer_input_as_sklearn():
         LinearSVC(**kw).fit(X[:40], y[:40])
     with pytest.warns(ConvergenceWarning, match="Liblinear failed to converge"):
         LinearSVC(max_iter=1, **kw).fit(X, y)
+
+
+@pytest.mark.parametrize("scaling", [1.0, 100.0, 1000.0])
+def test_l1_large_intercept_scaling_matches_sklearn(scaling):
+    # The bias column of value intercept_scaling must not stall the L1 solver.
+    X, y = np.array([[2, 1], [3, 1], [1, 3], [2, 3]], dtype=float), np.array([0, 0, 1, 1])
+    kw = dict(penalty="l1", dual=False, C=4, tol=1e-7, intercept_scaling=scaling, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        ours = LinearSVC(device="cpu", **kw).fit(X, y)
+    ref = SklearnLinearSVC(**kw).fit(X, y)
+    assert_allclose(ours.coef_, ref.coef_, atol=1e-5)
+    assert_allclose(ours.intercept_, ref.intercept_, atol=1e-5)
