@@ -8,10 +8,12 @@ import numbers
 import warnings
 
 import numpy as np
+from imblearn.pipeline import Pipeline
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.random import sample_without_replacement
 from sklearn.utils.validation import check_is_fitted
 
 from ..under_sampling import RandomUnderSampler
@@ -79,6 +81,38 @@ def _fit_learner(estimator, X, y):
     return estimator.fit(X, y)
 
 
+def _member_proba(member, X, n_classes):
+    """A member's class probabilities; its one-hot vote without ``predict_proba`` (as bagging)."""
+    if hasattr(member, "predict_proba"):
+        return member.predict_proba(X)
+    return np.eye(n_classes)[np.asarray(member.predict(X), dtype=np.intp)]
+
+
+def _member_subset(member, seed, y, n_features):
+    """Fit the sampler of a ``(sampler, classifier)`` member; the indices of its subset.
+
+    scikit-learn's bagging (imbalanced-learn's EasyEnsembleClassifier) draws,
+    from ``RandomState(seed)``, a feature permutation and then a row
+    permutation, and hands the permuted rows to the member, whose sampler then
+    draws its subset from them. The same two draws are made here, so the
+    subsets are imbalanced-learn's; the sampler is fitted on a zero stand-in
+    of X's shape (only its drawn indices are needed), and the classifier is
+    then fitted on the subset alone, so no permuted copy of X is made.
+
+    Returns
+    -------
+    subset : ndarray of int
+        Indices into the training rows.
+    """
+    seed_rng = np.random.RandomState(seed)
+    sample_without_replacement(n_features, n_features, random_state=seed_rng)
+    rows = sample_without_replacement(y.size, y.size, random_state=seed_rng)
+    sampler = member.named_steps["sampler"]
+    stand_in = np.broadcast_to(np.zeros((1, n_features)), (y.size, n_features))
+    sampler.fit_resample(stand_in, y[rows])
+    return rows[sampler.sample_indices_]
+
+
 class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
     """EasyEnsemble: a boosted learner on each of several balanced random subsets.
 
@@ -95,7 +129,8 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
     n_estimators : int, default=10
         Number of balanced subsets, and of learners (T in [1]_).
     estimator : classifier, default=None
-        The learner fitted on each subset. ``None`` uses an AdaBoost of 50
+        The learner fitted on each subset (``fit`` and ``predict``; one
+        without ``predict_proba`` votes, as in scikit-learn's bagging). ``None`` uses an AdaBoost of 50
         decision stumps (skdl's ``AdaBoostClassifier``).
     sampling_strategy : float, str, dict or callable, default="auto"
         How each subset is drawn, as ``sampling_strategy`` of
@@ -120,14 +155,23 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    estimator_ : classifier
-        The unfitted learner the members are cloned from (``estimator``, or
-        the default AdaBoost); imbalanced-learn's is the ``(sampler,
-        classifier)`` Pipeline of its members.
-    estimators_ : list of classifiers
-        The fitted learners.
+    estimator_ : imblearn.pipeline.Pipeline
+        The unfitted ``[("sampler", RandomUnderSampler(...)), ("classifier",
+        estimator)]`` Pipeline the members are cloned from, as
+        imbalanced-learn's (``estimator``, or the default AdaBoost, is its
+        ``"classifier"`` step).
+    estimators_ : list of imblearn.pipeline.Pipeline
+        The fitted members, each a clone of `estimator_`: ``named_steps
+        ["sampler"]`` holds the fitted under-sampler (its ``sample_indices_``
+        index the permuted rows scikit-learn's bagging hands each member, as
+        in imbalanced-learn), ``named_steps["classifier"]`` the fitted
+        learner. The sampler is skipped at prediction. For the same
+        ``random_state`` and learner the members, subsets and probabilities
+        are imbalanced-learn's.
     estimators_samples_ : list of ndarray
-        Indices (into the training X) of the subset each learner saw.
+        Indices (into the training X) of the balanced subset each learner
+        was fitted on. imbalanced-learn's attribute holds the row permutation
+        its bagging draws before the sampler, i.e. every row.
     classes_ : ndarray of shape (n_classes,)
         Class labels.
     n_classes_ : int
@@ -163,7 +207,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
-        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "estimator": [HasMethods(["fit", "predict"]), None],
         "sampling_strategy": [
             Interval(numbers.Real, 0, 1, closed="right"),
             StrOptions({"auto", "majority", "not minority", "not majority", "all"}),
@@ -243,28 +287,32 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
             if n_kept and n_kept == self.n_estimators:
                 warnings.warn("Warm-start fitting without increasing n_estimators does not fit new trees.")
                 return self
+            template = Pipeline(
+                [
+                    (
+                        "sampler",
+                        RandomUnderSampler(sampling_strategy=sampling_strategy, replacement=self.replacement),
+                    ),
+                    ("classifier", _default_booster() if self.estimator is None else self.estimator),
+                ]
+            )
+            # The seeds of scikit-learn's bagging, which imbalanced-learn's
+            # EasyEnsembleClassifier is: the kept members' seeds are drawn
+            # (and dropped) first, so a grown ensemble equals a single fit.
             rng = check_random_state(self.random_state)
-            base = _default_booster() if self.estimator is None else self.estimator
-            subsets, learners = [], []
-            for member in range(self.n_estimators):
-                sampler = RandomUnderSampler(
-                    sampling_strategy=sampling_strategy,
-                    replacement=self.replacement,
-                    random_state=rng.randint(_MAX_SEED),
-                )
-                learner = _seeded_clone(base, rng)  # draws from rng for kept members too: the same stream
-                if member < n_kept:
-                    continue
-                # Only the drawn indices are needed: a one-column stand-in for X.
-                sampler.fit_resample(np.zeros((y_encoded.size, 1)), y_encoded)
-                subsets.append(sampler.sample_indices_)
-                learners.append(learner)
-            fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(
-                delayed(_fit_learner)(learner, X[index], y_encoded[index]) for learner, index in zip(learners, subsets)
+            if n_kept:
+                rng.randint(_MAX_SEED, size=n_kept)
+            seeds = rng.randint(_MAX_SEED, size=self.n_estimators - n_kept)
+            members = [_seeded_clone(template, seed) for seed in seeds]
+            subsets = [_member_subset(member, seed, y_encoded, X.shape[1]) for member, seed in zip(members, seeds)]
+            # Threads: each member's classifier step is fitted in place.
+            Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(
+                delayed(_fit_learner)(member.named_steps["classifier"], X[index], y_encoded[index])
+                for member, index in zip(members, subsets)
             )
             kept = (self.estimators_, self.estimators_samples_) if n_kept else ([], [])
-            self.estimator_ = base
-            self.estimators_ = kept[0] + fitted
+            self.estimator_ = template
+            self.estimators_ = kept[0] + members
             self.estimators_samples_ = kept[1] + subsets
             self.classes_ = encoder.classes_
             self.n_classes_ = encoder.classes_.size
@@ -288,7 +336,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         """
         X = self._validate_X_predict(X)
         probas = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(learner.predict_proba)(X) for learner in self.estimators_
+            delayed(_member_proba)(member, X, self.n_classes_) for member in self.estimators_
         )
         return np.mean(probas, axis=0)
 

@@ -1,5 +1,7 @@
 """EasyEnsembleClassifier against imbalanced-learn's, its subsets and averaging; bad input."""
 
+import re
+
 import numpy as np
 import pytest
 from imblearn.ensemble import EasyEnsembleClassifier as ImbEasyEnsemble
@@ -13,6 +15,7 @@ from sklearn.svm import LinearSVC
 
 from skdl.ensemble import EasyEnsembleClassifier
 from skdl.ensemble._easy_ensemble import _default_booster
+from skdl.under_sampling import RandomUnderSampler
 
 
 def _three_classes():
@@ -81,19 +84,49 @@ def test_estimator_and_log_proba_as_imblearns():
 
     X, y = make_classification(300, 4, weights=[0.8], random_state=0)
     clf = EasyEnsembleClassifier(n_estimators=2, random_state=0).fit(X, y)
-    assert type(clf.estimator_).__name__ == "AdaBoostClassifier"
-    assert not hasattr(clf.estimator_, "estimators_")  # unfitted, as imbalanced-learn's
-    # imbalanced-learn's estimator_ is the (sampler, classifier) Pipeline its
-    # members are cloned from; skdl's members are the bare classifiers
     ref = ImbEasyEnsemble(n_estimators=2, random_state=0).fit(X, y)
-    assert type(ref.estimator_.named_steps["classifier"]).__name__ == "AdaBoostClassifier"
+    for ours, theirs in [(clf.estimator_, ref.estimator_), (clf.estimators_[0], ref.estimators_[0])]:
+        assert list(ours.named_steps) == list(theirs.named_steps) == ["sampler", "classifier"]
+        assert type(ours.named_steps["sampler"]).__name__ == "RandomUnderSampler"
+        assert type(ours.named_steps["classifier"]).__name__ == "AdaBoostClassifier"
+    assert not hasattr(clf.estimator_.named_steps["classifier"], "estimators_")  # unfitted, as imbalanced-learn's
+    assert hasattr(clf.estimators_[0].named_steps["classifier"], "estimators_")
     assert_allclose(clf.predict_log_proba(X), np.log(clf.predict_proba(X)))
     tree = DecisionTreeClassifier(random_state=0)
     pure = EasyEnsembleClassifier(n_estimators=1, estimator=tree, random_state=0).fit(X, y)
-    assert pure.estimator_ is tree
+    assert pure.estimator_.named_steps["classifier"] is tree
     log_proba = pure.predict_log_proba(X)  # a pure leaf: log 0 = -inf, no warning
     assert np.isneginf(log_proba).any()
     assert_array_equal(np.exp(log_proba), pure.predict_proba(X))
+
+
+@pytest.mark.parametrize("replacement", [False, True])
+def test_members_subsets_and_probabilities_are_imblearns(replacement):
+    from sklearn.ensemble import AdaBoostClassifier as SkAdaBoost
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = _three_classes()
+    for learner in [DecisionTreeClassifier(max_depth=3), SkAdaBoost(n_estimators=5)]:
+        params = dict(n_estimators=4, estimator=learner, replacement=replacement, random_state=3)
+        ours = EasyEnsembleClassifier(**params).fit(X, y)
+        theirs = ImbEasyEnsemble(**params).fit(X, y)
+        assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+        for member, ref_member, subset, ref_rows in zip(
+            ours.estimators_, theirs.estimators_, ours.estimators_samples_, theirs.estimators_samples_
+        ):
+            ref_indices = ref_member.named_steps["sampler"].sample_indices_
+            assert_array_equal(member.named_steps["sampler"].sample_indices_, ref_indices)
+            assert_array_equal(subset, ref_rows[ref_indices])
+            assert member.named_steps["classifier"].random_state == ref_member.named_steps["classifier"].random_state
+
+
+def test_learner_without_predict_proba_votes_as_bagging():
+    X, y = _three_classes()
+    params = dict(n_estimators=3, estimator=LinearSVC(), random_state=0)
+    ours = EasyEnsembleClassifier(**params).fit(X, y)
+    theirs = ImbEasyEnsemble(**params).fit(X, y)
+    assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+    assert_array_equal(ours.predict(X), theirs.predict(X))
 
 
 def test_reproducible_and_n_jobs_does_not_change_the_result():
@@ -121,7 +154,7 @@ def test_learners_without_decision_function_or_with_other_api():
     assert clf.predict_proba(X).shape == (len(X), 3)
     assert hasattr(clf, "decision_function")
     with pytest.raises(ValueError, match="'estimator' parameter"):
-        EasyEnsembleClassifier(estimator=LinearSVC()).fit(X, y)  # no predict_proba
+        EasyEnsembleClassifier(estimator=RandomUnderSampler()).fit(X, y)  # no predict
 
 
 def test_cv_auc_close_to_imblearn_easy_ensemble_on_breast_cancer():
@@ -137,6 +170,12 @@ def test_cv_auc_close_to_imblearn_easy_ensemble_on_breast_cancer():
     assert roc_auc_score(y, ours.fit(X, y).predict_proba(X)[:, 1]) > 0.99
 
 
+def _message_without_set_order(error):
+    """The message of a parameter error, the options of a set literal sorted (a set's order varies)."""
+    message = str(error).replace("EasyEnsembleClassifier", "")
+    return re.sub(r"\{[^}]*\}", lambda match: ", ".join(sorted(match.group(0).strip("{}").split(", "))), message)
+
+
 def test_bad_input():
     X, y = _three_classes()
     with pytest.raises(ValueError, match="at least 2 classes; got 1 class"):
@@ -149,8 +188,20 @@ def test_bad_input():
     X_inf[0, 0] = np.inf
     with pytest.raises(ValueError, match="Input X contains infinity"):
         EasyEnsembleClassifier(n_estimators=2).fit(X_inf, y)
-    with pytest.raises(ValueError, match="'n_estimators' parameter"):
-        EasyEnsembleClassifier(n_estimators=0).fit(X, y)
+    # imbalanced-learn's parameter checks, and its messages
+    for params in [
+        dict(n_estimators=0),
+        dict(estimator="tree"),
+        dict(sampling_strategy=1.5),
+        dict(sampling_strategy="minority"),
+        dict(replacement="yes"),
+        dict(warm_start=1),
+    ]:
+        with pytest.raises(ValueError) as ours:
+            EasyEnsembleClassifier(**params).fit(X, y)
+        with pytest.raises(ValueError) as theirs:
+            ImbEasyEnsemble(**params).fit(X, y)
+        assert _message_without_set_order(ours.value) == _message_without_set_order(theirs.value)
 
 
 def test_parallel_members_see_the_callers_configuration(monkeypatch):
