@@ -394,7 +394,9 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
                 print(f"LinearSVC: class {positive} vs rest, {n_iter} iterations")
             rows.append(w)
             n_iters.append(n_iter)
-            converged = converged and done
+            # scikit-learn warns whenever a problem used all max_iter iterations,
+            # even when the last one met the tolerance.
+            converged = converged and done and n_iter < self.max_iter
         coef, intercept = self._coefficients(np.vstack(rows), bias, converged)
         return coef, intercept, int(max(n_iters))
 

@@ -440,3 +440,15 @@ def test_l1_large_intercept_scaling_matches_sklearn(scaling):
     ref = SklearnLinearSVC(**kw).fit(X, y)
     assert_allclose(ours.coef_, ref.coef_, atol=1e-5)
     assert_allclose(ours.intercept_, ref.intercept_, atol=1e-5)
+
+
+def test_warns_when_max_iter_is_used_up_as_sklearn():
+    # The primal Newton needs 2 steps on this toy set: max_iter=2 uses them all,
+    # which scikit-learn reports as a failure to converge.
+    X, y = [[-2, -1], [-1, -1], [-1, -2], [1, 1], [1, 2], [2, 1]], [1, 1, 1, 2, 2, 2]
+    with pytest.warns(ConvergenceWarning, match="Liblinear failed to converge"):
+        clf = LinearSVC(max_iter=2, random_state=0, device="cpu").fit(X, y)
+    assert isinstance(clf.n_iter_, int) and clf.n_iter_ == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        LinearSVC(max_iter=3, random_state=0, device="cpu").fit(X, y)
