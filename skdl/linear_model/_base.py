@@ -2,6 +2,7 @@
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.utils.validation import check_is_fitted
 
 from .._device import resolve_device, to_numpy, to_tensor
@@ -59,6 +60,22 @@ class LinearClassifierMixin:
         scores = self.decision_function(X)
         index = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
         return self.classes_[index]
+
+    def _predict_proba_lr(self, X):
+        """One-vs-rest probabilities: each class's sigmoid, normalised over the classes.
+
+        scikit-learn's linear classifiers have this private method (liblinear's
+        ``predict_probability``); its code and scikit-learn's tests call it.
+        Rows whose sigmoids all underflow to 0 get uniform probabilities.
+        """
+        prob = expit(self.decision_function(X))
+        if prob.ndim == 1:
+            return np.stack([1 - prob, prob], axis=1)
+        total = prob.sum(axis=1, keepdims=True)
+        all_zero = total[:, 0] == 0
+        prob[all_zero] = 1.0
+        total[all_zero] = prob.shape[1]
+        return prob / total
 
 
 class SparseCoefMixin:

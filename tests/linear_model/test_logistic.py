@@ -13,6 +13,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine, make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
+from sklearn.metrics import log_loss
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -419,3 +420,16 @@ def test_lbfgs_and_newton_find_the_same_minimum(seed, n_classes, log_C, fit_inte
     proba = newton.predict_proba(X)
     assert_allclose(proba.sum(axis=1), 1.0)
     assert_array_equal(newton.classes_[proba.argmax(axis=1)], newton.predict(X))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_predict_proba_lr_matches_sklearn(n_classes):
+    # The one-vs-rest normalised sigmoids of scikit-learn's linear classifiers.
+    X, y = make_classification(200, 8, n_classes=n_classes, n_informative=5, random_state=0)
+    ours = LogisticRegression(device="cpu").fit(X, y)
+    ref = SklearnLogisticRegression().fit(X, y)
+    ref.coef_, ref.intercept_ = ours.coef_, ours.intercept_
+    assert_allclose(ours._predict_proba_lr(X), ref._predict_proba_lr(X), rtol=1e-12)
+    # softmax fits the multinomial model better than the normalised sigmoids
+    if n_classes > 2:
+        assert log_loss(y, ours._predict_proba_lr(X)) > log_loss(y, ours.predict_proba(X))
