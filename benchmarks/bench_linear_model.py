@@ -7,6 +7,7 @@ LogisticRegression, liblinear's primal objective for LinearSVC. Accuracy is
 printed by the tests, not here.
 """
 
+import functools
 import warnings
 
 import numpy as np
@@ -138,6 +139,59 @@ def _svc(name, make_data, target, loss="squared_hinge"):
     )
 
 
+# ---------------------------------------------------------------- prediction
+
+PREDICT_ROWS = 100_000
+
+
+@functools.lru_cache(maxsize=2)
+def _trained_pair(quick):
+    """skdl's and scikit-learn's lbfgs models fitted on the same 10-class rows
+    (both prediction workloads share them); prediction runs on as many held-out rows."""
+    n = PREDICT_ROWS // 20 if quick else PREDICT_ROWS
+    X, y = make_classification(2 * n, 50, n_classes=10, n_informative=30, random_state=0)
+    skdl = LogisticRegression(device="cpu").fit(X[:n], y[:n])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        peer = SklearnLogisticRegression().fit(X[:n], y[:n])
+    return {"skdl": skdl, "peer": peer, "X_test": X[n:], "y_test": y[n:]}
+
+
+def _predicting(side, method):
+    def predict(data, device=None):
+        model = data[side]
+        data[f"{side}_out"] = getattr(model, method)(data["X_test"])
+        return model
+
+    return predict
+
+
+def _side(model):
+    return "skdl" if isinstance(model, LogisticRegression) else "peer"
+
+
+def _held_out_accuracy(model, data):
+    return float(np.mean(data[f"{_side(model)}_out"] == data["y_test"]))
+
+
+def _held_out_log_loss(model, data):
+    proba = data[f"{_side(model)}_out"]
+    return float(-np.mean(np.log(proba[np.arange(len(proba)), data["y_test"]])))
+
+
+def _prediction(name, method, quality, quality_name):
+    return Workload(
+        name=name,
+        estimators=("LogisticRegression",),
+        make_data=lambda quick: dict(_trained_pair(quick)),
+        fit_skdl=_predicting("skdl", method),
+        fit_peer=_predicting("peer", method),
+        quality=quality,
+        quality_name=quality_name,
+        target="ratio <= 1.0 (10 classes, 50 features, lbfgs models of the same rows)",
+    )
+
+
 WORKLOADS = [
     _logreg("logreg_lbfgs_binary_100k_x50", _classification(100_000, 50),
             "ratio <= 1.0, objective rel. diff <= 1e-6"),
@@ -173,6 +227,12 @@ WORKLOADS = [
     _crammer_singer("linearsvc_crammer_singer_20k_x50_5class",
                     _classification(20_000, 50, n_informative=20, n_classes=5),
                     "ratio <= 1.0, objective rel. diff <= 1e-4", C=0.01),
+    _logreg("logreg_lbfgs_binary_500k_x200", _classification(500_000, 200, n_informative=50),
+            "ratio <= 1.0, objective rel. diff <= 1e-6"),
+    _prediction("logreg_predict_100k_x50_10class", "predict", _held_out_accuracy,
+                "held-out accuracy of predict"),
+    _prediction("logreg_predict_proba_100k_x50_10class", "predict_proba", _held_out_log_loss,
+                "held-out log loss of predict_proba"),
     _logreg("logreg_lbfgs_1M_x200_gpu", _classification(1_000_000, 200, n_informative=50),
             "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)", needs_cuda=True),
 ]
