@@ -136,8 +136,12 @@ def _kneighbors_torch(query, reference, n_neighbors, query_index):
     return out
 
 
-def interpolate(base, neighbours, rows, columns, steps, nn_index):
-    """Synthetic samples ``base[rows] + steps * (neighbours[nn] - base[rows])``.
+def interpolate(base, neighbours, rows, columns, steps, nn_index, scale=None):
+    """Synthetic samples ``base[rows] + steps * ((neighbours[nn] - base[rows]) * scale)``.
+
+    Written as imbalanced-learn's ``X[rows] + steps * diffs`` (not
+    ``torch.lerp``, which rounds differently for gaps above 0.5), so float64
+    samples are imbalanced-learn's bit for bit.
 
     Parameters
     ----------
@@ -153,11 +157,16 @@ def interpolate(base, neighbours, rows, columns, steps, nn_index):
         Gaps in [0, 1), same dtype as ``base``.
     nn_index : torch.Tensor of shape (n_base, k), int64
         Neighbour indices into ``neighbours``.
+    scale : torch.Tensor of shape (n_new,) or None, default=None
+        A factor of each difference before the gap (borderline-2's second
+        draw, applied where imbalanced-learn applies it); ``None``: 1.
 
     Returns
     -------
     new : torch.Tensor of shape (n_new, n_features)
     """
     start = base[rows]
-    end = neighbours[nn_index[rows, columns]]
-    return torch.lerp(start, end, steps.unsqueeze(1))
+    diffs = neighbours[nn_index[rows, columns]] - start
+    if scale is not None:
+        diffs = diffs * scale.unsqueeze(1)
+    return start + steps.unsqueeze(1) * diffs

@@ -123,15 +123,20 @@ class _BaseSMOTE(BaseOverSampler):
         return torch.as_tensor(np.ascontiguousarray(indices, dtype=np.int64), device=query_t.device)
 
     def _synthesize(self, base_t, reference_t, nn_index, n_new, dtype, scale_other=None):
-        """Draw ``n_new`` pairs and interpolate; ``scale_other`` halves some gaps."""
+        """Draw ``n_new`` pairs and interpolate; ``scale_other`` shortens some gaps.
+
+        ``scale_other(neighbour_index)`` returns a factor of each pair's
+        difference (borderline-2's shorter gaps towards other classes).
+        """
         rows, columns, steps = _draw_pairs(self.random_state, base_t.shape[0], nn_index.shape[1], n_new)
         device = base_t.device
         rows_t = torch.as_tensor(rows, device=device)
         columns_t = torch.as_tensor(columns, device=device)
+        scale_t = None
         if scale_other is not None:
-            steps = np.where(scale_other(to_numpy(nn_index[rows_t, columns_t])), 0.5 * steps, steps)
+            scale_t = to_tensor(scale_other(to_numpy(nn_index[rows_t, columns_t])), device, dtype=dtype)
         steps_t = to_tensor(steps, device, dtype=dtype)
-        return to_numpy(interpolate(base_t, reference_t, rows_t, columns_t, steps_t, nn_index))
+        return to_numpy(interpolate(base_t, reference_t, rows_t, columns_t, steps_t, nn_index, scale_t))
 
     @staticmethod
     def _stack(X, new_X, y, new_y):
@@ -256,7 +261,8 @@ class BorderlineSMOTE(_BaseSMOTE):
       same-class neighbours, ``x_new = x + u * (x_nn - x)``, ``u ~ U(0, 1)``;
     - ``"borderline-2"``: towards one of their ``k_neighbors`` nearest
       neighbours of any class; towards a neighbour of another class the gap
-      is ``u ~ U(0, 0.5)``, so the new sample stays nearer its own class.
+      is shorter (below 0.5, see ``other_class_gap``), so the new sample
+      stays nearer its own class.
 
     Read more in the :ref:`User Guide <imbalanced>`.
 
@@ -273,6 +279,15 @@ class BorderlineSMOTE(_BaseSMOTE):
         danger; an int or a NearestNeighbors-like object as ``k_neighbors``.
     kind : {"borderline-1", "borderline-2"}, default="borderline-1"
         Which variant of [1]_.
+    other_class_gap : {"imbalanced-learn", "paper"}, default="imbalanced-learn"
+        The gap of a ``"borderline-2"`` sample made towards a neighbour of
+        another class (ignored by ``"borderline-1"``).
+        ``"imbalanced-learn"``: ``u * v``, ``u ~ U(0, 1)`` the pair's gap and
+        ``v ~ U(0, 0.5)`` a second draw (from a generator seeded again from
+        ``random_state``, in the order of those samples), as
+        imbalanced-learn, whose samples it reproduces for the same int
+        ``random_state``. ``"paper"``: ``u ~ U(0, 0.5)`` as in [1]_, drawn as
+        ``u / 2`` from the pair's gap.
     device : str, torch.device or None, default=None
         Where the neighbour searches run, as in :class:`SMOTE`.
 
@@ -302,10 +317,9 @@ class BorderlineSMOTE(_BaseSMOTE):
     A sparse ``X`` is densified (the danger test searches all samples) and
     the result is sparse again. A class with no sample in danger gets no
     synthetic sample (as in
-    imbalanced-learn); a warning names it. ``"borderline-1"`` draws the same
-    samples as imbalanced-learn for the same int ``random_state``;
-    ``"borderline-2"`` follows the paper's ``U(0, 0.5)`` gap towards other
-    classes where imbalanced-learn multiplies two uniform draws.
+    imbalanced-learn); a warning names it. Both kinds draw the same samples
+    as imbalanced-learn for the same int ``random_state`` (``"borderline-2"``
+    with the default ``other_class_gap``).
 
     References
     ----------
@@ -328,6 +342,7 @@ class BorderlineSMOTE(_BaseSMOTE):
         **_BaseSMOTE._parameter_constraints,
         "m_neighbors": list(_NEIGHBOURS_CONSTRAINT),
         "kind": [StrOptions({"borderline-1", "borderline-2"})],
+        "other_class_gap": [StrOptions({"imbalanced-learn", "paper"})],
     }
 
     def __init__(
@@ -338,6 +353,7 @@ class BorderlineSMOTE(_BaseSMOTE):
         k_neighbors=5,
         m_neighbors=10,
         kind="borderline-1",
+        other_class_gap="imbalanced-learn",
         device=None,
     ):
         super().__init__(
@@ -345,6 +361,7 @@ class BorderlineSMOTE(_BaseSMOTE):
         )
         self.m_neighbors = m_neighbors
         self.kind = kind
+        self.other_class_gap = other_class_gap
 
     def _fit_resample(self, X_in, y):
         device = resolve_device(self.device)
@@ -381,7 +398,16 @@ class BorderlineSMOTE(_BaseSMOTE):
                 reference, reference_t, query_index = X, X_t, class_index[danger]
 
                 def scale_other(neighbour_index, label=label):
-                    return y[neighbour_index] != label
+                    towards_other = y[neighbour_index] != label
+                    scale = np.ones(towards_other.size)
+                    if self.other_class_gap == "paper":
+                        scale[towards_other] = 0.5
+                    else:
+                        # imbalanced-learn seeds a second generator from
+                        # random_state (the same seed for an int) for these.
+                        second = check_random_state(self.random_state)
+                        scale[towards_other] = second.uniform(low=0.0, high=0.5, size=np.count_nonzero(towards_other))
+                    return scale
 
             nn_k = self._neighbours(
                 self.k_neighbors, "k_neighbors", label, X_danger, X_danger_t, reference, reference_t, query_index

@@ -48,3 +48,41 @@ def test_in_danger_indices_before_fit_and_not_a_parameter():
         sampler.in_danger_indices
     assert not hasattr(sampler, "in_danger_indices")
     assert "in_danger_indices" not in clone(sampler).get_params()
+
+
+@pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
+@pytest.mark.parametrize("random_state", [0, 7])
+def test_samples_are_imblearns_bit_for_bit(kind, random_state):
+    X, y = _data()
+    X_ours, y_ours = BorderlineSMOTE(kind=kind, random_state=random_state, device="cpu").fit_resample(X, y)
+    X_ref, y_ref = imb.BorderlineSMOTE(kind=kind, random_state=random_state).fit_resample(X, y)
+    assert_array_equal(X_ours, X_ref)
+    assert_array_equal(y_ours, y_ref)
+
+
+def test_borderline_2_with_a_random_state_instance_continues_its_stream_as_imblearn():
+    X, y = _data()
+    X_ours, _ = BorderlineSMOTE(kind="borderline-2", random_state=np.random.RandomState(3), device="cpu").fit_resample(
+        X, y
+    )
+    X_ref, _ = imb.BorderlineSMOTE(kind="borderline-2", random_state=np.random.RandomState(3)).fit_resample(X, y)
+    assert_array_equal(X_ours, X_ref)
+
+
+def test_paper_gap_halves_the_pairs_gap_towards_other_classes():
+    # Same pairs and first gaps u; towards another class the paper's gap is
+    # u / 2, imbalanced-learn's u * v with v ~ U(0, 0.5).
+    X, y = _data()
+    paper = BorderlineSMOTE(kind="borderline-2", other_class_gap="paper", random_state=0, device="cpu")
+    default = BorderlineSMOTE(kind="borderline-2", random_state=0, device="cpu")
+    X_paper, _ = paper.fit_resample(X, y)
+    X_default, _ = default.fit_resample(X, y)
+    new_paper, new_default = X_paper[len(X):], X_default[len(X):]
+    same = np.all(new_paper == new_default, axis=1)
+    assert same.any() and not same.all()  # same-class pairs agree, other-class pairs differ
+    X_one, _ = BorderlineSMOTE(kind="borderline-1", other_class_gap="paper", random_state=0, device="cpu").fit_resample(
+        X, y
+    )
+    assert_array_equal(X_one, BorderlineSMOTE(kind="borderline-1", random_state=0, device="cpu").fit_resample(X, y)[0])
+    with pytest.raises(ValueError, match="'other_class_gap' parameter"):
+        BorderlineSMOTE(other_class_gap="half").fit_resample(X, y)
