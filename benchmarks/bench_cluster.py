@@ -83,7 +83,14 @@ def _fit_peer_elkan(data):
 
 def _sparse_data(quick):
     n, d = (20_000, 5_000) if quick else (200_000, 50_000)
-    X = scipy.sparse.random(n, d, density=0.001, format="csr", random_state=0, dtype=np.float64)
+    # Coordinates drawn directly (scipy.sparse.random would draw without
+    # replacement among all n * d positions: 80 GB of indices here).
+    rng = np.random.default_rng(0)
+    n_stored = int(n * d * 0.001)
+    X = scipy.sparse.csr_matrix(
+        (rng.random(n_stored), (rng.integers(0, n, n_stored), rng.integers(0, d, n_stored))), shape=(n, d)
+    )
+    X.sum_duplicates()
     return {"X": X, "init": X[:20].toarray()}
 
 

@@ -314,11 +314,22 @@ def convert_adacost(scope, operator, container):
     _emit(index, proba, model.classes_, operator, scope, container, opset)
 
 
+def _member_proba(member, X, n_classes, dtype, opset):
+    """A learner's probabilities, or its one-hot vote when it has no ``predict_proba``."""
+    if hasattr(member, "predict_proba"):
+        return OnnxSubEstimator(member, X, op_version=opset, options={"zipmap": False})[1]
+    return _member_one_hot(member, X, n_classes, dtype, opset)
+
+
 def convert_easy_ensemble(scope, operator, container):
-    """EasyEnsemble: the mean of the learners' ``predict_proba``, its argmax as label."""
+    """EasyEnsemble: the mean of the learners' ``predict_proba``, its argmax as label.
+
+    Each member is a ``(sampler, classifier)`` pipeline; the sampler acts in
+    ``fit`` only, so the graph holds the classifier alone.
+    """
     model = operator.raw_operator
-    opset, X = container.target_opset, operator.inputs[0]
-    probas = [OnnxSubEstimator(m, X, op_version=opset, options={"zipmap": False})[1] for m in model.estimators_]
+    opset, dtype, X = container.target_opset, _dtype(operator), operator.inputs[0]
+    probas = [_member_proba(member[-1], X, model.n_classes_, dtype, opset) for member in model.estimators_]
     proba = probas[0] if len(probas) == 1 else OnnxMean(*probas, op_version=opset)
     index = OnnxArgMax(proba, axis=1, keepdims=0, op_version=opset)
     _emit(index, proba, model.classes_, operator, scope, container, opset)

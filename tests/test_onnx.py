@@ -313,3 +313,12 @@ def test_svc_fitted_on_sparse_input():
     labels, scores = _run(to_onnx(clf, X_train[:1], options={"zipmap": False}), X_test)
     _assert_labels_agree(labels, clf.predict(X_test))
     np.testing.assert_allclose(scores[:, 0], clf.decision_function(X_test), rtol=1e-4, atol=1e-4)
+
+def test_easy_ensemble_of_voters():
+    # Learners without predict_proba vote (as in bagging); the graph votes too.
+    X_train, X_test, y_train, _ = _data("synthetic")
+    clf = EasyEnsembleClassifier(n_estimators=3, estimator=LinearSVC(), random_state=0).fit(X_train, y_train)
+    assert not hasattr(clf.estimators_[0][-1], "predict_proba")
+    labels, proba = _run(to_onnx(clf, X_train[:1], options={"zipmap": False}), X_test)
+    _assert_labels_agree(labels, clf.predict(X_test))
+    np.testing.assert_allclose(proba, clf.predict_proba(X_test), atol=FLOAT32_ATOL)

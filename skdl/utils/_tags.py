@@ -20,6 +20,11 @@ class SkdlTags(Tags):
     xfail_checks: dict = field(default_factory=dict)
 
 
+# scikit-learn's tag fields, read once: tags are built on every fitted check
+# and validation, so on every predict.
+_TAG_FIELDS = tuple(f.name for f in fields(Tags))
+
+
 def with_xfail_checks(tags, checks):
     """Return ``tags`` as :class:`SkdlTags` with ``checks`` added to ``xfail_checks``.
 
@@ -33,6 +38,6 @@ def with_xfail_checks(tags, checks):
     -------
     tags : SkdlTags
     """
-    values = {f.name: getattr(tags, f.name) for f in fields(Tags)}
+    values = {name: getattr(tags, name) for name in _TAG_FIELDS}
     known = dict(getattr(tags, "xfail_checks", {}))
     return SkdlTags(**values, xfail_checks={**known, **checks})
