@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._parallel import Parallel, delayed
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
 from ..utils._tags import with_xfail_checks
-from ..utils._validation import check_single_output, unchanged_on_error
+from ..utils._validation import check_binary_or_more_classes, check_single_output, unchanged_on_error
 from ._easy_ensemble import _default_booster, _seeded_clone, boosting_score
 
 
@@ -245,10 +245,7 @@ class BalanceCascadeClassifier(ClassifierMixin, BaseEstimator):
             X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
             check_classification_targets(y)
             classes, y_index, counts = np.unique(y, return_inverse=True, return_counts=True)
-            if classes.size == 1:
-                raise ValueError(
-                    f"BalanceCascadeClassifier needs samples of 2 classes; got 1 class: {classes[0]!r}."
-                )
+            check_binary_or_more_classes(classes, "BalanceCascadeClassifier")
             if classes.size > 2:
                 raise ValueError(
                     f"Only binary classification is supported. BalanceCascadeClassifier got "

@@ -26,7 +26,7 @@ from ..utils._sklearn_compat import (
     _set_random_states,
     validate_data,
 )
-from ..utils._validation import check_single_output, unchanged_on_error
+from ..utils._validation import check_binary_or_more_classes, check_single_output, unchanged_on_error
 
 _MAX_SEED = np.iinfo(np.int32).max
 
@@ -263,10 +263,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
             X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
             check_classification_targets(y)
             encoder = LabelEncoder().fit(y)
-            if encoder.classes_.size < 2:
-                raise ValueError(
-                    f"EasyEnsembleClassifier needs samples of at least 2 classes; got 1 class: {encoder.classes_[0]!r}."
-                )
+            check_binary_or_more_classes(encoder.classes_, "EasyEnsembleClassifier")
             y_encoded = encoder.transform(y)
             sampling_strategy = self.sampling_strategy
             if isinstance(sampling_strategy, dict):

@@ -13,7 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._device import resolve_device, to_numpy, to_tensor, torch_generator
+from .._device import DEVICE_CONSTRAINT, resolve_device, to_numpy, to_tensor, torch_generator
 from ..utils._sklearn_compat import (
     Hidden,
     Interval,
@@ -359,7 +359,7 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
-        "device": [None, str, torch.device],
+        "device": DEVICE_CONSTRAINT,
         "n_jobs": [None, Integral],
     }
 

@@ -36,7 +36,7 @@ from skorch.callbacks import EpochTimer, GradientNormClipping, PassthroughScorin
 from skorch.dataset import Dataset
 from skorch.utils import to_tensor as skorch_to_tensor
 
-from .._device import chunk_size, resolve_device, torch_generator
+from .._device import DEVICE_CONSTRAINT, chunk_size, resolve_device, torch_generator
 from ..utils._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
 from ..utils._tags import with_xfail_checks
 from ..utils._threads import torch_threads
@@ -154,7 +154,7 @@ class BaseNetClassifier(NeuralNetClassifier):
         "patience": [Interval(Integral, 1, None, closed="left")],
         "class_weight": [None, dict, StrOptions({"balanced"})],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
-        "device": [None, str, torch.device],
+        "device": DEVICE_CONSTRAINT,
         "n_jobs": [None, Interval(Integral, None, -1, closed="right"), Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],

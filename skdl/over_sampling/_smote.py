@@ -24,7 +24,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from .._device import resolve_device, to_numpy, to_tensor
+from .._device import DEVICE_CONSTRAINT, resolve_device, to_numpy, to_tensor
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, validate_data
 from ..utils._validation import unchanged_on_error
 from ._kneighbors import interpolate, kneighbors
@@ -65,7 +65,7 @@ class _BaseSMOTE(BaseOverSampler):
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "k_neighbors": list(_NEIGHBOURS_CONSTRAINT),
-        "device": [None, str, torch.device],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, device=None):

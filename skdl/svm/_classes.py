@@ -4,13 +4,12 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 
-from .._device import resolve_device, to_numpy, to_tensor
+from .._device import DEVICE_CONSTRAINT, resolve_device, to_numpy, to_tensor
 from ..linear_model._base import LinearClassifierMixin, SparseCoefMixin
 from ..linear_model._losses import Design
 from ..utils._sklearn_compat import (
@@ -242,7 +241,7 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "device": [None, str, torch.device],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(

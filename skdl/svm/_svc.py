@@ -5,7 +5,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils import check_random_state
@@ -15,6 +14,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _num_samples, check_consistent_length, check_is_fitted, column_or_1d
 
 from .._device import (
+    DEVICE_CONSTRAINT,
     chunk_size,
     compute_dtype,
     index_tensor,
@@ -362,7 +362,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         "multiclass": [StrOptions({"ovo", "ovr"})],
         "break_ties": ["boolean"],
         "random_state": ["random_state"],
-        "device": [None, str, torch.device],
+        "device": DEVICE_CONSTRAINT,
     }
 
     def __init__(

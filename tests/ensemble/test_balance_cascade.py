@@ -173,7 +173,7 @@ def test_bad_input():
     X, y = _imbalanced(300)
     with pytest.raises(ValueError, match="Only binary classification is supported"):
         BalanceCascadeClassifier(n_estimators=2).fit(X, np.arange(300) % 3)
-    with pytest.raises(ValueError, match="needs samples of 2 classes; got 1 class"):
+    with pytest.raises(ValueError, match="needs samples of at least 2 classes in the data, but the data contains only one class"):
         BalanceCascadeClassifier(n_estimators=2).fit(X, np.zeros(300))
     with pytest.raises(ValueError, match="Unknown label type"):
         BalanceCascadeClassifier(n_estimators=2).fit(X, np.linspace(0, 1, 300))
