@@ -34,6 +34,7 @@ demo: install
 # ruff first: a lint error fails in seconds, before the long test run.
 test: install
 	$(VENV)/bin/ruff check skdl tests benchmarks examples
+	$(VENV)/bin/ruff format --check skdl tests benchmarks examples
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 docs: install

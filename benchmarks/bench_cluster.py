@@ -24,9 +24,7 @@ def _blobs(n_samples, n_features, dtype):
 
 
 def _fit_skdl(data, device):
-    return KMeans(N_CLUSTERS, init=data["init"], n_init=1, max_iter=50, tol=0, device=device).fit(
-        data["X"]
-    )
+    return KMeans(N_CLUSTERS, init=data["init"], n_init=1, max_iter=50, tol=0, device=device).fit(data["X"])
 
 
 def _fit_peer(data):
@@ -55,7 +53,11 @@ WORKLOADS = [
     _kmeans_workload("kmeans_200k_x32_f64", 200_000, 32, np.float64, "ratio <= 1.0, inertia rel. diff <= 1e-6"),
     _kmeans_workload("kmeans_200k_x32_f32", 200_000, 32, np.float32, "ratio <= 1.0, inertia rel. diff <= 1e-6"),
     _kmeans_workload(
-        "kmeans_2M_x64_gpu", 2_000_000, 64, np.float32, "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)",
+        "kmeans_2M_x64_gpu",
+        2_000_000,
+        64,
+        np.float32,
+        "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)",
         needs_cuda=True,
     ),
 ]
@@ -159,18 +161,33 @@ def _fit_peer_lloyd_1m(data):
 
 WORKLOADS += [
     Workload(
-        name="kmeans_lloyd_1M_x64_k32", estimators=("KMeans",), make_data=_lloyd_1m_data, fit_skdl=_fit_lloyd_1m,
-        fit_peer=_fit_peer_lloyd_1m, quality=_inertia, quality_name="inertia",
+        name="kmeans_lloyd_1M_x64_k32",
+        estimators=("KMeans",),
+        make_data=_lloyd_1m_data,
+        fit_skdl=_fit_lloyd_1m,
+        fit_peer=_fit_peer_lloyd_1m,
+        quality=_inertia,
+        quality_name="inertia",
         target="ratio <= 0.8, inertia rel. diff <= 1e-6",
     ),
     Workload(
-        name="kmeans_elkan_1M_x16_k64", estimators=("KMeans",), make_data=_elkan_data, fit_skdl=_fit_elkan,
-        fit_peer=_fit_peer_elkan, quality=_inertia, quality_name="inertia",
+        name="kmeans_elkan_1M_x16_k64",
+        estimators=("KMeans",),
+        make_data=_elkan_data,
+        fit_skdl=_fit_elkan,
+        fit_peer=_fit_peer_elkan,
+        quality=_inertia,
+        quality_name="inertia",
         target="ratio <= 1.0 against scikit-learn's elkan, inertia rel. diff <= 1e-6",
     ),
     Workload(
-        name="kmeans_sparse_200k_x50k", estimators=("KMeans",), make_data=_sparse_data, fit_skdl=_fit_sparse,
-        fit_peer=_fit_peer_sparse, quality=_inertia, quality_name="inertia",
+        name="kmeans_sparse_200k_x50k",
+        estimators=("KMeans",),
+        make_data=_sparse_data,
+        fit_skdl=_fit_sparse,
+        fit_peer=_fit_peer_sparse,
+        quality=_inertia,
+        quality_name="inertia",
         target="ratio <= 1.0 (sparse on both sides), inertia rel. diff <= 1e-6",
     ),
     _predict_workload("kmeans_predict_100k_rows", _predict_rows, "ratio <= 1.0"),

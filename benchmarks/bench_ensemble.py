@@ -50,12 +50,8 @@ WORKLOADS = [
         name="adaboost_stumps_20k_x20",
         estimators=("AdaBoostClassifier",),
         make_data=_classification(20_000, 20),
-        fit_skdl=lambda data, device: AdaBoostClassifier(n_estimators=100, random_state=0).fit(
-            data["X"], data["y"]
-        ),
-        fit_peer=lambda data: SklearnAdaBoostClassifier(n_estimators=100, random_state=0).fit(
-            data["X"], data["y"]
-        ),
+        fit_skdl=lambda data, device: AdaBoostClassifier(n_estimators=100, random_state=0).fit(data["X"], data["y"]),
+        fit_peer=lambda data: SklearnAdaBoostClassifier(n_estimators=100, random_state=0).fit(data["X"], data["y"]),
         quality=_score,
         quality_name="test accuracy",
         target="ratio <= 0.5, accuracy within 0.005",
@@ -64,12 +60,8 @@ WORKLOADS = [
         name="adaboost_r2_friedman1_20k",
         estimators=("AdaBoostRegressor",),
         make_data=_friedman(20_000),
-        fit_skdl=lambda data, device: AdaBoostRegressor(n_estimators=50, random_state=0).fit(
-            data["X"], data["y"]
-        ),
-        fit_peer=lambda data: SklearnAdaBoostRegressor(n_estimators=50, random_state=0).fit(
-            data["X"], data["y"]
-        ),
+        fit_skdl=lambda data, device: AdaBoostRegressor(n_estimators=50, random_state=0).fit(data["X"], data["y"]),
+        fit_peer=lambda data: SklearnAdaBoostRegressor(n_estimators=50, random_state=0).fit(data["X"], data["y"]),
         quality=_score,
         quality_name="test R2",
         target="R2 within 0.005",
@@ -77,14 +69,11 @@ WORKLOADS = [
     Workload(
         name="adacost_imbalanced_20k",
         estimators=("AdaCostClassifier",),
-        make_data=_classification(20_000, 10, n_informative=4, weights=[0.9], flip_y=0.05,
-                                  class_sep=0.8),
-        fit_skdl=lambda data, device: AdaCostClassifier(
-            n_estimators=100, cost_matrix=COSTS, random_state=0
-        ).fit(data["X"], data["y"]),
-        fit_peer=lambda data: SklearnAdaBoostClassifier(n_estimators=100, random_state=0).fit(
+        make_data=_classification(20_000, 10, n_informative=4, weights=[0.9], flip_y=0.05, class_sep=0.8),
+        fit_skdl=lambda data, device: AdaCostClassifier(n_estimators=100, cost_matrix=COSTS, random_state=0).fit(
             data["X"], data["y"]
         ),
+        fit_peer=lambda data: SklearnAdaBoostClassifier(n_estimators=100, random_state=0).fit(data["X"], data["y"]),
         quality=_total_cost,
         quality_name="test total cost (3:1)",
         target="total cost below the cost-blind AdaBoost's",
@@ -103,8 +92,7 @@ WORKLOADS = [
 def _cost_sets():
     from sklearn.datasets import load_breast_cancer, load_digits
 
-    X, y = make_classification(5000, 20, n_informative=8, weights=[0.9, 0.1], flip_y=0.01,
-                               random_state=0)
+    X, y = make_classification(5000, 20, n_informative=8, weights=[0.9, 0.1], flip_y=0.01, random_state=0)
     yield "make_classification 5000 (10% rare)", X, y
     X, digit = load_digits(return_X_y=True)
     yield "digits 0 vs rest", X, (digit == 0).astype(int)
@@ -131,7 +119,9 @@ def _cost_models(ratio, n_estimators):
         "AdaCost": AdaCostClassifier(cost_matrix=matrix, **boost),
         "AdaMEC": AdaCostClassifier(cost_matrix=matrix, method="adamec", **boost),
         "tuned AdaBoost": TunedThresholdClassifierCV(
-            AdaBoostClassifier(**boost), scoring=make_scorer(negative_cost), cv=3,
+            AdaBoostClassifier(**boost),
+            scoring=make_scorer(negative_cost),
+            cv=3,
             random_state=0,
         ),
     }
@@ -152,8 +142,7 @@ def cost_table(n_estimators=50, ratios=(2, 5, 10)):
                 for train, test in folds:
                     fitted = model.fit(X[train], y[train])
                     pred = fitted.predict(X[test])
-                    cost.append((confusion_matrix(y[test], pred, labels=[0, 1]) * matrix).sum()
-                                / len(test))
+                    cost.append((confusion_matrix(y[test], pred, labels=[0, 1]) * matrix).sum() / len(test))
                     recall.append(recall_score(y[test], pred))
                     auc.append(roc_auc_score(y[test], fitted.predict_proba(X[test])[:, 1]))
                 row = (set_name, ratio, model_name, np.mean(cost), np.mean(recall), np.mean(auc))

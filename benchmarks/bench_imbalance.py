@@ -48,8 +48,9 @@ def _checksum(result, data):
     return float(np.abs(result.X_res).sum())
 
 
-def _sampler_workload(name, estimator, ours, peer, n_samples, target, *, weights=(0.95,), device_param=True,
-                      needs_cuda=False):
+def _sampler_workload(
+    name, estimator, ours, peer, n_samples, target, *, weights=(0.95,), device_param=True, needs_cuda=False
+):
     fit_ours = _resample(ours)
     return Workload(
         name=name,
@@ -97,22 +98,38 @@ def _gmean(model, data):
 
 WORKLOADS = [
     _sampler_workload(
-        "smote_100k_x20", "SMOTE", lambda: SMOTE(random_state=0), lambda: imb_over.SMOTE(random_state=0),
-        100_000, "ratio <= 1.0, same samples (rel. diff ~1e-16)",
+        "smote_100k_x20",
+        "SMOTE",
+        lambda: SMOTE(random_state=0),
+        lambda: imb_over.SMOTE(random_state=0),
+        100_000,
+        "ratio <= 1.0, same samples (rel. diff ~1e-16)",
     ),
     _sampler_workload(
-        "borderline_smote_100k_x20", "BorderlineSMOTE", lambda: BorderlineSMOTE(random_state=0),
-        lambda: imb_over.BorderlineSMOTE(random_state=0), 100_000, "ratio <= 1.0, same samples",
+        "borderline_smote_100k_x20",
+        "BorderlineSMOTE",
+        lambda: BorderlineSMOTE(random_state=0),
+        lambda: imb_over.BorderlineSMOTE(random_state=0),
+        100_000,
+        "ratio <= 1.0, same samples",
         weights=(0.9,),
     ),
     _sampler_workload(
-        "random_over_sampler_1M_x20", "RandomOverSampler", lambda: RandomOverSampler(random_state=0, shrinkage=0.5),
-        lambda: imb_over.RandomOverSampler(random_state=0, shrinkage=0.5), 1_000_000, "ratio <= 1.0, same samples",
+        "random_over_sampler_1M_x20",
+        "RandomOverSampler",
+        lambda: RandomOverSampler(random_state=0, shrinkage=0.5),
+        lambda: imb_over.RandomOverSampler(random_state=0, shrinkage=0.5),
+        1_000_000,
+        "ratio <= 1.0, same samples",
         device_param=False,
     ),
     _sampler_workload(
-        "random_under_sampler_1M_x20", "RandomUnderSampler", lambda: RandomUnderSampler(random_state=0),
-        lambda: imb_under.RandomUnderSampler(random_state=0), 1_000_000, "ratio <= 1.0, same samples",
+        "random_under_sampler_1M_x20",
+        "RandomUnderSampler",
+        lambda: RandomUnderSampler(random_state=0),
+        lambda: imb_under.RandomUnderSampler(random_state=0),
+        1_000_000,
+        "ratio <= 1.0, same samples",
         device_param=False,
     ),
     Workload(
@@ -136,7 +153,12 @@ WORKLOADS = [
         target="fit faster than imbalanced-learn's EasyEnsemble (ratio < 1.0), G-mean >= peer - 0.005",
     ),
     _sampler_workload(
-        "smote_1M_x20_gpu", "SMOTE", lambda: SMOTE(random_state=0), lambda: imb_over.SMOTE(random_state=0),
-        1_000_000, "GPU >= 10x imbalanced-learn's CPU time (ratio <= 0.1)", needs_cuda=True,
+        "smote_1M_x20_gpu",
+        "SMOTE",
+        lambda: SMOTE(random_state=0),
+        lambda: imb_over.SMOTE(random_state=0),
+        1_000_000,
+        "GPU >= 10x imbalanced-learn's CPU time (ratio <= 0.1)",
+        needs_cuda=True,
     ),
 ]

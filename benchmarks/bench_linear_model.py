@@ -53,6 +53,7 @@ def _log_loss_objective(C, l1_ratio=0.0):
 
 def _liblinear_objective(C, l1=False):
     """liblinear's logistic objective (penalised intercept, intercept_scaling=1)."""
+
     def quality(model, data):
         X, y = data["X"], data["y"]
         y_pm = np.where(y == np.unique(y)[1], 1.0, -1.0)
@@ -70,8 +71,15 @@ def _svm_objective(C, loss="squared_hinge"):
         for k, w in enumerate(model.coef_):
             positive = classes[1] if len(classes) == 2 else classes[k]
             y_pm = np.where(y == positive, 1.0, -1.0)
-            total += primal_objective(X, y_pm, np.full(len(y), C), np.r_[w, model.intercept_[k]],
-                                      bias=1.0, squared=loss == "squared_hinge", l1=False)
+            total += primal_objective(
+                X,
+                y_pm,
+                np.full(len(y), C),
+                np.r_[w, model.intercept_[k]],
+                bias=1.0,
+                squared=loss == "squared_hinge",
+                l1=False,
+            )
         return total
 
     return quality
@@ -81,19 +89,20 @@ def _crammer_singer(name, make_data, target, C):
     """Crammer-Singer: scikit-learn's liblinear runs up to 100000 passes whatever
     ``max_iter`` (its Solver_MCSVM_CS default), so skdl is given the same cap and
     both stop on the same ``tol`` rule."""
+
     def quality(model, data):
         X, y = data["X"], data["y"]
         weights = np.c_[model.coef_, model.intercept_]
-        return crammer_singer_objective(X, np.searchsorted(model.classes_, y),
-                                        np.full(len(y), C), weights, bias=1.0)
+        return crammer_singer_objective(X, np.searchsorted(model.classes_, y), np.full(len(y), C), weights, bias=1.0)
 
     kw = {"multi_class": "crammer_singer", "C": C, "random_state": 0}
     return Workload(
         name=name,
         estimators=("LinearSVC",),
         make_data=make_data,
-        fit_skdl=_quiet(lambda data, device: LinearSVC(max_iter=100_000, device=device, **kw)
-                        .fit(data["X"], data["y"])),
+        fit_skdl=_quiet(
+            lambda data, device: LinearSVC(max_iter=100_000, device=device, **kw).fit(data["X"], data["y"])
+        ),
         fit_peer=_quiet(lambda data: SklearnLinearSVC(**kw).fit(data["X"], data["y"])),
         quality=quality,
         quality_name="primal objective",
@@ -110,8 +119,7 @@ def _quiet(fit):
     return wrapped
 
 
-def _logreg(name, make_data, target, skdl_kw=None, peer_kw=None, needs_cuda=False, l1_ratio=0.0,
-            quality=None):
+def _logreg(name, make_data, target, skdl_kw=None, peer_kw=None, needs_cuda=False, l1_ratio=0.0, quality=None):
     skdl_kw, peer_kw = skdl_kw or {}, peer_kw or {}
     return Workload(
         name=name,
@@ -131,7 +139,9 @@ def _svc(name, make_data, target, loss="squared_hinge"):
         name=name,
         estimators=("LinearSVC",),
         make_data=make_data,
-        fit_skdl=_quiet(lambda data, device: LinearSVC(loss=loss, random_state=0, device=device).fit(data["X"], data["y"])),
+        fit_skdl=_quiet(
+            lambda data, device: LinearSVC(loss=loss, random_state=0, device=device).fit(data["X"], data["y"])
+        ),
         fit_peer=_quiet(lambda data: SklearnLinearSVC(loss=loss, random_state=0).fit(data["X"], data["y"])),
         quality=_svm_objective(1.0, loss),
         quality_name="primal objective",
@@ -193,46 +203,90 @@ def _prediction(name, method, quality, quality_name):
 
 
 WORKLOADS = [
-    _logreg("logreg_lbfgs_binary_100k_x50", _classification(100_000, 50),
-            "ratio <= 1.0, objective rel. diff <= 1e-6"),
-    _logreg("logreg_lbfgs_10class_100k_x50", _classification(100_000, 50, n_classes=10, n_informative=30),
-            "ratio <= 1.0, objective rel. diff <= 1e-6"),
-    _logreg("logreg_newton_10class_100k_x50", _classification(100_000, 50, n_classes=10, n_informative=30),
-            "objective rel. diff <= 1e-6 (peer: newton-cholesky)",
-            skdl_kw={"solver": "newton"}, peer_kw={"solver": "newton-cholesky"}),
-    _logreg("logreg_l1_proximal_20k_x50", _classification(20_000, 50, n_informative=10),
-            "objective rel. diff <= 1e-6 (peer: saga)",
-            skdl_kw={"solver": "proximal", "l1_ratio": 1.0, "C": 0.05, "tol": 1e-6, "max_iter": 2000},
-            peer_kw={"solver": "saga", "l1_ratio": 1.0, "C": 0.05, "tol": 1e-6, "max_iter": 2000},
-            l1_ratio=1.0),
-    _logreg("logreg_newton_cg_10class_100k_x50",
-            _classification(100_000, 50, n_classes=10, n_informative=30),
-            "ratio <= 1.0, objective rel. diff <= 1e-6",
-            skdl_kw={"solver": "newton-cg"}, peer_kw={"solver": "newton-cg"}),
-    _logreg("logreg_sag_binary_100k_x100", _classification(100_000, 100, n_informative=30),
-            "ratio <= 1.0, objective rel. diff <= 1e-6",
-            skdl_kw={"solver": "sag", "random_state": 0}, peer_kw={"solver": "sag", "random_state": 0}),
-    _logreg("logreg_saga_l1_100k_x100", _classification(100_000, 100, n_informative=30),
-            "ratio <= 1.0, objective rel. diff <= 1e-6",
-            skdl_kw={"solver": "saga", "l1_ratio": 1.0, "random_state": 0},
-            peer_kw={"solver": "saga", "l1_ratio": 1.0, "random_state": 0}, l1_ratio=1.0),
-    _logreg("logreg_liblinear_l2_50k_x100", _classification(50_000, 100, n_informative=30),
-            "ratio <= 1.0, objective rel. diff <= 1e-6",
-            skdl_kw={"solver": "liblinear"}, peer_kw={"solver": "liblinear"},
-            quality=_liblinear_objective(1.0)),
-    _svc("linearsvc_sqhinge_50k_x20", _classification(50_000, 20, n_informative=10),
-         "ratio <= 1.0, objective rel. diff <= 1e-3"),
-    _svc("linearsvc_hinge_50k_x20", _classification(50_000, 20, n_informative=10),
-         "ratio <= 1.0, objective rel. diff <= 1e-3", loss="hinge"),
-    _crammer_singer("linearsvc_crammer_singer_20k_x50_5class",
-                    _classification(20_000, 50, n_informative=20, n_classes=5),
-                    "ratio <= 1.0, objective rel. diff <= 1e-4", C=0.01),
-    _logreg("logreg_lbfgs_binary_500k_x200", _classification(500_000, 200, n_informative=50),
-            "ratio <= 1.0, objective rel. diff <= 1e-6"),
-    _prediction("logreg_predict_100k_x50_10class", "predict", _held_out_accuracy,
-                "held-out accuracy of predict"),
-    _prediction("logreg_predict_proba_100k_x50_10class", "predict_proba", _held_out_log_loss,
-                "held-out log loss of predict_proba"),
-    _logreg("logreg_lbfgs_1M_x200_gpu", _classification(1_000_000, 200, n_informative=50),
-            "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)", needs_cuda=True),
+    _logreg("logreg_lbfgs_binary_100k_x50", _classification(100_000, 50), "ratio <= 1.0, objective rel. diff <= 1e-6"),
+    _logreg(
+        "logreg_lbfgs_10class_100k_x50",
+        _classification(100_000, 50, n_classes=10, n_informative=30),
+        "ratio <= 1.0, objective rel. diff <= 1e-6",
+    ),
+    _logreg(
+        "logreg_newton_10class_100k_x50",
+        _classification(100_000, 50, n_classes=10, n_informative=30),
+        "objective rel. diff <= 1e-6 (peer: newton-cholesky)",
+        skdl_kw={"solver": "newton"},
+        peer_kw={"solver": "newton-cholesky"},
+    ),
+    _logreg(
+        "logreg_l1_proximal_20k_x50",
+        _classification(20_000, 50, n_informative=10),
+        "objective rel. diff <= 1e-6 (peer: saga)",
+        skdl_kw={"solver": "proximal", "l1_ratio": 1.0, "C": 0.05, "tol": 1e-6, "max_iter": 2000},
+        peer_kw={"solver": "saga", "l1_ratio": 1.0, "C": 0.05, "tol": 1e-6, "max_iter": 2000},
+        l1_ratio=1.0,
+    ),
+    _logreg(
+        "logreg_newton_cg_10class_100k_x50",
+        _classification(100_000, 50, n_classes=10, n_informative=30),
+        "ratio <= 1.0, objective rel. diff <= 1e-6",
+        skdl_kw={"solver": "newton-cg"},
+        peer_kw={"solver": "newton-cg"},
+    ),
+    _logreg(
+        "logreg_sag_binary_100k_x100",
+        _classification(100_000, 100, n_informative=30),
+        "ratio <= 1.0, objective rel. diff <= 1e-6",
+        skdl_kw={"solver": "sag", "random_state": 0},
+        peer_kw={"solver": "sag", "random_state": 0},
+    ),
+    _logreg(
+        "logreg_saga_l1_100k_x100",
+        _classification(100_000, 100, n_informative=30),
+        "ratio <= 1.0, objective rel. diff <= 1e-6",
+        skdl_kw={"solver": "saga", "l1_ratio": 1.0, "random_state": 0},
+        peer_kw={"solver": "saga", "l1_ratio": 1.0, "random_state": 0},
+        l1_ratio=1.0,
+    ),
+    _logreg(
+        "logreg_liblinear_l2_50k_x100",
+        _classification(50_000, 100, n_informative=30),
+        "ratio <= 1.0, objective rel. diff <= 1e-6",
+        skdl_kw={"solver": "liblinear"},
+        peer_kw={"solver": "liblinear"},
+        quality=_liblinear_objective(1.0),
+    ),
+    _svc(
+        "linearsvc_sqhinge_50k_x20",
+        _classification(50_000, 20, n_informative=10),
+        "ratio <= 1.0, objective rel. diff <= 1e-3",
+    ),
+    _svc(
+        "linearsvc_hinge_50k_x20",
+        _classification(50_000, 20, n_informative=10),
+        "ratio <= 1.0, objective rel. diff <= 1e-3",
+        loss="hinge",
+    ),
+    _crammer_singer(
+        "linearsvc_crammer_singer_20k_x50_5class",
+        _classification(20_000, 50, n_informative=20, n_classes=5),
+        "ratio <= 1.0, objective rel. diff <= 1e-4",
+        C=0.01,
+    ),
+    _logreg(
+        "logreg_lbfgs_binary_500k_x200",
+        _classification(500_000, 200, n_informative=50),
+        "ratio <= 1.0, objective rel. diff <= 1e-6",
+    ),
+    _prediction("logreg_predict_100k_x50_10class", "predict", _held_out_accuracy, "held-out accuracy of predict"),
+    _prediction(
+        "logreg_predict_proba_100k_x50_10class",
+        "predict_proba",
+        _held_out_log_loss,
+        "held-out log loss of predict_proba",
+    ),
+    _logreg(
+        "logreg_lbfgs_1M_x200_gpu",
+        _classification(1_000_000, 200, n_informative=50),
+        "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)",
+        needs_cuda=True,
+    ),
 ]

@@ -75,7 +75,7 @@ def _hand_written_loop(module, X, y, *, epochs, batch_size, seed):
             order = torch.randperm(n, generator=generator)
             total = 0.0
             for start in range(0, n, batch_size):
-                rows = order[start:start + batch_size]
+                rows = order[start : start + batch_size]
                 optimizer.zero_grad()
                 loss = torch.nn.functional.cross_entropy(module(X_t[rows]), y_t[rows])
                 loss.backward()
@@ -125,12 +125,21 @@ OVERHEAD = [
         estimators=("CNNClassifier",),
         make_data=_images,
         fit_skdl=lambda data, device: CNNClassifier(
-            input_shape=(1, 8, 8), normalization=None, batch_size=BATCH_SIZE, max_epochs=EPOCHS,
-            random_state=0, device=device, **_CNN,
+            input_shape=(1, 8, 8),
+            normalization=None,
+            batch_size=BATCH_SIZE,
+            max_epochs=EPOCHS,
+            random_state=0,
+            device=device,
+            **_CNN,
         ).fit(data["X"], data["y"]),
         fit_peer=lambda data: _hand_written_loop(
-            CNN((1, 8, 8), 10, **_CNN), data["X"].reshape(-1, 1, 8, 8), data["y"],
-            epochs=EPOCHS, batch_size=BATCH_SIZE, seed=0,
+            CNN((1, 8, 8), 10, **_CNN),
+            data["X"].reshape(-1, 1, 8, 8),
+            data["y"],
+            epochs=EPOCHS,
+            batch_size=BATCH_SIZE,
+            seed=0,
         ),
         quality=lambda model, data: model.score(
             data["X"] if isinstance(model, CNNClassifier) else data["X"].reshape(-1, 1, 8, 8), data["y"]
@@ -169,17 +178,21 @@ def _breast_cancer(quick):
 
 def _digits_split(quick):
     X, y = load_digits(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X / 16.0, y, test_size=0.25, random_state=0, stratify=y
-    )
+    X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.25, random_state=0, stratify=y)
     return {"X_train": X_train, "X_test": X_test, "y_train": y_train, "y_test": y_test, "quick": quick}
 
 
 # The searched CNN: batch normalisation, a cosine schedule; the grid varies
 # the architecture and the width (4 candidates x 3 folds + the refit).
 CNN_SEARCH = {
-    "input_shape": (1, 8, 8), "depth": 2, "normalization": "batch", "lr_schedule": "cosine",
-    "learning_rate": 3e-3, "batch_size": 64, "max_epochs": 30, "random_state": 0,
+    "input_shape": (1, 8, 8),
+    "depth": 2,
+    "normalization": "batch",
+    "lr_schedule": "cosine",
+    "learning_rate": 3e-3,
+    "batch_size": 64,
+    "max_epochs": 30,
+    "random_state": 0,
 }
 CNN_GRID = {"architecture": ["lenet", "vgg"], "width": [16, 24]}
 
@@ -258,7 +271,7 @@ def _predict_rows(side):
     def predict(data, device=None):
         model = data[side]
         X = data["X_test"]
-        data[f"{side}_pred"] = np.concatenate([model.predict(X[i:i + 1]) for i in range(SINGLE_ROW_CALLS)])
+        data[f"{side}_pred"] = np.concatenate([model.predict(X[i : i + 1]) for i in range(SINGLE_ROW_CALLS)])
         return model
 
     return predict

@@ -53,9 +53,7 @@ TARGET_SPEED = "ratio <= 1.5 (aim 1.0)"
 def _data(n_samples, n_classes, reference):
     def make_data(quick):
         n = max(200, n_samples // 20) if quick else n_samples
-        X, y = make_classification(
-            n, 20, n_informative=10, n_classes=n_classes, random_state=0
-        )
+        X, y = make_classification(n, 20, n_informative=10, n_classes=n_classes, random_state=0)
         X_train, X_test, y_train, _ = train_test_split(X, y, test_size=0.2, random_state=0)
         data = {"X": X_train, "y": y_train, "X_test": X_test}
         if reference:
@@ -75,8 +73,8 @@ def _machine_weights(model):
     p = 0
     for a in range(n_classes):
         for b in range(a + 1, n_classes):
-            W[starts[a]:starts[a + 1], p] = model.dual_coef_[b - 1, starts[a]:starts[a + 1]]
-            W[starts[b]:starts[b + 1], p] = model.dual_coef_[a, starts[b]:starts[b + 1]]
+            W[starts[a] : starts[a + 1], p] = model.dual_coef_[b - 1, starts[a] : starts[a + 1]]
+            W[starts[b] : starts[b + 1], p] = model.dual_coef_[a, starts[b] : starts[b + 1]]
             p += 1
     return W
 
@@ -87,8 +85,8 @@ def _dual_objective(model, data):
     W = _machine_weights(model)
     quad = 0.0
     for start in range(0, len(SV), 2048):
-        K = rbf_kernel(SV[start:start + 2048], SV, gamma=gamma)
-        quad += float(((K @ W) * W[start:start + 2048]).sum())
+        K = rbf_kernel(SV[start : start + 2048], SV, gamma=gamma)
+        quad += float(((K @ W) * W[start : start + 2048]).sum())
     return 0.5 * quad - float(np.abs(W).sum())
 
 
@@ -133,9 +131,7 @@ def _calibrated_workload(name, n_samples, n_classes):
         name=name,
         estimators=("SVC",),
         make_data=_calibrated_data(n_samples, n_classes),
-        fit_skdl=lambda data, device: _calibrated(SVC(tol=1e-3, device=device)).fit(
-            data["X"], data["y"]
-        ),
+        fit_skdl=lambda data, device: _calibrated(SVC(tol=1e-3, device=device)).fit(data["X"], data["y"]),
         fit_peer=lambda data: _calibrated(SklearnSVC(tol=1e-3)).fit(data["X"], data["y"]),
         quality=_one_minus_probability_mad,
         quality_name="1 - probability MAD",
@@ -166,20 +162,17 @@ def _svc(name, n_samples, n_classes, target, quality="objective", needs_cuda=Fal
 WORKLOADS = [
     _svc("svc_rbf_binary_10k_x20", 10_000, 2, f"{TARGET_SPEED}, objective rel. diff <= 1e-4"),
     _svc("svc_rbf_5class_10k_x20", 10_000, 5, f"{TARGET_SPEED}, objective rel. diff <= 1e-4"),
-    _svc("svc_rbf_binary_10k_x20_agreement", 10_000, 2, "agreement >= 0.995 (rel. diff <= 0.005)",
-         quality="agreement"),
-    _svc("svc_rbf_5class_10k_x20_agreement", 10_000, 5, "agreement >= 0.995 (rel. diff <= 0.005)",
-         quality="agreement"),
-    _svc("svc_rbf_binary_10k_x20_n_support", 10_000, 2, "support vectors within 2%",
-         quality="n_support"),
-    _svc("svc_rbf_5class_10k_x20_n_support", 10_000, 5, "support vectors within 2%",
-         quality="n_support"),
+    _svc("svc_rbf_binary_10k_x20_agreement", 10_000, 2, "agreement >= 0.995 (rel. diff <= 0.005)", quality="agreement"),
+    _svc("svc_rbf_5class_10k_x20_agreement", 10_000, 5, "agreement >= 0.995 (rel. diff <= 0.005)", quality="agreement"),
+    _svc("svc_rbf_binary_10k_x20_n_support", 10_000, 2, "support vectors within 2%", quality="n_support"),
+    _svc("svc_rbf_5class_10k_x20_n_support", 10_000, 5, "support vectors within 2%", quality="n_support"),
     _calibrated_workload("svc_calibrated_binary_5k_x20", 5_000, 2),
     _calibrated_workload("svc_calibrated_5class_5k_x20", 5_000, 5),
     _svc("svc_rbf_binary_2k_x20", 2_000, 2, "scaling: ratio at 2,000 samples"),
     _svc("svc_rbf_binary_30k_x20", 30_000, 2, "scaling: ratio at 30,000 samples"),
-    _svc("svc_rbf_binary_100k_x20_gpu", 100_000, 2,
-         "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)", needs_cuda=True),
+    _svc(
+        "svc_rbf_binary_100k_x20_gpu", 100_000, 2, "GPU >= 10x scikit-learn's CPU time (ratio <= 0.1)", needs_cuda=True
+    ),
 ]
 
 
@@ -238,8 +231,8 @@ def _own_dual_objective(model, data):
     gamma = {} if data["kernel"] == "linear" else {"gamma": model._gamma}
     quad = 0.0
     for start in range(0, SV.shape[0], 2048):
-        K = pairwise_kernels(SV[start:start + 2048], SV, metric=data["kernel"], **gamma)
-        quad += float((K @ w) @ w[start:start + 2048])
+        K = pairwise_kernels(SV[start : start + 2048], SV, metric=data["kernel"], **gamma)
+        quad += float((K @ w) @ w[start : start + 2048])
     return 0.5 * quad - float(np.abs(w).sum())
 
 
@@ -342,9 +335,10 @@ def sparse_fit_memory(matrix, kernel, n_samples=20_000):
         sp.save_npz(Path(folder) / "X.npz", X_train)
         np.save(Path(folder) / "y.npy", y_train)
         out = subprocess.run(
-            [sys.executable, "-c", _MEMORY_CHILD, str(Path(folder) / "X.npz"),
-             str(Path(folder) / "y.npy"), kernel],
-            capture_output=True, text=True, check=True,
+            [sys.executable, "-c", _MEMORY_CHILD, str(Path(folder) / "X.npz"), str(Path(folder) / "y.npy"), kernel],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     return json.loads(out.strip().splitlines()[-1])["fit_peak"], csr_bytes
 
@@ -356,6 +350,9 @@ if __name__ == "__main__":
         for kernel in ("linear", "rbf"):
             fit_peak, csr_bytes = sparse_fit_memory(matrix, kernel)
             bound = 3 * csr_bytes + 200 * 2**20
-            print(f"{matrix:<15}{kernel:<8} CSR {csr_bytes / 2**20:7.1f} MiB  fit peak "
-                  f"{fit_peak / 2**20:7.1f} MiB  bound {bound / 2**20:7.1f} MiB  "
-                  f"{'ok' if fit_peak < bound else 'OVER'}", flush=True)
+            print(
+                f"{matrix:<15}{kernel:<8} CSR {csr_bytes / 2**20:7.1f} MiB  fit peak "
+                f"{fit_peak / 2**20:7.1f} MiB  bound {bound / 2**20:7.1f} MiB  "
+                f"{'ok' if fit_peak < bound else 'OVER'}",
+                flush=True,
+            )

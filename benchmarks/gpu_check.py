@@ -93,8 +93,13 @@ QUALITY_TOLERANCE = {
 }
 # The workloads whose GPU fit must be at least 10 times faster than the peer.
 SPEED_TARGET_RATIO = 0.1
-SPEED_TARGETS = ("kmeans_2M_x64_gpu", "logreg_lbfgs_1M_x200_gpu", "svc_rbf_binary_100k_x20_gpu",
-                 "smote_1M_x20_gpu", "tree_reg_friedman1_1m_hist_gpu")
+SPEED_TARGETS = (
+    "kmeans_2M_x64_gpu",
+    "logreg_lbfgs_1M_x200_gpu",
+    "svc_rbf_binary_100k_x20_gpu",
+    "smote_1M_x20_gpu",
+    "tree_reg_friedman1_1m_hist_gpu",
+)
 PREDICT_ROWS = 100_000
 DRY_ROWS = 150  # rows of every workload in the dry run
 
@@ -162,8 +167,21 @@ def ensure_packages(wheel_dir, site_dir):
             "Run `make gpu-wheels` on a machine with network access first."
         )
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-compile",
-         "--no-cache-dir", "--upgrade", "--target", str(site_dir), *wheels],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-index",
+            "--no-deps",
+            "--no-compile",
+            "--no-cache-dir",
+            "--upgrade",
+            "--target",
+            str(site_dir),
+            *wheels,
+        ],
         check=True,
     )
     _prepend_path(site_dir)
@@ -202,9 +220,26 @@ def start_gpu_tests():
     """
     files = gpu_test_files()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-m", "gpu", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-         "-o", "addopts=", "--strict-markers", *files],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-m",
+            "gpu",
+            "-q",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--strict-markers",
+            *files,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     return process, files, time.perf_counter()
 
@@ -218,8 +253,7 @@ def finish_gpu_tests(started, dry):
     process, files, start = started
     output, _ = process.communicate()
     counts = {
-        word: int(number)
-        for number, word in re.findall(r"(\d+) (passed|failed|skipped|errors?|deselected)", output)
+        word: int(number) for number, word in re.findall(r"(\d+) (passed|failed|skipped|errors?|deselected)", output)
     }
     expected_outcome = "skipped" if dry else "passed"
     ok = process.returncode == 0 and counts.get(expected_outcome, 0) > 0
@@ -283,35 +317,60 @@ def _estimators():
     return [
         EstimatorCheck("KMeans", lambda d: KMeans(8, n_init=1, random_state=0, device=d), "blobs"),
         *[
-            EstimatorCheck(f"LogisticRegression(solver={solver!r})",
-                           lambda d, s=solver: LogisticRegression(solver=s, random_state=0, max_iter=200, device=d),
-                           "classification", min_agreement=0.999)
+            EstimatorCheck(
+                f"LogisticRegression(solver={solver!r})",
+                lambda d, s=solver: LogisticRegression(solver=s, random_state=0, max_iter=200, device=d),
+                "classification",
+                min_agreement=0.999,
+            )
             for solver in ("lbfgs", "newton", "proximal", "sgd")
         ],
-        EstimatorCheck("LinearSVC", lambda d: LinearSVC(random_state=0, device=d), "classification",
-                       min_agreement=0.999),
-        EstimatorCheck("SVC (blocked route)", lambda d: SVC(random_state=0, device=d), "classification",
-                       min_agreement=0.995, bound_by="cache_size"),
-        EstimatorCheck("DecisionTreeClassifier(splitter='hist')",
-                       lambda d: DecisionTreeClassifier(splitter="hist", random_state=0, device=d),
-                       "classification"),
-        EstimatorCheck("DecisionTreeRegressor(splitter='hist')",
-                       lambda d: DecisionTreeRegressor(splitter="hist", random_state=0, device=d),
-                       "regression", rtol=1e-9),
+        EstimatorCheck(
+            "LinearSVC", lambda d: LinearSVC(random_state=0, device=d), "classification", min_agreement=0.999
+        ),
+        EstimatorCheck(
+            "SVC (blocked route)",
+            lambda d: SVC(random_state=0, device=d),
+            "classification",
+            min_agreement=0.995,
+            bound_by="cache_size",
+        ),
+        EstimatorCheck(
+            "DecisionTreeClassifier(splitter='hist')",
+            lambda d: DecisionTreeClassifier(splitter="hist", random_state=0, device=d),
+            "classification",
+        ),
+        EstimatorCheck(
+            "DecisionTreeRegressor(splitter='hist')",
+            lambda d: DecisionTreeRegressor(splitter="hist", random_state=0, device=d),
+            "regression",
+            rtol=1e-9,
+        ),
         EstimatorCheck("AdaBoostClassifier(hist stumps)", stumps, "classification"),
         EstimatorCheck("SMOTE", lambda d: SMOTE(random_state=0, device=d), "imbalanced", rtol=1e-6),
-        EstimatorCheck("BorderlineSMOTE", lambda d: BorderlineSMOTE(random_state=0, device=d), "imbalanced",
-                       rtol=1e-6),
-        EstimatorCheck("EasyEnsembleClassifier",
-                       lambda d: EasyEnsembleClassifier(3, stumps(d, 5), random_state=0), "imbalanced"),
-        EstimatorCheck("BalanceCascadeClassifier",
-                       lambda d: BalanceCascadeClassifier(3, stumps(d, 5), n_boost=5, random_state=0),
-                       "imbalanced"),
-        EstimatorCheck("MLPClassifier", lambda d: MLPClassifier(hidden_layer_sizes=(32,), device=d, **net),
-                       "classification", min_agreement=0.95, bound_by="batch_size"),
-        EstimatorCheck("CNNClassifier",
-                       lambda d: CNNClassifier(input_shape=(1, 8, 8), width=8, depth=1, device=d, **net),
-                       "images", min_agreement=0.95, bound_by="batch_size"),
+        EstimatorCheck("BorderlineSMOTE", lambda d: BorderlineSMOTE(random_state=0, device=d), "imbalanced", rtol=1e-6),
+        EstimatorCheck(
+            "EasyEnsembleClassifier", lambda d: EasyEnsembleClassifier(3, stumps(d, 5), random_state=0), "imbalanced"
+        ),
+        EstimatorCheck(
+            "BalanceCascadeClassifier",
+            lambda d: BalanceCascadeClassifier(3, stumps(d, 5), n_boost=5, random_state=0),
+            "imbalanced",
+        ),
+        EstimatorCheck(
+            "MLPClassifier",
+            lambda d: MLPClassifier(hidden_layer_sizes=(32,), device=d, **net),
+            "classification",
+            min_agreement=0.95,
+            bound_by="batch_size",
+        ),
+        EstimatorCheck(
+            "CNNClassifier",
+            lambda d: CNNClassifier(input_shape=(1, 8, 8), width=8, depth=1, device=d, **net),
+            "images",
+            min_agreement=0.95,
+            bound_by="batch_size",
+        ),
     ]
 
 
@@ -370,8 +429,10 @@ def _agrees(check, device_out, cpu_out):
         same_shape = all(np.shape(a) == np.shape(b) for a, b in zip(device_out, cpu_out))
         if not same_shape:
             return False, float("inf")
-        diff = max(float(np.abs(np.asarray(a, float) - np.asarray(b, float)).max()) for a, b in
-                   zip(device_out, cpu_out)) / scale
+        diff = (
+            max(float(np.abs(np.asarray(a, float) - np.asarray(b, float)).max()) for a, b in zip(device_out, cpu_out))
+            / scale
+        )
         return diff <= check.rtol, diff
     agreement = float(np.mean(first_device == first_cpu))
     return agreement >= check.min_agreement, agreement
@@ -469,8 +530,9 @@ def check_pickles_without_gpu(rows):
     if not paths:
         return
     env = dict(os.environ, CUDA_VISIBLE_DEVICES="")
-    completed = subprocess.run([sys.executable, "-c", _PICKLE_CHILD, *paths], env=env, cwd=ROOT,
-                               capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, "-c", _PICKLE_CHILD, *paths], env=env, cwd=ROOT, capture_output=True, text=True
+    )
     try:
         results = json.loads(completed.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
@@ -561,12 +623,20 @@ def measure_workload(workload, *, device, quick, max_rows):
     skdl_q, peer_q = workload.quality(skdl_model, data), workload.quality(peer_model, data)
     rel_diff = abs(skdl_q - peer_q) / max(abs(peer_q), 1e-300)
     row = {
-        "workload": workload.name, "rows": len(_first_rows(data, None)),
-        "skdl_s": skdl_s, "peer_s": peer_s, "ratio": skdl_s / peer_s,
-        "quality": workload.quality_name, "skdl_q": skdl_q, "peer_q": peer_q, "rel_diff": rel_diff,
+        "workload": workload.name,
+        "rows": len(_first_rows(data, None)),
+        "skdl_s": skdl_s,
+        "peer_s": peer_s,
+        "ratio": skdl_s / peer_s,
+        "quality": workload.quality_name,
+        "skdl_q": skdl_q,
+        "peer_q": peer_q,
+        "rel_diff": rel_diff,
         "quality_ok": quality_ok(workload.name, skdl_q, rel_diff),
         "speed_ok": skdl_s / peer_s <= SPEED_TARGET_RATIO if workload.name in SPEED_TARGETS else None,
-        "peak_bytes": peak, "device": str(device), "target": workload.target,
+        "peak_bytes": peak,
+        "device": str(device),
+        "target": workload.target,
     }
     rows = _first_rows(data, PREDICT_ROWS)
     if rows is not None and hasattr(skdl_model, "predict") and hasattr(peer_model, "predict"):
@@ -718,22 +788,37 @@ def _machine():
 
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA device"
     return {
-        "gpu": gpu, "cpu_threads": torch.get_num_threads(), "python": platform.python_version(),
-        "torch": torch.__version__, "sklearn": sklearn.__version__, "platform": platform.platform(),
+        "gpu": gpu,
+        "cpu_threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "sklearn": sklearn.__version__,
+        "platform": platform.platform(),
     }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dry", action="store_true",
-                        help="the same code paths on the CPU with tiny data (the CI smoke run)")
-    parser.add_argument("--budget-s", type=float, default=420.0,
-                        help="seconds the whole run may take; the workloads shrink to fit (default 420)")
-    parser.add_argument("--report-dir", default=os.environ.get("GPU_REPORT_DIR", "gpu-report"),
-                        help="where report.md and report.json go (default $GPU_REPORT_DIR or gpu-report/)")
+    parser.add_argument(
+        "--dry", action="store_true", help="the same code paths on the CPU with tiny data (the CI smoke run)"
+    )
+    parser.add_argument(
+        "--budget-s",
+        type=float,
+        default=420.0,
+        help="seconds the whole run may take; the workloads shrink to fit (default 420)",
+    )
+    parser.add_argument(
+        "--report-dir",
+        default=os.environ.get("GPU_REPORT_DIR", "gpu-report"),
+        help="where report.md and report.json go (default $GPU_REPORT_DIR or gpu-report/)",
+    )
     parser.add_argument("--wheels", default=str(ROOT / ".whl"), help="wheels to install when packages are missing")
-    parser.add_argument("--site-dir", default=os.path.join(tempfile.gettempdir(), "skdl-gpu-site"),
-                        help="where those wheels are installed")
+    parser.add_argument(
+        "--site-dir",
+        default=os.path.join(tempfile.gettempdir(), "skdl-gpu-site"),
+        help="where those wheels are installed",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     deadline = started + args.budget_s
@@ -754,8 +839,11 @@ def main(argv=None):
     except BaseException:
         gpu_tests_run[0].kill()
         raise
-    print(f"estimator checks: {sum(map(check_ok, checks))}/{len(checks)} passed "
-          f"({time.perf_counter() - started:.0f} s so far)", flush=True)
+    print(
+        f"estimator checks: {sum(map(check_ok, checks))}/{len(checks)} passed "
+        f"({time.perf_counter() - started:.0f} s so far)",
+        flush=True,
+    )
     gpu_tests = finish_gpu_tests(gpu_tests_run, args.dry)
     print(f"gpu tests: {gpu_tests['counts']} ({gpu_tests['seconds']:.0f} s)", flush=True)
     workloads = run_workloads(device=str(device), dry=args.dry, deadline=deadline)
@@ -763,10 +851,16 @@ def main(argv=None):
     passed = gpu_tests["ok"] and all(map(check_ok, checks)) and all(workload_ok(r, args.dry) for r in workloads)
     report = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "dry": args.dry, "command": " ".join(["python benchmarks/gpu_check.py", *(argv or sys.argv[1:])]),
-        "machine": _machine(), "installed_wheels": installed, "budget_s": args.budget_s,
-        "elapsed_s": time.perf_counter() - started, "passed": passed,
-        "gpu_tests": gpu_tests, "checks": checks, "workloads": workloads,
+        "dry": args.dry,
+        "command": " ".join(["python benchmarks/gpu_check.py", *(argv or sys.argv[1:])]),
+        "machine": _machine(),
+        "installed_wheels": installed,
+        "budget_s": args.budget_s,
+        "elapsed_s": time.perf_counter() - started,
+        "passed": passed,
+        "gpu_tests": gpu_tests,
+        "checks": checks,
+        "workloads": workloads,
     }
     report_dir = Path(args.report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)

@@ -115,10 +115,7 @@ def main(argv=None):
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args(argv)
 
-    header = (
-        "| estimator | n | X (MiB) | fit peak (MiB) | bytes/sample | marginal bytes/sample "
-        "| fit (s) |"
-    )
+    header = "| estimator | n | X (MiB) | fit peak (MiB) | bytes/sample | marginal bytes/sample | fit (s) |"
     if args.device.startswith("cuda"):
         header += " GPU peak (MiB) |"
     print(f"device: {args.device}, {N_FEATURES} float64 features\n")

@@ -57,8 +57,10 @@ def main():
     budget = 3 * csr_bytes + model_bytes
     print(f"CSR {X.shape}, nnz {X.nnz}: {csr_bytes / 2**20:.1f} MiB")
     print(f"model (parameters + Adam moments): {model_bytes / 2**20:.1f} MiB")
-    print(f"peak memory growth during fit: {growth / 2**20:.1f} MiB; "
-          f"budget 3 x CSR + model = {budget / 2**20:.1f} MiB; ratio {growth / budget:.2f}")
+    print(
+        f"peak memory growth during fit: {growth / 2**20:.1f} MiB; "
+        f"budget 3 x CSR + model = {budget / 2**20:.1f} MiB; ratio {growth / budget:.2f}"
+    )
     print(f"training accuracy {clf.score(X, y):.4f}, {np.unique(y).size} classes")
 
 

@@ -96,7 +96,7 @@ RAISING_METHODS = (
 
 # Inserted at the top of the copied test module. It reads the variant and the
 # class mapping from the environment so one copy serves all three runs.
-PRELUDE = '''
+PRELUDE = """
 def _peer_rebind(namespace):
     import importlib as _importlib
     import json as _json
@@ -155,7 +155,7 @@ def _peer_rebind(namespace):
                 proxy.__dict__.update(overridden)
                 namespace[key] = proxy
 
-'''
+"""
 
 
 def rewrite_module(source):
@@ -167,17 +167,11 @@ def rewrite_module(source):
     body = tree.body
     for index, node in enumerate(body):
         is_import = isinstance(node, (ast.Import, ast.ImportFrom))
-        next_is_import = index + 1 < len(body) and isinstance(
-            body[index + 1], (ast.Import, ast.ImportFrom)
-        )
+        next_is_import = index + 1 < len(body) and isinstance(body[index + 1], (ast.Import, ast.ImportFrom))
         if is_import and not next_is_import:
             insert_after.append(node.end_lineno)
     future_end = max(
-        (
-            node.end_lineno
-            for node in body
-            if isinstance(node, ast.ImportFrom) and node.module == "__future__"
-        ),
+        (node.end_lineno for node in body if isinstance(node, ast.ImportFrom) and node.module == "__future__"),
         default=0,
     )
     call = "_peer_rebind(globals())\n"
@@ -256,10 +250,7 @@ def run_module(key, extra_args=()):
         for sibling in source_path.parent.iterdir():
             if sibling.suffix != ".py" and sibling.is_file():
                 shutil.copy(sibling, workdir / sibling.name)
-        results = {
-            variant: run_variant(test_file, variant, mapping, workdir, extra_args)
-            for variant in VARIANTS
-        }
+        results = {variant: run_variant(test_file, variant, mapping, workdir, extra_args) for variant in VARIANTS}
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     counted = sorted(
@@ -286,14 +277,13 @@ def run_module(key, extra_args=()):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--module", action="append", choices=sorted(MODULES),
-                        help="module key (repeatable); default: every module")
+    parser.add_argument(
+        "--module", action="append", choices=sorted(MODULES), help="module key (repeatable); default: every module"
+    )
     parser.add_argument("-k", dest="keyword", help="pytest -k expression")
     parser.add_argument("-n", dest="workers", help="pytest-xdist workers")
-    parser.add_argument("--report-dir", type=Path,
-                        help="write <module>.json (counted, passed, failing tests) here")
-    parser.add_argument("--list-failing", action="store_true",
-                        help="print each counted test that fails with skdl")
+    parser.add_argument("--report-dir", type=Path, help="write <module>.json (counted, passed, failing tests) here")
+    parser.add_argument("--list-failing", action="store_true", help="print each counted test that fails with skdl")
     args = parser.parse_args(argv)
     extra = []
     if args.keyword:
@@ -303,8 +293,10 @@ def main(argv=None):
     print(f"{'module':<14}{'test module':<46}{'counted':>8}{'pass':>6}{'share':>8}")
     for key in args.module or list(MODULES):
         report = run_module(key, extra)
-        print(f"{key:<14}{report['test_module']:<46}{report['counted']:>8}"
-              f"{report['passed']:>6}{report['share']:>8.1%}", flush=True)
+        print(
+            f"{key:<14}{report['test_module']:<46}{report['counted']:>8}{report['passed']:>6}{report['share']:>8.1%}",
+            flush=True,
+        )
         if args.list_failing:
             for test_id, message in report["failing"].items():
                 print(f"    FAIL {test_id}: {message}")

@@ -80,7 +80,9 @@ def measure(workload, *, device, quick, repeats):
 
 def format_rows(rows):
     """Markdown table of result rows."""
-    header = "| workload | skdl (s) | peer (s) | ratio skdl/peer | quality | skdl | peer | rel. diff | device | target |"
+    header = (
+        "| workload | skdl (s) | peer (s) | ratio skdl/peer | quality | skdl | peer | rel. diff | device | target |"
+    )
     lines = [header, "|---" * 10 + "|"]
     for r in rows:
         lines.append(

@@ -100,52 +100,66 @@ def _mlp_skdl(device):
 CURVES = {
     "cluster": (
         "KMeans",
-        lambda data, device: KMeans(N_CLUSTERS, init=data["init"], n_init=1, max_iter=20, tol=0,
-                                    device=device).fit(data["X"]),
+        lambda data, device: KMeans(N_CLUSTERS, init=data["init"], n_init=1, max_iter=20, tol=0, device=device).fit(
+            data["X"]
+        ),
         lambda data: PeerKMeans(N_CLUSTERS, init=data["init"], n_init=1, max_iter=20, tol=0).fit(data["X"]),
-        _blobs, "inertia", lambda model, data: float(model.inertia_),
+        _blobs,
+        "inertia",
+        lambda model, data: float(model.inertia_),
         (20_000, 50_000, 100_000, 200_000),
     ),
     "linear_model": (
         "LogisticRegression",
         lambda data, device: LogisticRegression(max_iter=200, device=device).fit(data["X"], data["y"]),
         lambda data: PeerLogisticRegression(max_iter=200).fit(data["X"], data["y"]),
-        _classification, "train accuracy", _accuracy,
+        _classification,
+        "train accuracy",
+        _accuracy,
         (20_000, 50_000, 100_000, 200_000),
     ),
     "svm": (
         "SVC",
         lambda data, device: SVC(device=device).fit(data["X"], data["y"]),
         lambda data: PeerSVC().fit(data["X"], data["y"]),
-        _classification, "train accuracy", _accuracy,
+        _classification,
+        "train accuracy",
+        _accuracy,
         (1_000, 2_000, 4_000, 8_000),
     ),
     "tree": (
         "DecisionTreeClassifier",
         lambda data, device: DecisionTreeClassifier(random_state=0).fit(data["X"], data["y"]),
         lambda data: PeerTree(random_state=0).fit(data["X"], data["y"]),
-        _classification, "train accuracy", _accuracy,
+        _classification,
+        "train accuracy",
+        _accuracy,
         (10_000, 20_000, 50_000, 100_000),
     ),
     "ensemble": (
         "AdaBoostClassifier",
         lambda data, device: AdaBoostClassifier(n_estimators=50, random_state=0).fit(data["X"], data["y"]),
         lambda data: PeerAdaBoost(n_estimators=50, random_state=0).fit(data["X"], data["y"]),
-        _classification, "train accuracy", _accuracy,
+        _classification,
+        "train accuracy",
+        _accuracy,
         (10_000, 20_000, 50_000, 100_000),
     ),
     "over_sampling": (
         "SMOTE",
         lambda data, device: SMOTE(random_state=0, device=device).fit_resample(data["X"], data["y"]),
         lambda data: PeerSMOTE(random_state=0).fit_resample(data["X"], data["y"]),
-        _imbalanced, "minority rows after resampling", _minority_count,
+        _imbalanced,
+        "minority rows after resampling",
+        _minority_count,
         (20_000, 50_000, 100_000, 200_000),
     ),
     "nn": (
         "MLPClassifier",
         lambda data, device: _mlp_skdl(device).fit(data["X"].astype(np.float32), data["y"]),
         _fit_peer_mlp,
-        _classification, "train accuracy",
+        _classification,
+        "train accuracy",
         lambda model, data: float(model.score(data["X"].astype(np.float32), data["y"])),
         (10_000, 20_000, 50_000, 100_000),
     ),
@@ -157,8 +171,13 @@ def curve_workloads(family):
     estimator, fit_skdl, fit_peer, make_data, quality_name, quality, sizes = CURVES[family]
     return [
         Workload(
-            name=f"{family}_{n}", estimators=(estimator,), make_data=make_data(n), fit_skdl=fit_skdl,
-            fit_peer=fit_peer, quality=quality, quality_name=quality_name,
+            name=f"{family}_{n}",
+            estimators=(estimator,),
+            make_data=make_data(n),
+            fit_skdl=fit_skdl,
+            fit_peer=fit_peer,
+            quality=quality,
+            quality_name=quality_name,
         )
         for n in sizes
     ]

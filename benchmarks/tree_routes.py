@@ -41,8 +41,10 @@ def main():
     fit_with_route("numba", X[:1000], y[:1000], "cpu")  # compile the kernels
     for route, device in (("numba", "cpu"), ("torch", args.device)):
         model, seconds = fit_with_route(route, X, y, device)
-        print(f"{route:5s} on {device}: {seconds:7.2f} s, {model.tree_.node_count} nodes, "
-              f"test R2 {model.score(X_test, y_test):.5f}")
+        print(
+            f"{route:5s} on {device}: {seconds:7.2f} s, {model.tree_.node_count} nodes, "
+            f"test R2 {model.score(X_test, y_test):.5f}"
+        )
 
 
 if __name__ == "__main__":

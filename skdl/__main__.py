@@ -22,7 +22,9 @@ def _parser():
     parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:<index> or auto (default)")
     parser.add_argument("--quick", action="store_true", help="smaller grids")
     parser.add_argument(
-        "--estimator", action="append", metavar="NAME",
+        "--estimator",
+        action="append",
+        metavar="NAME",
         help=f"only this estimator (repeatable, any letter case): {names}",
     )
     parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of the table")
@@ -55,7 +57,9 @@ def main(argv=None):
     start = time.perf_counter()
     try:
         rows = run_tour(
-            device=args.device, quick=args.quick, estimators=args.estimator,
+            device=args.device,
+            quick=args.quick,
+            estimators=args.estimator,
             out=None if args.json else print,
         )
     except ValueError as error:

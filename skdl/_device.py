@@ -110,10 +110,7 @@ def _cuda_problem(device):
     n_devices = torch.cuda.device_count()
     if index >= n_devices:
         existing = ", ".join(f"'cuda:{i}' ({torch.cuda.get_device_name(i)})" for i in range(n_devices))
-        return (
-            f"device={str(device)!r} was requested but this machine has {n_devices} "
-            f"CUDA device(s): {existing}"
-        )
+        return f"device={str(device)!r} was requested but this machine has {n_devices} CUDA device(s): {existing}"
     return None
 
 

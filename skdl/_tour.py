@@ -111,41 +111,69 @@ def _imbalanced_cases():
             )
 
         return TourCase(
-            estimator=name, dataset="breast_cancer", pipeline=pipe(ours), peer=pipe(peer),
-            param_grid=grid, quick_grid=quick, scoring="roc_auc",
+            estimator=name,
+            dataset="breast_cancer",
+            pipeline=pipe(ours),
+            peer=pipe(peer),
+            param_grid=grid,
+            quick_grid=quick,
+            scoring="roc_auc",
         )
 
     def ensemble_case(name, ours, peer, grid, quick, peer_note=""):
         return TourCase(
-            estimator=name, dataset="breast_cancer",
+            estimator=name,
+            dataset="breast_cancer",
             pipeline=ImbPipeline([("scale", StandardScaler()), ("clf", ours)]),
             peer=ImbPipeline([("scale", StandardScaler()), ("clf", peer)]),
-            param_grid=grid, quick_grid=quick, scoring="roc_auc", peer_note=peer_note,
+            param_grid=grid,
+            quick_grid=quick,
+            scoring="roc_auc",
+            peer_note=peer_note,
         )
 
     k_grid = {"sampler__k_neighbors": [3, 5, 7], "sampler__sampling_strategy": [0.8, 1.0]}
     return [
-        sampler_case("SMOTE", SMOTE(random_state=0), imb_over.SMOTE(random_state=0), k_grid,
-                     {"sampler__k_neighbors": [3, 5]}),
-        sampler_case("BorderlineSMOTE", BorderlineSMOTE(random_state=0), imb_over.BorderlineSMOTE(random_state=0),
-                     {**k_grid, "sampler__kind": ["borderline-1", "borderline-2"]},
-                     {"sampler__kind": ["borderline-1", "borderline-2"]}),
-        sampler_case("RandomOverSampler", RandomOverSampler(random_state=0),
-                     imb_over.RandomOverSampler(random_state=0),
-                     {"sampler__shrinkage": [None, 0.5, 1.0]}, {"sampler__shrinkage": [None, 1.0]}),
-        sampler_case("RandomUnderSampler", RandomUnderSampler(random_state=0),
-                     imb_under.RandomUnderSampler(random_state=0),
-                     {"sampler__sampling_strategy": [0.8, 1.0], "sampler__replacement": [False, True]},
-                     {"sampler__sampling_strategy": [1.0]}),
-        ensemble_case("EasyEnsembleClassifier", EasyEnsembleClassifier(n_estimators=5, random_state=0),
-                      imb_ensemble.EasyEnsembleClassifier(n_estimators=5, estimator=SklearnAdaBoost(), random_state=0),
-                      {"clf__n_estimators": [5, 10]}, {"clf__n_estimators": [5]}),
+        sampler_case(
+            "SMOTE", SMOTE(random_state=0), imb_over.SMOTE(random_state=0), k_grid, {"sampler__k_neighbors": [3, 5]}
+        ),
+        sampler_case(
+            "BorderlineSMOTE",
+            BorderlineSMOTE(random_state=0),
+            imb_over.BorderlineSMOTE(random_state=0),
+            {**k_grid, "sampler__kind": ["borderline-1", "borderline-2"]},
+            {"sampler__kind": ["borderline-1", "borderline-2"]},
+        ),
+        sampler_case(
+            "RandomOverSampler",
+            RandomOverSampler(random_state=0),
+            imb_over.RandomOverSampler(random_state=0),
+            {"sampler__shrinkage": [None, 0.5, 1.0]},
+            {"sampler__shrinkage": [None, 1.0]},
+        ),
+        sampler_case(
+            "RandomUnderSampler",
+            RandomUnderSampler(random_state=0),
+            imb_under.RandomUnderSampler(random_state=0),
+            {"sampler__sampling_strategy": [0.8, 1.0], "sampler__replacement": [False, True]},
+            {"sampler__sampling_strategy": [1.0]},
+        ),
+        ensemble_case(
+            "EasyEnsembleClassifier",
+            EasyEnsembleClassifier(n_estimators=5, random_state=0),
+            imb_ensemble.EasyEnsembleClassifier(n_estimators=5, estimator=SklearnAdaBoost(), random_state=0),
+            {"clf__n_estimators": [5, 10]},
+            {"clf__n_estimators": [5]},
+        ),
         # The peer is imbalanced-learn's EasyEnsemble (it has no BalanceCascade) of the same size.
-        ensemble_case("BalanceCascadeClassifier",
-                      BalanceCascadeClassifier(n_estimators=5, n_boost=50, random_state=0),
-                      imb_ensemble.EasyEnsembleClassifier(n_estimators=5, estimator=SklearnAdaBoost(), random_state=0),
-                      {"clf__n_estimators": [5, 10]}, {"clf__n_estimators": [5]},
-                      peer_note="imbalanced-learn has no BalanceCascade; its EasyEnsemble is the nearest"),
+        ensemble_case(
+            "BalanceCascadeClassifier",
+            BalanceCascadeClassifier(n_estimators=5, n_boost=50, random_state=0),
+            imb_ensemble.EasyEnsembleClassifier(n_estimators=5, estimator=SklearnAdaBoost(), random_state=0),
+            {"clf__n_estimators": [5, 10]},
+            {"clf__n_estimators": [5]},
+            peer_note="imbalanced-learn has no BalanceCascade; its EasyEnsemble is the nearest",
+        ),
     ]
 
 
@@ -161,36 +189,68 @@ def _tree_cases():
 
     def case(name, dataset, ours, peer, grid, quick, scoring, stratify=True, peer_note=""):
         return TourCase(
-            estimator=name, dataset=dataset, pipeline=Pipeline([("clf", ours)]),
-            peer=Pipeline([("clf", peer)]), param_grid=grid, quick_grid=quick,
-            scoring=scoring, stratify=stratify, peer_note=peer_note,
+            estimator=name,
+            dataset=dataset,
+            pipeline=Pipeline([("clf", ours)]),
+            peer=Pipeline([("clf", peer)]),
+            param_grid=grid,
+            quick_grid=quick,
+            scoring=scoring,
+            stratify=stratify,
+            peer_note=peer_note,
         )
 
     return [
-        case("DecisionTreeClassifier", "breast_cancer", DecisionTreeClassifier(random_state=0),
-             SklearnTreeClassifier(random_state=0),
-             {"clf__max_depth": [3, 5, None], "clf__criterion": ["gini", "entropy"]},
-             {"clf__max_depth": [3, None]}, "accuracy"),
-        case("DecisionTreeRegressor", "diabetes", DecisionTreeRegressor(random_state=0),
-             SklearnTreeRegressor(random_state=0),
-             {"clf__max_depth": [3, 5, 8], "clf__min_samples_leaf": [1, 10]},
-             {"clf__max_depth": [3, 5]}, "r2", stratify=False),
-        case("AdaBoostClassifier", "breast_cancer", AdaBoostClassifier(random_state=0),
-             SklearnAdaBoostClassifier(random_state=0),
-             {"clf__n_estimators": [50, 100], "clf__learning_rate": [0.5, 1.0]},
-             {"clf__learning_rate": [0.5, 1.0]}, "accuracy"),
-        case("AdaBoostRegressor", "diabetes", AdaBoostRegressor(random_state=0),
-             SklearnAdaBoostRegressor(random_state=0),
-             {"clf__loss": ["linear", "square", "exponential"], "clf__n_estimators": [25, 50]},
-             {"clf__loss": ["linear", "square"]}, "r2", stratify=False),
+        case(
+            "DecisionTreeClassifier",
+            "breast_cancer",
+            DecisionTreeClassifier(random_state=0),
+            SklearnTreeClassifier(random_state=0),
+            {"clf__max_depth": [3, 5, None], "clf__criterion": ["gini", "entropy"]},
+            {"clf__max_depth": [3, None]},
+            "accuracy",
+        ),
+        case(
+            "DecisionTreeRegressor",
+            "diabetes",
+            DecisionTreeRegressor(random_state=0),
+            SklearnTreeRegressor(random_state=0),
+            {"clf__max_depth": [3, 5, 8], "clf__min_samples_leaf": [1, 10]},
+            {"clf__max_depth": [3, 5]},
+            "r2",
+            stratify=False,
+        ),
+        case(
+            "AdaBoostClassifier",
+            "breast_cancer",
+            AdaBoostClassifier(random_state=0),
+            SklearnAdaBoostClassifier(random_state=0),
+            {"clf__n_estimators": [50, 100], "clf__learning_rate": [0.5, 1.0]},
+            {"clf__learning_rate": [0.5, 1.0]},
+            "accuracy",
+        ),
+        case(
+            "AdaBoostRegressor",
+            "diabetes",
+            AdaBoostRegressor(random_state=0),
+            SklearnAdaBoostRegressor(random_state=0),
+            {"clf__loss": ["linear", "square", "exponential"], "clf__n_estimators": [25, 50]},
+            {"clf__loss": ["linear", "square"]},
+            "r2",
+            stratify=False,
+        ),
         # Missing a malignant tumour (class 0) costs twice a false alarm; the
         # peer is scikit-learn's cost-blind AdaBoost of the same size.
-        case("AdaCostClassifier", "breast_cancer",
-             AdaCostClassifier(cost_matrix={0: 2.0, 1: 1.0}, random_state=0),
-             SklearnAdaBoostClassifier(random_state=0),
-             {"clf__n_estimators": [25, 50, 100]}, {"clf__n_estimators": [25, 50]},
-             "balanced_accuracy",
-             peer_note="the peer ignores the costs; AdaCost trades accuracy for fewer costly misses"),
+        case(
+            "AdaCostClassifier",
+            "breast_cancer",
+            AdaCostClassifier(cost_matrix={0: 2.0, 1: 1.0}, random_state=0),
+            SklearnAdaBoostClassifier(random_state=0),
+            {"clf__n_estimators": [25, 50, 100]},
+            {"clf__n_estimators": [25, 50]},
+            "balanced_accuracy",
+            peer_note="the peer ignores the costs; AdaCost trades accuracy for fewer costly misses",
+        ),
     ]
 
 
@@ -226,8 +286,7 @@ def _linear_cases():
             dataset="digits",
             pipeline=make_pipeline(StandardScaler(), SVC()),
             peer=make_pipeline(StandardScaler(), SklearnSVC()),
-            param_grid={"svc__C": [0.1, 1.0, 10.0], "svc__gamma": ["scale", 0.01],
-                        "svc__kernel": ["rbf", "poly"]},
+            param_grid={"svc__C": [0.1, 1.0, 10.0], "svc__gamma": ["scale", 0.01], "svc__kernel": ["rbf", "poly"]},
             quick_grid={"svc__C": [1.0, 10.0]},
             scoring="accuracy",
         ),
@@ -247,8 +306,10 @@ def _nn_cases():
             dataset="breast_cancer",
             pipeline=make_pipeline(StandardScaler(), MLPClassifier(random_state=0)),
             peer=make_pipeline(StandardScaler(), SklearnMLPClassifier(random_state=0, max_iter=1000)),
-            param_grid={"mlpclassifier__activation": ["relu", "tanh"],
-                        "mlpclassifier__hidden_layer_sizes": [(50,), (100,)]},
+            param_grid={
+                "mlpclassifier__activation": ["relu", "tanh"],
+                "mlpclassifier__hidden_layer_sizes": [(50,), (100,)],
+            },
             quick_grid={"mlpclassifier__activation": ["relu", "tanh"]},
             scoring="accuracy",
         ),
@@ -257,11 +318,24 @@ def _nn_cases():
         TourCase(
             estimator="CNNClassifier",
             dataset="digits",
-            pipeline=Pipeline([("scale", MinMaxScaler()), ("clf", CNNClassifier(
-                "vgg", input_shape=(1, 8, 8), lr_schedule="cosine", learning_rate=3e-3,
-                batch_size=64, max_epochs=30, random_state=0))]),
-            peer=Pipeline([("scale", MinMaxScaler()),
-                           ("clf", SklearnMLPClassifier(random_state=0, max_iter=500))]),
+            pipeline=Pipeline(
+                [
+                    ("scale", MinMaxScaler()),
+                    (
+                        "clf",
+                        CNNClassifier(
+                            "vgg",
+                            input_shape=(1, 8, 8),
+                            lr_schedule="cosine",
+                            learning_rate=3e-3,
+                            batch_size=64,
+                            max_epochs=30,
+                            random_state=0,
+                        ),
+                    ),
+                ]
+            ),
+            peer=Pipeline([("scale", MinMaxScaler()), ("clf", SklearnMLPClassifier(random_state=0, max_iter=500))]),
             param_grid={"clf__activation": ["relu", "tanh"]},
             quick_grid={"clf__activation": ["relu"]},
             scoring="accuracy",
@@ -271,7 +345,6 @@ def _nn_cases():
 
 
 _CASE_FACTORIES = [_cluster_cases, _imbalanced_cases, _tree_cases, _linear_cases, _nn_cases]
-
 
 
 # The metric of each scoring, named in the table (short) and the legend (long).
@@ -485,9 +558,9 @@ def format_legend(rows, *, width=TABLE_WIDTH):
     )
     metrics = sorted({row["metric"] for row in rows})
     lines += wrap.wrap(
-        "Metrics: " + "; ".join(
-            f"{_METRICS[m][0]} = {_METRICS[m][1]}" if m in _METRICS else str(m) for m in metrics
-        ) + "."
+        "Metrics: "
+        + "; ".join(f"{_METRICS[m][0]} = {_METRICS[m][1]}" if m in _METRICS else str(m) for m in metrics)
+        + "."
     )
     for row in rows:
         text = f"{row['estimator']}: peer {row['peer']}"

@@ -131,10 +131,9 @@ def test_one_class_is_a_named_value_error_or_predicts_that_class(estimator):
     try:
         _quiet_fit(est, X, y_one)
     except ValueError as error:
-        assert any(
-            phrase in str(error)
-            for phrase in ("2 classes", "two classes", "more than 1 class", "1 class")
-        ), str(error)
+        assert any(phrase in str(error) for phrase in ("2 classes", "two classes", "more than 1 class", "1 class")), (
+            str(error)
+        )
         return
     # sklearn's trees and AdaBoost fit one class and predict it everywhere.
     assert not _is_sampler(est), "a sampler can not balance a single class"
@@ -360,7 +359,7 @@ def test_duplicated_rows_give_a_correct_result(estimator):
     if kind == "clusterer":
         # Both copies of a row fall in the same cluster, and the centers are
         # the means of their members (duplicates counted twice).
-        assert_array_equal(est.labels_[: len(X)], est.labels_[len(X):])
+        assert_array_equal(est.labels_[: len(X)], est.labels_[len(X) :])
         for k in np.unique(est.labels_):
             assert_allclose(est.cluster_centers_[k], X2[est.labels_ == k].mean(axis=0), rtol=1e-6, atol=1e-9)
         return
@@ -466,9 +465,7 @@ def test_random_state_none_varies_the_result(estimator):
         runs.append(_results(est, X, y))
 
     def same(a, b):
-        return len(a) == len(b) and all(
-            np.shape(p) == np.shape(q) and np.array_equal(p, q) for p, q in zip(a, b)
-        )
+        return len(a) == len(b) and all(np.shape(p) == np.shape(q) and np.array_equal(p, q) for p, q in zip(a, b))
 
     assert not (same(runs[0], runs[1]) and same(runs[1], runs[2])), _random_and_why(estimator)[1]
 
@@ -531,8 +528,8 @@ def test_smote_samples_lie_on_segments_between_minority_neighbours(seed, n_minor
     y = np.repeat([0, 1], [3 * n_minority, n_minority])
     X_res, y_res = SMOTE(k_neighbors=k, random_state=seed, device="cpu").fit_resample(X, y)
     assert_array_equal(X_res[: len(X)], X)
-    new = X_res[len(X):]
-    assert (y_res[len(X):] == 1).all() and len(new) == 2 * n_minority
+    new = X_res[len(X) :]
+    assert (y_res[len(X) :] == 1).all() and len(new) == 2 * n_minority
     minority = X[y == 1]
     # Segments from every minority sample to each of its k nearest minority neighbours.
     dist = ((minority[:, None] - minority[None]) ** 2).sum(-1)
@@ -544,9 +541,7 @@ def test_smote_samples_lie_on_segments_between_minority_neighbours(seed, n_minor
     assert residual.max() < 1e-9 * (1 + np.abs(X).max())
 
 
-finite_logits = st.lists(
-    st.floats(-1e300, 1e300, allow_nan=False, allow_infinity=False), min_size=2, max_size=6
-)
+finite_logits = st.lists(st.floats(-1e300, 1e300, allow_nan=False, allow_infinity=False), min_size=2, max_size=6)
 
 
 @settings(max_examples=100, deadline=None)

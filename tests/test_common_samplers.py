@@ -42,7 +42,9 @@ def _imblearn_checks(estimators):
         pair
         for estimator in estimators
         for pair in estimator_checks_generator(
-            estimator, legacy=True, mark="xfail",
+            estimator,
+            legacy=True,
+            mark="xfail",
             expected_failed_checks=expected_failed_checks(estimator),
         )
     ]

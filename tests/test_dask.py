@@ -28,13 +28,16 @@ pytestmark = pytest.mark.dask
 @pytest.fixture(scope="module")
 def dask_client():
     # Loopback only, no dashboard: nothing listens beyond this machine.
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield client
 
 
@@ -55,9 +58,7 @@ def _searches():
             y_iris,
         ),
         "LogisticRegression": (
-            GridSearchCV(
-                LogisticRegression(max_iter=200, device="cpu"), {"C": [0.01, 0.1, 1.0]}, cv=cv
-            ),
+            GridSearchCV(LogisticRegression(max_iter=200, device="cpu"), {"C": [0.01, 0.1, 1.0]}, cv=cv),
             X_bc,
             y_bc,
         ),

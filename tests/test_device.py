@@ -60,8 +60,14 @@ def test_cuda_index_out_of_range():
 
 @pytest.mark.parametrize(
     "dtype, expected",
-    [(np.float32, np.float32), (np.float64, np.float64), (np.float16, np.float64),
-     (np.int32, np.float64), (np.int64, np.float64), (np.bool_, np.float64)],
+    [
+        (np.float32, np.float32),
+        (np.float64, np.float64),
+        (np.float16, np.float64),
+        (np.int32, np.float64),
+        (np.int64, np.float64),
+        (np.bool_, np.float64),
+    ],
 )
 def test_float32_stays_float32_everything_else_becomes_float64(dtype, expected):
     array = np.ones((3, 2), dtype=dtype)

@@ -38,10 +38,26 @@ class _ExternalResources(HTMLParser):
 def built_html(tmp_path_factory):
     out = tmp_path_factory.mktemp("docs")
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         "-D", "plot_gallery=0", "-d", str(out / "doctrees"),
-         str(ROOT / "docs"), str(out / "html")],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-b",
+            "html",
+            "-D",
+            "plot_gallery=0",
+            "-d",
+            str(out / "doctrees"),
+            str(ROOT / "docs"),
+            str(out / "html"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     return out / "html"
@@ -92,12 +108,10 @@ def test_mathjax_is_served_from_the_site():
 
 def test_docs_build_without_the_extra_names_it(tmp_path):
     # numpydoc hidden: importlib's find_spec returns None for a None entry.
-    code = (
-        "import sys, runpy; sys.modules['numpydoc'] = None; "
-        f"runpy.run_path({str(ROOT / 'docs' / 'conf.py')!r})"
+    code = f"import sys, runpy; sys.modules['numpydoc'] = None; runpy.run_path({str(ROOT / 'docs' / 'conf.py')!r})"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT / "docs"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False, cwd=ROOT / "docs")
     assert result.returncode != 0
     assert "numpydoc" in result.stderr and "docs extra" in result.stderr
 
@@ -139,8 +153,7 @@ def test_readme_quick_start_runs(capsys):
 def test_install_page_lists_every_extra_as_pyproject_has_it():
     import tomllib
 
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "optional-dependencies"]
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     page = (ROOT / "docs" / "install.rst").read_text(encoding="utf-8").lower()
     for extra, requirements in extras.items():
         assert f"``{extra}``" in page, f"install page misses the {extra} extra"

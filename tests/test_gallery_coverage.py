@@ -23,9 +23,7 @@ def _scripts_with_figures():
 
 def test_gallery_has_scripts():
     assert SCRIPTS, "no examples/**/plot_*.py scripts found"
-    assert all((path.parent / "README.rst").exists() for path in SCRIPTS), (
-        "every gallery folder needs a README.rst"
-    )
+    assert all((path.parent / "README.rst").exists() for path in SCRIPTS), "every gallery folder needs a README.rst"
 
 
 @pytest.mark.parametrize("name", [name for name, _ in all_estimators()])

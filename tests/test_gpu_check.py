@@ -26,10 +26,21 @@ import run as runner  # noqa: E402
 
 # The families the GPU check must cover (one check row or more each).
 FAMILIES = [
-    "KMeans", "LogisticRegression(solver='lbfgs')", "LogisticRegression(solver='newton')",
-    "LogisticRegression(solver='proximal')", "LogisticRegression(solver='sgd')", "LinearSVC", "SVC",
-    "DecisionTreeClassifier(splitter='hist')", "DecisionTreeRegressor(splitter='hist')", "AdaBoostClassifier",
-    "SMOTE", "BorderlineSMOTE", "EasyEnsembleClassifier", "BalanceCascadeClassifier", "MLPClassifier",
+    "KMeans",
+    "LogisticRegression(solver='lbfgs')",
+    "LogisticRegression(solver='newton')",
+    "LogisticRegression(solver='proximal')",
+    "LogisticRegression(solver='sgd')",
+    "LinearSVC",
+    "SVC",
+    "DecisionTreeClassifier(splitter='hist')",
+    "DecisionTreeRegressor(splitter='hist')",
+    "AdaBoostClassifier",
+    "SMOTE",
+    "BorderlineSMOTE",
+    "EasyEnsembleClassifier",
+    "BalanceCascadeClassifier",
+    "MLPClassifier",
     "CNNClassifier",
 ]
 
@@ -41,7 +52,11 @@ def dry_report(tmp_path_factory):
     env = dict(os.environ, GPU_REPORT_DIR=str(report_dir), CUDA_VISIBLE_DEVICES="")
     completed = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "gpu_check.py"), "--dry"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
     report = json.loads((report_dir / "report.json").read_text())
@@ -116,8 +131,7 @@ def test_row_fractions_follow_the_budget():
 
 
 def test_missing_distributions_names_absent_and_old_ones():
-    missing = gpu_check.missing_distributions({"numpy": "1.0", "not-a-distribution-x1": "1.0",
-                                               "scikit-learn": "999"})
+    missing = gpu_check.missing_distributions({"numpy": "1.0", "not-a-distribution-x1": "1.0", "scikit-learn": "999"})
     assert missing[0] == "not-a-distribution-x1 (absent)"
     assert missing[1].startswith("scikit-learn (") and missing[1].endswith("< 999)")
     assert len(missing) == 2
@@ -137,8 +151,9 @@ def _write_wheel(folder, name, version):
     with zipfile.ZipFile(path, "w") as wheel:
         wheel.writestr(f"{name}.py", "ANSWER = 42\n")
         wheel.writestr(f"{dist_info}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
-        wheel.writestr(f"{dist_info}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-                                             "Tag: py3-none-any\n")
+        wheel.writestr(
+            f"{dist_info}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        )
         wheel.writestr(f"{dist_info}/RECORD", "")
     return path
 

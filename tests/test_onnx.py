@@ -314,6 +314,7 @@ def test_svc_fitted_on_sparse_input():
     _assert_labels_agree(labels, clf.predict(X_test))
     np.testing.assert_allclose(scores[:, 0], clf.decision_function(X_test), rtol=1e-4, atol=1e-4)
 
+
 def test_easy_ensemble_of_voters():
     # Learners without predict_proba vote (as in bagging); the graph votes too.
     X_train, X_test, y_train, _ = _data("synthetic")

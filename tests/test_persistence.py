@@ -66,11 +66,7 @@ def _data(estimator):
 
 
 def _outputs(estimator, X):
-    return [
-        np.asarray(getattr(estimator, method)(X))
-        for method in _METHODS
-        if hasattr(estimator, method)
-    ]
+    return [np.asarray(getattr(estimator, method)(X)) for method in _METHODS if hasattr(estimator, method)]
 
 
 def _fitted(estimator):
@@ -95,9 +91,7 @@ def _dump_and_trusted_types(estimator, tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@pytest.mark.parametrize(
-    "estimator", [e for e in ESTIMATORS if not _is_sampler(e) and not _is_torch_net(e)], ids=_ids
-)
+@pytest.mark.parametrize("estimator", [e for e in ESTIMATORS if not _is_sampler(e) and not _is_torch_net(e)], ids=_ids)
 def test_skops_round_trip_predicts_identically(estimator, tmp_path):
     fitted, X = _fitted(estimator)
     expected = _outputs(fitted, X)

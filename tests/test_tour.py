@@ -27,8 +27,7 @@ def test_quick_tour_prints_table_legend_and_progress(capsys):
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     header = next(line for line in lines if line.startswith("estimator"))
-    assert header.split() == ["estimator", "dataset", "metric", "CV", "test", "peer", "fit", "s",
-                              "peer", "s", "search"]
+    assert header.split() == ["estimator", "dataset", "metric", "CV", "test", "peer", "fit", "s", "peer", "s", "search"]
     row = next(line for line in lines if line.startswith(FAST))
     assert row.split()[1:3] == ["diabetes", "R2"]
     assert "device: cpu" in lines
@@ -89,7 +88,9 @@ def test_help_lists_the_estimator_names(capsys):
 def test_unavailable_device_exits_with_a_message():
     result = subprocess.run(
         [sys.executable, "-m", "skdl", "--quick", "--device", "cuda"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert "CUDA is not available" in result.stderr
@@ -99,11 +100,21 @@ def test_unavailable_device_exits_with_a_message():
 def _widest_rows():
     """One row per case with the widest values the table can meet."""
     return [
-        {"estimator": case.estimator, "dataset": case.dataset, "metric": case.scoring,
-         "peer": peer_name(case), "peer_note": case.peer_note,
-         "best_params": "n_estimators=100, learning_rate=0.5", "cv_score": -0.1234,
-         "test_score": -0.9999, "peer_score": -0.125, "fit_time": 99.99,
-         "peer_fit_time": 99.99, "search_time": 999.9, "device": "cuda:0"}
+        {
+            "estimator": case.estimator,
+            "dataset": case.dataset,
+            "metric": case.scoring,
+            "peer": peer_name(case),
+            "peer_note": case.peer_note,
+            "best_params": "n_estimators=100, learning_rate=0.5",
+            "cv_score": -0.1234,
+            "test_score": -0.9999,
+            "peer_score": -0.125,
+            "fit_time": 99.99,
+            "peer_fit_time": 99.99,
+            "search_time": 999.9,
+            "device": "cuda:0",
+        }
         for case in tour_cases()
     ]
 

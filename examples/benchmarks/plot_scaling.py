@@ -53,7 +53,7 @@ for ax, ((family, estimator), rows) in zip(axes.flat, curves.items()):
 axes.flat[0].set_ylabel("fit time (s)", fontsize=8)
 axes.flat[4].set_ylabel("fit time (s)", fontsize=8)
 axes.flat[0].legend(fontsize=8)
-for ax in list(axes.flat)[len(curves):]:
+for ax in list(axes.flat)[len(curves) :]:
     ax.axis("off")
 fig.suptitle(f"{env['threads']} threads, device {env['device']} (benchmarks/scaling.py)", fontsize=10)
 fig.tight_layout()

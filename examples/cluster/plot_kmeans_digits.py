@@ -66,9 +66,7 @@ ax.imshow(
 )
 ax.scatter(X[:, 0], X[:, 1], s=4, c="k", alpha=0.6)
 centers = kmeans.cluster_centers_
-ax.scatter(
-    centers[:, 0], centers[:, 1], marker="x", s=150, linewidths=3, color="w", zorder=10
-)
+ax.scatter(centers[:, 0], centers[:, 1], marker="x", s=150, linewidths=3, color="w", zorder=10)
 ax.set(
     title="K-means (skdl) on PCA-reduced digits\ncenters marked with white crosses",
     xlim=(x_min, x_max),

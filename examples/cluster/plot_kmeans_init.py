@@ -32,7 +32,10 @@ from skdl.cluster import KMeans
 
 n_clusters = 15
 X, _ = make_blobs(
-    n_samples=3000, centers=n_clusters, cluster_std=0.7, center_box=(-20, 20),
+    n_samples=3000,
+    centers=n_clusters,
+    cluster_std=0.7,
+    center_box=(-20, 20),
     random_state=42,
 )
 
@@ -42,12 +45,9 @@ X, _ = make_blobs(
 seeds = range(30)
 inertias = {}
 for init in ("k-means++", "random"):
-    inertias[init] = np.array([
-        KMeans(n_clusters, init=init, n_init=1, random_state=seed, device="cpu")
-        .fit(X)
-        .inertia_
-        for seed in seeds
-    ])
+    inertias[init] = np.array(
+        [KMeans(n_clusters, init=init, n_init=1, random_state=seed, device="cpu").fit(X).inertia_ for seed in seeds]
+    )
 
 best = min(values.min() for values in inertias.values())
 for init, values in inertias.items():

@@ -44,15 +44,12 @@ grid = np.linspace(0, 6, 600)[:, None]
 # ------------------------------------
 tree = DecisionTreeRegressor(max_depth=4, random_state=0).fit(X, y)
 boosted = {
-    loss: AdaBoostRegressor(
-        DecisionTreeRegressor(max_depth=4), n_estimators=150, loss=loss, random_state=0
-    ).fit(X, y)
+    loss: AdaBoostRegressor(DecisionTreeRegressor(max_depth=4), n_estimators=150, loss=loss, random_state=0).fit(X, y)
     for loss in ["linear", "square", "exponential"]
 }
 print(f"single tree (depth 4): test R2 = {tree.score(X_test, y_test):.3f}")
 for loss, model in boosted.items():
-    print(f"AdaBoost.R2, loss={loss!r:14}: test R2 = {model.score(X_test, y_test):.3f}, "
-          f"{len(model.estimators_)} trees")
+    print(f"AdaBoost.R2, loss={loss!r:14}: test R2 = {model.score(X_test, y_test):.3f}, {len(model.estimators_)} trees")
 
 # %%
 # Plot: the fits, and the test R^2 along the boosting rounds
@@ -60,10 +57,14 @@ for loss, model in boosted.items():
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [3, 2]})
 ax.scatter(X, y, s=8, c="0.65", label="training data")
 ax.plot(grid, signal(grid), "k:", lw=1, label="true signal")
-ax.plot(grid, tree.predict(grid), color="tab:blue", lw=2,
-        label=f"one tree, R2 {tree.score(X_test, y_test):.2f}")
-ax.plot(grid, boosted["linear"].predict(grid), color="tab:red", lw=2,
-        label=f"AdaBoost.R2 (150 trees), R2 {boosted['linear'].score(X_test, y_test):.2f}")
+ax.plot(grid, tree.predict(grid), color="tab:blue", lw=2, label=f"one tree, R2 {tree.score(X_test, y_test):.2f}")
+ax.plot(
+    grid,
+    boosted["linear"].predict(grid),
+    color="tab:red",
+    lw=2,
+    label=f"AdaBoost.R2 (150 trees), R2 {boosted['linear'].score(X_test, y_test):.2f}",
+)
 ax.set_xlabel("x")
 ax.set_ylabel("y")
 ax.set_title("Depth-4 trees: one versus boosted (loss='linear')")

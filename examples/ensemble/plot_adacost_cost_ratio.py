@@ -24,10 +24,8 @@ from sklearn.model_selection import train_test_split
 
 from skdl.ensemble import AdaBoostClassifier, AdaCostClassifier
 
-X, y = make_classification(3000, 10, n_informative=4, weights=[0.9], flip_y=0.05,
-                           class_sep=0.8, random_state=0)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=0,
-                                                    stratify=y)
+X, y = make_classification(3000, 10, n_informative=4, weights=[0.9], flip_y=0.05, class_sep=0.8, random_state=0)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
 plain = AdaBoostClassifier(n_estimators=50, random_state=0).fit(X_train, y_train).predict(X_test)
 
 ratios = [1, 2, 3, 5, 7, 10, 20, 50]
@@ -46,8 +44,7 @@ fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
 single = np.array(single)
 ax1.plot(ratios, recalls, "-", color="C0")
 ax1.plot(np.array(ratios)[~single], np.array(recalls)[~single], "o", color="C0", label="AdaCost")
-ax1.plot(np.array(ratios)[single], np.array(recalls)[single], "x", color="C0", ms=8,
-         label="AdaCost, first stump alone")
+ax1.plot(np.array(ratios)[single], np.array(recalls)[single], "x", color="C0", ms=8, label="AdaCost, first stump alone")
 ax1.axhline(recall_score(y_test, plain), color="k", ls="--", label="AdaBoost")
 ax1.set_xscale("log")
 ax1.set_xlabel("cost of a false negative / cost of a false positive")

@@ -37,8 +37,7 @@ from skdl.over_sampling import RandomOverSampler
 from skdl.under_sampling import RandomUnderSampler
 
 rng = np.random.RandomState(0)
-X = np.vstack([rng.normal(0, 1.0, size=(950, 2)),
-               rng.normal([1.8, 1.4], 0.6, size=(50, 2))])
+X = np.vstack([rng.normal(0, 1.0, size=(950, 2)), rng.normal([1.8, 1.4], 0.6, size=(50, 2))])
 y = np.repeat([0, 1], [950, 50])
 print("original:", dict(sorted(Counter(y.tolist()).items())))
 
@@ -59,8 +58,10 @@ for name, sampler in samplers.items():
 # %%
 # Plot: the resampled sets and the boundary of a model fitted on each
 # -------------------------------------------------------------------
-xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 200),
-                     np.linspace(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5, 200))
+xx, yy = np.meshgrid(
+    np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 200),
+    np.linspace(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5, 200),
+)
 grid = np.c_[xx.ravel(), yy.ravel()]
 
 fig, axes = plt.subplots(1, 4, figsize=(17, 4.6), sharex=True, sharey=True)
@@ -69,20 +70,30 @@ for ax, (title, (X_res, y_res, indices)) in zip(axes, resampled.items()):
     maj, mino = y_res == 0, y_res == 1
     ax.scatter(X_res[maj, 0], X_res[maj, 1], s=6, c="tab:blue", alpha=0.35, label="majority")
     if "shrinkage" in title:
-        ax.scatter(X_res[mino, 0], X_res[mino, 1], s=8, c="tab:red", alpha=0.5,
-                   label="minority (drawn with noise)")
+        ax.scatter(X_res[mino, 0], X_res[mino, 1], s=8, c="tab:red", alpha=0.5, label="minority (drawn with noise)")
     else:
         # One marker per distinct minority sample, larger when drawn several times.
         kept = np.unique(indices[mino])
-        ax.scatter(X[kept, 0], X[kept, 1], s=10 + 4 * (n_copies[kept] - 1), c="tab:red", alpha=0.6,
-                   edgecolors="k", linewidths=0.3, label="minority (larger: more copies)")
+        ax.scatter(
+            X[kept, 0],
+            X[kept, 1],
+            s=10 + 4 * (n_copies[kept] - 1),
+            c="tab:red",
+            alpha=0.6,
+            edgecolors="k",
+            linewidths=0.3,
+            label="minority (larger: more copies)",
+        )
     model = LogisticRegression().fit(X_res, y_res)
     proba = model.predict_proba(grid)[:, 1].reshape(xx.shape)
     ax.contour(xx, yy, proba, levels=[0.5], colors="k", linewidths=1.5)
     recall = recall_score(y, model.predict(X), average=None)
     counts = np.bincount(y_res)
-    ax.set_title(f"{title}\nclass counts {counts[0]} / {counts[1]}; recall on the original "
-                 f"data\nmajority {recall[0]:.2f}, minority {recall[1]:.2f}", fontsize=10)
+    ax.set_title(
+        f"{title}\nclass counts {counts[0]} / {counts[1]}; recall on the original "
+        f"data\nmajority {recall[0]:.2f}, minority {recall[1]:.2f}",
+        fontsize=10,
+    )
     ax.set_xlabel("x0")
     legend = ax.legend(loc="lower left", fontsize=8)
     for handle in legend.legend_handles:

@@ -30,8 +30,7 @@ from sklearn.model_selection import train_test_split
 
 from skdl.ensemble import AdaBoostClassifier, BalanceCascadeClassifier, EasyEnsembleClassifier
 
-X, y = make_classification(n_samples=4000, n_features=20, n_informative=6, weights=[0.9], flip_y=0.03,
-                           random_state=0)
+X, y = make_classification(n_samples=4000, n_features=20, n_informative=6, weights=[0.9], flip_y=0.03, random_state=0)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, stratify=y, random_state=0)
 
 models = {

@@ -26,8 +26,14 @@ from sklearn.datasets import make_classification
 from skdl.over_sampling import SMOTE, BorderlineSMOTE
 
 X, y = make_classification(
-    n_samples=990, n_features=2, n_informative=2, n_redundant=0, n_clusters_per_class=1,
-    weights=[0.91], class_sep=0.8, random_state=4,
+    n_samples=990,
+    n_features=2,
+    n_informative=2,
+    n_redundant=0,
+    n_clusters_per_class=1,
+    weights=[0.91],
+    class_sep=0.8,
+    random_state=4,
 )
 print("before:", {int(k): v for k, v in Counter(y).items()})
 

@@ -39,12 +39,14 @@ from skdl.nn import CNNClassifier
 
 X, y = load_digits(return_X_y=True)
 X = (X / 16.0).astype(np.float32)
-X_train, X_test, y_train, y_test = train_test_split(
-    X, y, test_size=0.25, stratify=y, random_state=0
-)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
 net = CNNClassifier(
-    input_shape=(1, 8, 8), learning_rate=0.003, max_epochs=20, batch_size=64,
-    random_state=0, device="cpu",
+    input_shape=(1, 8, 8),
+    learning_rate=0.003,
+    max_epochs=20,
+    batch_size=64,
+    random_state=0,
+    device="cpu",
 )
 net.fit(X_train, y_train)
 print(f"test accuracy: {net.score(X_test, y_test):.3f}")
@@ -78,16 +80,16 @@ fig = plot_activations(net, X_test, "block1.act", sample=0)
 # stroke shape common to a few digit classes).
 channels = [0, 1, 2, 3]
 k = 6
-fig, axes = plt.subplots(len(channels), k, figsize=(1.3 * k, 1.45 * len(channels)),
-                         layout="constrained")
+fig, axes = plt.subplots(len(channels), k, figsize=(1.3 * k, 1.45 * len(channels)), layout="constrained")
 for row, channel in zip(axes, channels):
     indices, values = max_activating_inputs(net, X_test, "block1.act", channel, k=k)
     for ax, index, value in zip(row, indices, values):
         ax.imshow(X_test[index].reshape(8, 8), cmap="gray_r")
         ax.set_title(f"{y_test[index]}  ({value:.1f})", fontsize=8)
         ax.set_axis_off()
-    row[0].text(-0.35, 0.5, f"channel {channel}", transform=row[0].transAxes,
-                rotation=90, va="center", ha="center", fontsize=9)
+    row[0].text(
+        -0.35, 0.5, f"channel {channel}", transform=row[0].transAxes, rotation=90, va="center", ha="center", fontsize=9
+    )
 fig.suptitle("Most activating test digits (label and response)")
 
 # %%

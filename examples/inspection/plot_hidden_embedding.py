@@ -27,9 +27,7 @@ from skdl.inspection import hidden_embedding, plot_embedding
 from skdl.nn import MLPClassifier
 
 X, y = load_digits(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(
-    X, y, test_size=0.2, stratify=y, random_state=0
-)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 net = MLPClassifier((64, 32), max_epochs=30, random_state=0, device="cpu")

@@ -49,8 +49,12 @@ def report(net):
 # training ends, and the validation accuracy is far from what the digits
 # allow. More epochs or a larger learning rate would help.
 under = MLPClassifier(
-    (16,), learning_rate=3e-4, max_epochs=12, early_stopping=True,
-    random_state=0, device="cpu",
+    (16,),
+    learning_rate=3e-4,
+    max_epochs=12,
+    early_stopping=True,
+    random_state=0,
+    device="cpu",
 ).fit(X, y)
 report(under)
 fig = plot_learning_curves(under)
@@ -70,8 +74,13 @@ X_small, y_noisy = X[:300], y[:300].copy()
 flipped = rng.rand(300) < 0.2
 y_noisy[flipped] = rng.randint(0, 10, flipped.sum())
 over = MLPClassifier(
-    (256, 256), max_epochs=60, early_stopping=True, patience=60,
-    validation_fraction=0.3, random_state=0, device="cpu",
+    (256, 256),
+    max_epochs=60,
+    early_stopping=True,
+    patience=60,
+    validation_fraction=0.3,
+    random_state=0,
+    device="cpu",
 ).fit(X_small, y_noisy)
 report(over)
 fig = plot_learning_curves(over)
@@ -83,8 +92,12 @@ fig = plot_learning_curves(over)
 # validation loss has flattened near its minimum when training stops, and
 # the weights of the best epoch are kept.
 fine = MLPClassifier(
-    (64,), max_epochs=200, early_stopping=True, patience=5,
-    random_state=0, device="cpu",
+    (64,),
+    max_epochs=200,
+    early_stopping=True,
+    patience=5,
+    random_state=0,
+    device="cpu",
 ).fit(X, y)
 report(fine)
 fig = plot_learning_curves(fine)

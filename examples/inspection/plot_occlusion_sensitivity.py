@@ -39,19 +39,26 @@ X_toy[y_toy == 1, 0, 1:4, 1:4] += 1.5
 torch.manual_seed(0)  # skorch draws the initial weights from torch's global generator
 toy_net = NeuralNetClassifier(
     torch.nn.Sequential(
-        torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 2),
+        torch.nn.Conv2d(1, 4, 3, padding=1),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(4 * 4 * 4, 2),
     ),
-    criterion=torch.nn.CrossEntropyLoss, optimizer=torch.optim.Adam, lr=0.02,
-    max_epochs=12, batch_size=32, train_split=None, verbose=0,
+    criterion=torch.nn.CrossEntropyLoss,
+    optimizer=torch.optim.Adam,
+    lr=0.02,
+    max_epochs=12,
+    batch_size=32,
+    train_split=None,
+    verbose=0,
 )
 toy_net.fit(X_toy, y_toy)
 print(f"training accuracy on the toy images: {toy_net.score(X_toy, y_toy):.3f}")
 
 maps = occlusion_sensitivity(toy_net, X_toy, y_toy, patch=3, stride=1)
 positives = y_toy == 1
-fig = plot_occlusion(X_toy[positives], maps[positives], max_images=6,
-                     titles=["class 1"] * 6)
+fig = plot_occlusion(X_toy[positives], maps[positives], max_images=6, titles=["class 1"] * 6)
 fig.suptitle("Toy images: the drop concentrates on the informative corner")
 
 mean_map = maps[positives].mean(axis=0)
@@ -75,12 +82,14 @@ from skdl.nn import CNNClassifier
 
 X, y = load_digits(return_X_y=True)
 X = (X / 16.0).astype(np.float32)
-X_train, X_test, y_train, y_test = train_test_split(
-    X, y, test_size=0.25, stratify=y, random_state=0
-)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
 net = CNNClassifier(
-    input_shape=(1, 8, 8), learning_rate=0.003, max_epochs=20, batch_size=64,
-    random_state=0, device="cpu",
+    input_shape=(1, 8, 8),
+    learning_rate=0.003,
+    max_epochs=20,
+    batch_size=64,
+    random_state=0,
+    device="cpu",
 )
 net.fit(X_train, y_train)
 print(f"test accuracy on the digits: {net.score(X_test, y_test):.3f}")

@@ -37,13 +37,20 @@ X = StandardScaler().fit_transform(X)
 C = 0.1
 exact = LogisticRegression(C=C, max_iter=1000, device="cpu").fit(X, y).objective(X, y)
 
-rates = {"sgd": 0.1, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.1,
-         "adadelta": 1.0, "rmsprop": 0.01, "adam": 0.01}
+rates = {"sgd": 0.1, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.1, "adadelta": 1.0, "rmsprop": 0.01, "adam": 0.01}
 curves = {}
 for optimizer, rate in rates.items():
-    clf = LogisticRegression(C=C, solver="sgd", optimizer=optimizer, learning_rate=rate,
-                             batch_size=64, max_iter=40, n_iter_no_change=40,
-                             random_state=0, device="cpu")
+    clf = LogisticRegression(
+        C=C,
+        solver="sgd",
+        optimizer=optimizer,
+        learning_rate=rate,
+        batch_size=64,
+        max_iter=40,
+        n_iter_no_change=40,
+        random_state=0,
+        device="cpu",
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X, y)

@@ -37,8 +37,9 @@ activations = ["sigmoid", "tanh", "relu", "elu"]
 normalizations = [None, "batch", "layer"]
 pipe = make_pipeline(
     StandardScaler(),
-    MLPClassifier((32,) * 6, optimizer="sgd", learning_rate=0.05, max_epochs=6, batch_size=64,
-                  random_state=0, device="cpu"),
+    MLPClassifier(
+        (32,) * 6, optimizer="sgd", learning_rate=0.05, max_epochs=6, batch_size=64, random_state=0, device="cpu"
+    ),
 )
 search = GridSearchCV(
     pipe,
@@ -65,8 +66,7 @@ ax.set_xlabel("normalization")
 ax.set_ylabel("activation")
 for i in range(len(activations)):
     for j in range(len(normalizations)):
-        ax.text(j, i, f"{scores[i, j]:.2f}", ha="center", va="center",
-                color="white" if scores[i, j] < 0.6 else "black")
+        ax.text(j, i, f"{scores[i, j]:.2f}", ha="center", va="center", color="white" if scores[i, j] < 0.6 else "black")
 fig.colorbar(image, label="mean CV accuracy")
 ax.set_title("SGD, 6 epochs, 6 hidden layers")
 fig.tight_layout()

@@ -26,8 +26,17 @@ X, y = load_digits(return_X_y=True)
 X = X / 16.0
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
 clf = CNNClassifier(
-    "vgg", width=16, depth=2, input_shape=(1, 8, 8), augmentation="shift", lr_schedule="cosine",
-    learning_rate=3e-3, batch_size=64, max_epochs=30, random_state=0, device="cpu",
+    "vgg",
+    width=16,
+    depth=2,
+    input_shape=(1, 8, 8),
+    augmentation="shift",
+    lr_schedule="cosine",
+    learning_rate=3e-3,
+    batch_size=64,
+    max_epochs=30,
+    random_state=0,
+    device="cpu",
 ).fit(X_train, y_train)
 print(f"test accuracy: {clf.score(X_test, y_test):.3f}")
 ConfusionMatrixDisplay.from_estimator(clf, X_test, y_test, colorbar=False)

@@ -32,8 +32,14 @@ X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
 scaler = StandardScaler().fit(X_train)
 clf = MLPClassifier(
-    (256, 256), learning_rate=3e-3, early_stopping=True, validation_fraction=0.2,
-    patience=8, max_epochs=200, random_state=0, device="cpu",
+    (256, 256),
+    learning_rate=3e-3,
+    early_stopping=True,
+    validation_fraction=0.2,
+    patience=8,
+    max_epochs=200,
+    random_state=0,
+    device="cpu",
 ).fit(scaler.transform(X_train), y_train)
 
 history = clf.history_

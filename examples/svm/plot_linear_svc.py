@@ -40,8 +40,9 @@ outliers = rng.normal(loc=[5, 4], scale=0.5, size=(8, 2))
 X = np.vstack([X, outliers])
 y = np.concatenate([y, np.zeros(8, dtype=int)])
 
-xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - 1, X[:, 0].max() + 1, 200),
-                     np.linspace(X[:, 1].min() - 1, X[:, 1].max() + 1, 200))
+xx, yy = np.meshgrid(
+    np.linspace(X[:, 0].min() - 1, X[:, 0].max() + 1, 200), np.linspace(X[:, 1].min() - 1, X[:, 1].max() + 1, 200)
+)
 grid = np.c_[xx.ravel(), yy.ravel()]
 
 fig, axes = plt.subplots(2, 2, figsize=(11, 9))
@@ -51,11 +52,12 @@ for ax, loss in zip(axes[0], ["hinge", "squared_hinge"]):
     ax.contourf(xx, yy, f, levels=[-100, 0, 100], colors=["tab:blue", "tab:red"], alpha=0.12)
     ax.contour(xx, yy, f, levels=[-1, 0, 1], colors="k", linestyles=["--", "-", "--"])
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=18, edgecolors="k", linewidths=0.3)
-    ax.scatter(outliers[:, 0], outliers[:, 1], s=90, facecolors="none", edgecolors="k",
-               label="mislabelled outliers")
+    ax.scatter(outliers[:, 0], outliers[:, 1], s=90, facecolors="none", edgecolors="k", label="mislabelled outliers")
     w, b = model.coef_[0], model.intercept_[0]
-    ax.set_title(f'loss="{loss}": training accuracy {model.score(X, y):.3f}\n'
-                 f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}", fontsize=10)
+    ax.set_title(
+        f'loss="{loss}": training accuracy {model.score(X, y):.3f}\nw = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}',
+        fontsize=10,
+    )
     ax.set_xlabel("x0")
     ax.set_ylabel("x1")
 axes[0, 0].legend(loc="upper left", fontsize=8)
@@ -67,14 +69,15 @@ X_bc, y_bc = load_breast_cancer(return_X_y=True)
 X_bc = StandardScaler().fit_transform(X_bc)
 Cs = np.logspace(-3, 0, 15)
 for ax, penalty in zip(axes[1], ["l2", "l1"]):
-    coefs = np.array([
-        LinearSVC(penalty=penalty, C=C, max_iter=2000, random_state=0).fit(X_bc, y_bc).coef_[0]
-        for C in Cs
-    ])
+    coefs = np.array(
+        [LinearSVC(penalty=penalty, C=C, max_iter=2000, random_state=0).fit(X_bc, y_bc).coef_[0] for C in Cs]
+    )
     ax.semilogx(Cs, coefs, lw=1)
     n_zero = int(np.sum(coefs[len(Cs) // 2] == 0))
-    ax.set_title(f'penalty="{penalty}", loss="squared_hinge"\n{n_zero} of 30 '
-                 f"coefficients are zero at C={Cs[len(Cs) // 2]:.3g}", fontsize=10)
+    ax.set_title(
+        f'penalty="{penalty}", loss="squared_hinge"\n{n_zero} of 30 coefficients are zero at C={Cs[len(Cs) // 2]:.3g}',
+        fontsize=10,
+    )
     ax.set_xlabel("C")
     ax.set_ylabel("coefficient")
 fig.tight_layout()

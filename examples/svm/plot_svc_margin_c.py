@@ -26,8 +26,9 @@ from sklearn.datasets import make_blobs
 from skdl.svm import SVC
 
 X, y = make_blobs(n_samples=120, centers=2, cluster_std=1.6, random_state=3)
-xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - 1, X[:, 0].max() + 1, 200),
-                     np.linspace(X[:, 1].min() - 1, X[:, 1].max() + 1, 200))
+xx, yy = np.meshgrid(
+    np.linspace(X[:, 0].min() - 1, X[:, 0].max() + 1, 200), np.linspace(X[:, 1].min() - 1, X[:, 1].max() + 1, 200)
+)
 grid = np.c_[xx.ravel(), yy.ravel()]
 
 fig, axes = plt.subplots(1, 4, figsize=(17, 4))

@@ -37,8 +37,10 @@ from skdl.tree import DecisionTreeClassifier, export_text
 iris = load_iris()
 X, y = iris.data[:, :2], iris.target
 feature_names = iris.feature_names[:2]
-xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 300),
-                     np.linspace(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5, 300))
+xx, yy = np.meshgrid(
+    np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 300),
+    np.linspace(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5, 300),
+)
 grid = np.c_[xx.ravel(), yy.ravel()]
 
 # %%
@@ -49,19 +51,19 @@ colors = ["tab:blue", "tab:orange", "tab:green"]
 fig, axes = plt.subplots(2, 3, figsize=(13, 8), sharex=True, sharey=True)
 for row, splitter in zip(axes, ["best", "hist"]):
     for ax, depth in zip(row, [1, 3, None]):
-        clf = DecisionTreeClassifier(max_depth=depth, splitter=splitter, max_bins=8,
-                                     random_state=0)
+        clf = DecisionTreeClassifier(max_depth=depth, splitter=splitter, max_bins=8, random_state=0)
         cv_accuracy = cross_val_score(clf, X, y, cv=5).mean()
         clf.fit(X, y)
         Z = clf.predict(grid).reshape(xx.shape)
-        ax.contourf(xx, yy, Z, levels=[-0.5, 0.5, 1.5, 2.5], cmap=ListedColormap(colors),
-                    alpha=0.3)
+        ax.contourf(xx, yy, Z, levels=[-0.5, 0.5, 1.5, 2.5], cmap=ListedColormap(colors), alpha=0.3)
         for k, name in enumerate(iris.target_names):
-            ax.scatter(X[y == k, 0], X[y == k, 1], s=14, c=colors[k], edgecolors="k",
-                       linewidths=0.3, label=name)
-        ax.set_title(f'splitter="{splitter}", max_depth={depth}\n'
-                     f"{clf.get_n_leaves()} leaves, train acc {clf.score(X, y):.2f}, "
-                     f"CV acc {cv_accuracy:.2f}", fontsize=10)
+            ax.scatter(X[y == k, 0], X[y == k, 1], s=14, c=colors[k], edgecolors="k", linewidths=0.3, label=name)
+        ax.set_title(
+            f'splitter="{splitter}", max_depth={depth}\n'
+            f"{clf.get_n_leaves()} leaves, train acc {clf.score(X, y):.2f}, "
+            f"CV acc {cv_accuracy:.2f}",
+            fontsize=10,
+        )
 for ax in axes[1]:
     ax.set_xlabel(feature_names[0])
 for ax in axes[:, 0]:

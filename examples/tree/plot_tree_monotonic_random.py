@@ -42,9 +42,7 @@ print("constrained tree: never", np.all(np.diff(monotonic.predict(grid)) >= 0))
 one = DecisionTreeRegressor(splitter="random", max_depth=5, random_state=0).fit(X, y)
 average = np.mean(
     [
-        DecisionTreeRegressor(splitter="random", max_depth=5, random_state=seed)
-        .fit(X, y)
-        .predict(grid)
+        DecisionTreeRegressor(splitter="random", max_depth=5, random_state=seed).fit(X, y).predict(grid)
         for seed in range(50)
     ],
     axis=0,

@@ -35,8 +35,13 @@ ax.scatter(X, y, s=10, c="0.6", label="training data")
 for depth, color in [(1, "tab:blue"), (3, "tab:green"), (8, "tab:red")]:
     tree = DecisionTreeRegressor(max_depth=depth, random_state=0).fit(X, y)
     r2 = tree.score(X_test, y_test)
-    ax.plot(grid, tree.predict(grid), color=color, lw=2,
-            label=f"max_depth={depth}: {tree.get_n_leaves()} leaves, test R2 {r2:.2f}")
+    ax.plot(
+        grid,
+        tree.predict(grid),
+        color=color,
+        lw=2,
+        label=f"max_depth={depth}: {tree.get_n_leaves()} leaves, test R2 {r2:.2f}",
+    )
 ax.set_xlabel("x")
 ax.set_ylabel("y")
 ax.set_title("Each leaf predicts the mean of its samples")

@@ -69,8 +69,20 @@ def _init_bounds(X, centers, half_center_dist, labels, upper, lower):
 
 
 @njit(parallel=True, nogil=True, cache=True)
-def _assign_with_bounds(X, sample_weight, centers, center_shift, half_center_dist, half_next_dist,
-                        labels, upper, lower, sums, weights, counts):
+def _assign_with_bounds(
+    X,
+    sample_weight,
+    centers,
+    center_shift,
+    half_center_dist,
+    half_next_dist,
+    labels,
+    upper,
+    lower,
+    sums,
+    weights,
+    counts,
+):
     """Assignment step with Elkan's pruning, and the per-cluster sums of its labels.
 
     The bounds are first shifted by how far each center moved since the last
@@ -174,8 +186,18 @@ class _ElkanRoute:
         weights = np.zeros((n_slots, n_clusters))
         counts = np.zeros((n_slots, n_clusters), dtype=np.int64)
         _assign_with_bounds(
-            self.X, self.w, centers, self.center_shift, self.half_center_dist, self.half_next_dist, self.labels,
-            self.upper, self.lower, sums, weights, counts,
+            self.X,
+            self.w,
+            centers,
+            self.center_shift,
+            self.half_center_dist,
+            self.half_next_dist,
+            self.labels,
+            self.upper,
+            self.lower,
+            sums,
+            weights,
+            counts,
         )
         self.center_shift[:] = 0
         sums, weights = sums.sum(axis=0), weights.sum(axis=0)
@@ -197,9 +219,9 @@ class _ElkanRoute:
     def centers_moved(self, old_centers, new_centers):
         """Record how far each center moved; the next assignment shifts the bounds by it."""
         old_centers, new_centers = old_centers.numpy(), new_centers.numpy()
-        self.center_shift += np.sqrt(
-            ((new_centers.astype(np.float64) - old_centers) ** 2).sum(axis=1)
-        ).astype(self.X.dtype)
+        self.center_shift += np.sqrt(((new_centers.astype(np.float64) - old_centers) ** 2).sum(axis=1)).astype(
+            self.X.dtype
+        )
         self.half_center_dist, self.half_next_dist = center_half_distances(new_centers)
 
 
@@ -211,6 +233,13 @@ def elkan(X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_ro
     """
     route = _ElkanRoute(X.numpy(), sample_weight.numpy(), centers_init.numpy(), x_sq_norms.numpy())
     return iterate(
-        route, X, sample_weight, centers_init, x_sq_norms=x_sq_norms, max_iter=max_iter,
-        tol=tol, chunk_rows=chunk_rows, verbose=verbose,
+        route,
+        X,
+        sample_weight,
+        centers_init,
+        x_sq_norms=x_sq_norms,
+        max_iter=max_iter,
+        tol=tol,
+        chunk_rows=chunk_rows,
+        verbose=verbose,
     )

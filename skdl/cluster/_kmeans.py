@@ -73,9 +73,7 @@ def _same_partition(labels, other, n_clusters):
     labels, other = to_numpy(labels), to_numpy(other)
     mapping = np.full(n_clusters, -1)
     mapping[labels] = other
-    return bool(np.array_equal(mapping[labels], other)) and len(set(mapping[mapping >= 0])) == len(
-        np.unique(labels)
-    )
+    return bool(np.array_equal(mapping[labels], other)) and len(set(mapping[mapping >= 0])) == len(np.unique(labels))
 
 
 class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
@@ -281,8 +279,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """The algorithm to run: ``"elkan"`` with one cluster warns and runs ``"lloyd"``."""
         if self.algorithm == "elkan" and self.n_clusters == 1:
             warnings.warn(
-                "algorithm='elkan' doesn't make sense for a single cluster. Using 'lloyd' "
-                "instead.",
+                "algorithm='elkan' doesn't make sense for a single cluster. Using 'lloyd' instead.",
                 RuntimeWarning,
                 stacklevel=3,
             )
@@ -293,10 +290,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """Validate initial centers given as an array or returned by a callable."""
         centers = np.asarray(centers)
         if centers.ndim != 2:
-            raise ValueError(
-                f"The initial centers from {source} must be a 2-D array; got shape "
-                f"{centers.shape}."
-            )
+            raise ValueError(f"The initial centers from {source} must be a 2-D array; got shape {centers.shape}.")
         # scikit-learn's messages, which its tests match.
         if centers.shape[0] != self.n_clusters:
             raise ValueError(
@@ -345,14 +339,16 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         """
         with unchanged_on_error(self):
             X = validate_data(
-                self, X, accept_sparse="csr", dtype=[np.float64, np.float32], order="C",
+                self,
+                X,
+                accept_sparse="csr",
+                dtype=[np.float64, np.float32],
+                order="C",
                 copy=self.copy_x,
             )
             check_n_samples_at_least(X, self.n_clusters, "n_clusters")
             algorithm = self._resolved_algorithm()
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
             # Squared distances overflow near the float limits: a clear error, not NaN
             # (the clustering does not depend on the scale, so rescaling is safe).
             check_squares_are_finite(X, "squared distances between samples")
@@ -406,21 +402,22 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         chunk_rows = _distance_chunk_rows(X.shape[0], self.n_clusters, X.dtype.itemsize)
         best = None
         for _ in range(n_runs):
-            centers = self._initial_centers(
-                X_t, X_centered_np, x_sq_norms, w_t, X_mean, random_state
-            )
+            centers = self._initial_centers(X_t, X_centered_np, x_sq_norms, w_t, X_mean, random_state)
             if self.verbose:
                 print("Initialization complete")
             labels, run_inertia, centers, n_iter = run_one(
-                X_t, w_t, centers, x_sq_norms=x_sq_norms, max_iter=self.max_iter, tol=tol,
-                chunk_rows=chunk_rows, verbose=self.verbose,
+                X_t,
+                w_t,
+                centers,
+                x_sq_norms=x_sq_norms,
+                max_iter=self.max_iter,
+                tol=tol,
+                chunk_rows=chunk_rows,
+                verbose=self.verbose,
             )
             # A run that finds the same partition again (up to renaming) does not
             # replace the first one over a rounding-level difference in inertia.
-            if best is None or (
-                run_inertia < best[2]
-                and not _same_partition(labels, best[1], self.n_clusters)
-            ):
+            if best is None or (run_inertia < best[2] and not _same_partition(labels, best[1], self.n_clusters)):
                 best = (centers, labels, run_inertia, n_iter)
         centers, labels, best_inertia, n_iter = best
         n_distinct = int((torch.bincount(labels, minlength=self.n_clusters) > 0).sum())
@@ -441,9 +438,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     def _validated_tensors(self, X):
         """Validate prediction input and move it and the centers to the device."""
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], order="C", reset=False
-        )
+        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], order="C", reset=False)
         if scipy.sparse.issparse(X):
             X_t = CsrData(_canonical_csr(X.copy()) if not X.has_canonical_format else X)
             device = X_t.device

@@ -43,8 +43,22 @@ SERIAL_ROWS = _CPU_CHUNK_ROWS
 
 
 @njit(nogil=True, cache=True, inline="always")
-def _assign_chunk(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner,
-                  delta_sums, delta_weights, delta_counts, accumulate, start, stop, slot):
+def _assign_chunk(
+    X,
+    sample_weight,
+    centers_T,
+    half_c_sq,
+    labels,
+    part_dist,
+    owner,
+    delta_sums,
+    delta_weights,
+    delta_counts,
+    accumulate,
+    start,
+    stop,
+    slot,
+):
     """Fused assignment of rows ``start:stop`` and, if ``accumulate``, their sums' change.
 
     ``part_dist[i]`` receives ``min_j (||c_j||^2 - 2 x_i . c_j)``. ``owner[i]``
@@ -83,8 +97,19 @@ def _assign_chunk(X, sample_weight, centers_T, half_c_sq, labels, part_dist, own
 
 
 @njit(parallel=True, nogil=True, cache=True)
-def _assign_numba(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner,
-                  delta_sums, delta_weights, delta_counts, accumulate):
+def _assign_numba(
+    X,
+    sample_weight,
+    centers_T,
+    half_c_sq,
+    labels,
+    part_dist,
+    owner,
+    delta_sums,
+    delta_weights,
+    delta_counts,
+    accumulate,
+):
     """:func:`_assign_chunk` over every chunk of rows, one slot of deltas per thread."""
     n_samples = X.shape[0]
     n_threads = delta_sums.shape[0]
@@ -92,17 +117,55 @@ def _assign_numba(X, sample_weight, centers_T, half_c_sq, labels, part_dist, own
     for thread in prange(n_threads):
         for chunk in range(thread, n_chunks, n_threads):
             start = chunk * _CPU_CHUNK_ROWS
-            _assign_chunk(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner, delta_sums,
-                          delta_weights, delta_counts, accumulate, start, min(start + _CPU_CHUNK_ROWS, n_samples),
-                          thread)
+            _assign_chunk(
+                X,
+                sample_weight,
+                centers_T,
+                half_c_sq,
+                labels,
+                part_dist,
+                owner,
+                delta_sums,
+                delta_weights,
+                delta_counts,
+                accumulate,
+                start,
+                min(start + _CPU_CHUNK_ROWS, n_samples),
+                thread,
+            )
 
 
 @njit(nogil=True, cache=True)
-def _assign_numba_serial(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner,
-                         delta_sums, delta_weights, delta_counts, accumulate):
+def _assign_numba_serial(
+    X,
+    sample_weight,
+    centers_T,
+    half_c_sq,
+    labels,
+    part_dist,
+    owner,
+    delta_sums,
+    delta_weights,
+    delta_counts,
+    accumulate,
+):
     """:func:`_assign_numba` on the calling thread (at most ``SERIAL_ROWS`` rows)."""
-    _assign_chunk(X, sample_weight, centers_T, half_c_sq, labels, part_dist, owner, delta_sums,
-                  delta_weights, delta_counts, accumulate, 0, X.shape[0], 0)
+    _assign_chunk(
+        X,
+        sample_weight,
+        centers_T,
+        half_c_sq,
+        labels,
+        part_dist,
+        owner,
+        delta_sums,
+        delta_weights,
+        delta_counts,
+        accumulate,
+        0,
+        X.shape[0],
+        0,
+    )
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -112,8 +175,22 @@ def _nearest_chunk(X, centers_T, half_c_sq, labels, part_dist, start, stop):
     no_owner = np.empty(0, dtype=np.int64)
     no_sums, no_weight_sums = np.empty((1, 0, 0)), np.empty((1, 0))
     no_counts = np.empty((1, 0), dtype=np.int64)
-    _assign_chunk(X, no_weights, centers_T, half_c_sq, labels, part_dist, no_owner, no_sums, no_weight_sums,
-                  no_counts, False, start, stop, 0)
+    _assign_chunk(
+        X,
+        no_weights,
+        centers_T,
+        half_c_sq,
+        labels,
+        part_dist,
+        no_owner,
+        no_sums,
+        no_weight_sums,
+        no_counts,
+        False,
+        start,
+        stop,
+        0,
+    )
 
 
 @njit(parallel=True, nogil=True, cache=True)
@@ -139,8 +216,19 @@ def _run_assign_numba(X_np, w_np, centers_np, owner, n_slots, accumulate):
     delta_weights = np.zeros((n_slots, n_clusters))
     delta_counts = np.zeros((n_slots, n_clusters), dtype=np.int64)
     half_c_sq = 0.5 * np.einsum("ij,ij->i", centers_np, centers_np)
-    arguments = (X_np, w_np, np.ascontiguousarray(centers_np.T), half_c_sq, labels, part_dist,
-                 owner, delta_sums, delta_weights, delta_counts, accumulate)
+    arguments = (
+        X_np,
+        w_np,
+        np.ascontiguousarray(centers_np.T),
+        half_c_sq,
+        labels,
+        part_dist,
+        owner,
+        delta_sums,
+        delta_weights,
+        delta_counts,
+        accumulate,
+    )
     if n_samples <= SERIAL_ROWS:
         _assign_numba_serial(*arguments)
     else:
@@ -175,8 +263,12 @@ class _CpuSums:
         self.weights += d_weights
         self.counts += d_counts
         self._reset_empty()
-        return (torch.from_numpy(labels), torch.from_numpy(part_dist),
-                torch.from_numpy(self.sums), torch.from_numpy(self.weights))
+        return (
+            torch.from_numpy(labels),
+            torch.from_numpy(part_dist),
+            torch.from_numpy(self.sums),
+            torch.from_numpy(self.weights),
+        )
 
     def moved(self, point, old_cluster, new_cluster):
         """Record that relocation moved ``point`` (its sums are already moved)."""
@@ -283,8 +375,13 @@ def nearest_centers(X, centers, *, chunk_rows):
         X_np, centers_np = X.numpy(), centers.numpy()
         labels = np.empty(X_np.shape[0], dtype=np.int64)
         part_dist = np.empty(X_np.shape[0], dtype=X_np.dtype)
-        arguments = (X_np, np.ascontiguousarray(centers_np.T), 0.5 * np.einsum("ij,ij->i", centers_np, centers_np),
-                     labels, part_dist)
+        arguments = (
+            X_np,
+            np.ascontiguousarray(centers_np.T),
+            0.5 * np.einsum("ij,ij->i", centers_np, centers_np),
+            labels,
+            part_dist,
+        )
         if X_np.shape[0] <= SERIAL_ROWS:
             _nearest_numba_serial(*arguments)
         else:
@@ -294,8 +391,7 @@ def nearest_centers(X, centers, *, chunk_rows):
     return _assign_torch(X, None, centers, False, chunk_rows)[:2]
 
 
-def relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sums, weights,
-                            on_move=None):
+def relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sums, weights, on_move=None):
     """Give each empty cluster the point farthest from its own center.
 
     The donor point's weighted coordinates move from its cluster's sums to the
@@ -356,9 +452,7 @@ def inertia(X, sample_weight, centers, labels, chunk_rows):
     if isinstance(X, CsrData):
         return _sparse.inertia(X, sample_weight, centers, labels)
     if X.device.type == "cpu":
-        return float(
-            _inertia_numba(X.numpy(), sample_weight.numpy(), centers.numpy(), labels.numpy())
-        )
+        return float(_inertia_numba(X.numpy(), sample_weight.numpy(), centers.numpy(), labels.numpy()))
     total = torch.zeros((), dtype=torch.float64, device=X.device)
     for start in range(0, X.shape[0], chunk_rows):
         stop = start + chunk_rows
@@ -388,9 +482,7 @@ def squared_distances(A, B, a_sq_norms, b_sq_norms, out=None):
     -------
     sq_dist : Tensor of shape (n_a, n_b)
     """
-    return torch.addmm(
-        a_sq_norms[:, None] + b_sq_norms[None, :], A, B.T, alpha=-2, out=out
-    ).clamp_(min=0)
+    return torch.addmm(a_sq_norms[:, None] + b_sq_norms[None, :], A, B.T, alpha=-2, out=out).clamp_(min=0)
 
 
 def euclidean_distances(X, centers, chunk_rows):
@@ -417,9 +509,7 @@ def euclidean_distances(X, centers, chunk_rows):
     out = torch.empty((X.shape[0], centers.shape[0]), dtype=X.dtype, device=X.device)
     for start in range(0, X.shape[0], chunk_rows):
         X_chunk = X[start : start + chunk_rows].double()
-        out[start : start + chunk_rows] = squared_distances(
-            X_chunk, centers64, row_sq_norms(X_chunk), c_sq
-        ).sqrt_()
+        out[start : start + chunk_rows] = squared_distances(X_chunk, centers64, row_sq_norms(X_chunk), c_sq).sqrt_()
     return out
 
 
@@ -464,13 +554,19 @@ def lloyd(X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_ro
     else:
         route = _TensorSums(X, sample_weight, chunk_rows)
     return iterate(
-        route, X, sample_weight, centers_init, x_sq_norms=x_sq_norms, max_iter=max_iter,
-        tol=tol, chunk_rows=chunk_rows, verbose=verbose,
+        route,
+        X,
+        sample_weight,
+        centers_init,
+        x_sq_norms=x_sq_norms,
+        max_iter=max_iter,
+        tol=tol,
+        chunk_rows=chunk_rows,
+        verbose=verbose,
     )
 
 
-def iterate(route, X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_rows,
-            verbose=0):
+def iterate(route, X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol, chunk_rows, verbose=0):
     """Lloyd's iterations, with the assignment step of ``route``.
 
     ``route.assign(centers)`` returns the labels, the partial distances
@@ -485,9 +581,7 @@ def iterate(route, X, sample_weight, centers_init, *, x_sq_norms, max_iter, tol,
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         labels, part_dist, sums, weights = route.assign(centers)
-        relocate_empty_clusters(
-            X, sample_weight, x_sq_norms, labels, part_dist, sums, weights, on_move=route.moved
-        )
+        relocate_empty_clusters(X, sample_weight, x_sq_norms, labels, part_dist, sums, weights, on_move=route.moved)
         centers_new = weighted_means(sums, weights, centers)
         route.centers_moved(centers, centers_new)
         center_shift = float(((centers_new - centers) ** 2).sum())

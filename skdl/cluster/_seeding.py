@@ -55,9 +55,9 @@ def kmeans_plusplus(X, n_clusters, x_sq_norms, sample_weight, random_state, n_lo
     for c in range(1, n_clusters):
         rand_vals = random_state.uniform(size=n_local_trials) * potential
         cumulative = torch.cumsum(sample_weight * closest_sq, dim=0)
-        candidates = torch.searchsorted(
-            cumulative, torch.as_tensor(rand_vals, dtype=X.dtype, device=X.device)
-        ).clamp_(max=n_samples - 1)
+        candidates = torch.searchsorted(cumulative, torch.as_tensor(rand_vals, dtype=X.dtype, device=X.device)).clamp_(
+            max=n_samples - 1
+        )
         candidate_sq = torch.minimum(closest_sq, _sq_distances_to(X[candidates], X, x_sq_norms))
         candidate_pot = candidate_sq @ sample_weight
         best = int(torch.argmin(candidate_pot))

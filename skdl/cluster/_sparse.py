@@ -96,8 +96,9 @@ def _nearest(data, indices, indptr, centers_T, half_c_sq, labels, part_dist):
     n_samples = labels.shape[0]
     for chunk in prange((n_samples + _CHUNK_ROWS - 1) // _CHUNK_ROWS):
         start = chunk * _CHUNK_ROWS
-        _nearest_rows(data, indices, indptr, centers_T, half_c_sq, labels, part_dist, start,
-                      min(start + _CHUNK_ROWS, n_samples))
+        _nearest_rows(
+            data, indices, indptr, centers_T, half_c_sq, labels, part_dist, start, min(start + _CHUNK_ROWS, n_samples)
+        )
 
 
 @njit(nogil=True, cache=True)
@@ -120,8 +121,9 @@ def _sq_distances(data, indices, indptr, x_sq_norms, centers_T, c_sq, out):
     n_samples = out.shape[0]
     for chunk in prange((n_samples + _CHUNK_ROWS - 1) // _CHUNK_ROWS):
         start = chunk * _CHUNK_ROWS
-        _sq_distance_rows(data, indices, indptr, x_sq_norms, centers_T, c_sq, out, start,
-                          min(start + _CHUNK_ROWS, n_samples))
+        _sq_distance_rows(
+            data, indices, indptr, x_sq_norms, centers_T, c_sq, out, start, min(start + _CHUNK_ROWS, n_samples)
+        )
 
 
 @njit(nogil=True, cache=True)

@@ -45,30 +45,24 @@ def _validated_cost_matrix(cost_matrix, classes):
         costs = np.array([cost_matrix[c] for c in classes], dtype=np.float64)
         if not np.all(np.isfinite(costs)) or np.any(costs < 0):
             raise ValueError(
-                "cost_matrix as a dict must give finite misclassification costs >= 0; "
-                f"got {costs.tolist()}."
+                f"cost_matrix as a dict must give finite misclassification costs >= 0; got {costs.tolist()}."
             )
         matrix = costs[:, None] * (1.0 - np.eye(K))
     else:
         matrix = np.asarray(cost_matrix, dtype=np.float64)
         if matrix.shape != (K, K):
-            raise ValueError(
-                f"cost_matrix must have shape (n_classes, n_classes) = ({K}, {K}); "
-                f"got {matrix.shape}."
-            )
+            raise ValueError(f"cost_matrix must have shape (n_classes, n_classes) = ({K}, {K}); got {matrix.shape}.")
         if not np.all(np.isfinite(matrix)):
             raise ValueError("cost_matrix contains NaN or infinity.")
         if np.any(matrix < 0):
             raise ValueError("cost_matrix must not have negative entries.")
         if np.any(np.diag(matrix) != 0):
             raise ValueError(
-                "cost_matrix must have a zero diagonal: cost_matrix[i, i] is the cost of a "
-                "correct prediction."
+                "cost_matrix must have a zero diagonal: cost_matrix[i, i] is the cost of a correct prediction."
             )
     if not matrix.max() > 0:
         raise ValueError("cost_matrix must have at least one positive misclassification cost.")
     return matrix
-
 
 
 def _mistake_scale(matrix, classes, y):
@@ -236,8 +230,14 @@ class AdaCostClassifier(BaseBoostingClassifier):
     }
 
     def __init__(
-        self, estimator=None, *, n_estimators=50, learning_rate=1.0, cost_matrix=None,
-        method="adacost", random_state=None,
+        self,
+        estimator=None,
+        *,
+        n_estimators=50,
+        learning_rate=1.0,
+        cost_matrix=None,
+        method="adacost",
+        random_state=None,
     ):
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -270,8 +270,7 @@ class AdaCostClassifier(BaseBoostingClassifier):
             y_type = type_of_target(y, input_name="y", raise_unknown=True)
             if y_type not in ("binary", "multiclass"):
                 raise ValueError(
-                    "Only binary and multiclass targets are supported. The type of the "
-                    f"target is {y_type}."
+                    f"Only binary and multiclass targets are supported. The type of the target is {y_type}."
                 )
             classes = np.unique(y)
             check_binary_or_more_classes(classes, "AdaCostClassifier")
@@ -297,8 +296,7 @@ class AdaCostClassifier(BaseBoostingClassifier):
                     X, y, initial, _mistake_scale(matrix, classes, y), first_no_better="keep"
                 )
             else:
-                members, weights, errors = self._samme(X, y, sample_weight,
-                                                       first_no_better="keep")
+                members, weights, errors = self._samme(X, y, sample_weight, first_no_better="keep")
                 calibrator = self._fitted_calibrator(X, y, sample_weight)
         self.cost_matrix_ = matrix
         self.class_costs_, self.cost_factors_ = class_costs, factors
@@ -314,21 +312,26 @@ class AdaCostClassifier(BaseBoostingClassifier):
         the data (as ``CalibratedClassifierCV(ensemble=False)``).
         """
         folds = StratifiedKFold(
-            _CALIBRATION_FOLDS, shuffle=True,
+            _CALIBRATION_FOLDS,
+            shuffle=True,
             random_state=check_random_state(self.random_state).randint(np.iinfo(np.int32).max),
         )
         booster = AdaBoostClassifier(
-            clone(self.estimator_), n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate, random_state=self.random_state,
+            clone(self.estimator_),
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            random_state=self.random_state,
         )
         scores = cross_val_predict(
-            booster, X, y, cv=folds, method="decision_function",
+            booster,
+            X,
+            y,
+            cv=folds,
+            method="decision_function",
             params={"sample_weight": sample_weight},
         )
         # nearly unregularised, as Platt scaling
-        return LogisticRegression(C=1e4).fit(
-            scores.reshape(len(y), -1), y, sample_weight=sample_weight
-        )
+        return LogisticRegression(C=1e4).fit(scores.reshape(len(y), -1), y, sample_weight=sample_weight)
 
     def _labels(self, decision):
         if self.method == "adacost":

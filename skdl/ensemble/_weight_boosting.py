@@ -83,11 +83,14 @@ class _Members:
         if self.skdl_tree:
             if rows is None:
                 return member._fit(
-                    self.X32, y, sample_weight, check_input=False, presorted=self.presorted,
+                    self.X32,
+                    y,
+                    sample_weight,
+                    check_input=False,
+                    presorted=self.presorted,
                     sklearn_order=False,
                 )
-            return member._fit(self.X32[rows], y[rows], None, check_input=False,
-                               sklearn_order=False)
+            return member._fit(self.X32[rows], y[rows], None, check_input=False, sklearn_order=False)
         if rows is None:
             return member.fit(self.X, y, sample_weight=sample_weight)
         return member.fit(self.X[rows], y[rows])
@@ -118,9 +121,7 @@ class BaseWeightBoosting(BaseEstimator):
 
     def _validate_fit_data(self, X, y, sample_weight):
         X, y = validate_data(self, X, y, y_numeric=is_regressor(self), **_X_CHECKS)
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, copy=True, ensure_non_negative=True
-        )
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64, copy=True, ensure_non_negative=True)
         total = sample_weight.sum()
         if not total > 0:
             raise ValueError("sample_weight must have at least one positive entry.")
@@ -240,9 +241,7 @@ class BaseBoostingClassifier(ClassifierMixin, BaseWeightBoosting):
             # scikit-learn's update, in its arithmetic; zero weights stay zero
             # (log 0 = -inf, exp(-inf) = 0), hence the silenced divide warning.
             with np.errstate(divide="ignore"):
-                sample_weight = np.exp(
-                    np.log(sample_weight) + alpha * incorrect * (sample_weight > 0)
-                )
+                sample_weight = np.exp(np.log(sample_weight) + alpha * incorrect * (sample_weight > 0))
             total = sample_weight.sum()
             if not np.isfinite(total):
                 warnings.warn(
@@ -608,7 +607,12 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
     }
 
     def __init__(
-        self, estimator=None, *, n_estimators=50, learning_rate=1.0, loss="linear",
+        self,
+        estimator=None,
+        *,
+        n_estimators=50,
+        learning_rate=1.0,
+        loss="linear",
         random_state=None,
     ):
         self.estimator = estimator
@@ -638,9 +642,7 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
         with unchanged_on_error(self):
             X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
             y = np.asarray(y, dtype=np.float64)
-            self.estimator_ = (
-                DecisionTreeRegressor(max_depth=3) if self.estimator is None else self.estimator
-            )
+            self.estimator_ = DecisionTreeRegressor(max_depth=3) if self.estimator is None else self.estimator
             members, weights, errors = self._boost(X, y, sample_weight)
         self.estimators_, self.estimator_weights_, self.estimator_errors_ = members, weights, errors
         return self

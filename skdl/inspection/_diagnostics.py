@@ -212,8 +212,11 @@ def diagnose_fit(net, *, overfit_rise=0.10, underfit_drop=0.05, min_train_drop=0
     ('over-fitting', 3, 0.75)
     """
     return _diagnose(
-        learning_curves(net), overfit_rise=overfit_rise, underfit_drop=underfit_drop,
-        min_train_drop=min_train_drop, window=window,
+        learning_curves(net),
+        overfit_rise=overfit_rise,
+        underfit_drop=underfit_drop,
+        min_train_drop=min_train_drop,
+        window=window,
     )
 
 

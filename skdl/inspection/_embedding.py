@@ -91,7 +91,5 @@ def hidden_embedding(net, X, layer, *, method="tsne", perplexity=30.0, random_st
     if method == "pca":
         embedder = PCA(n_components=2, random_state=random_state)
     else:
-        embedder = TSNE(
-            n_components=2, perplexity=perplexity, init="pca", random_state=random_state
-        )
+        embedder = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=random_state)
     return embedder.fit_transform(activations)

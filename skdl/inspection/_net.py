@@ -143,8 +143,7 @@ def shape_errors_as_value_errors(X):
         raise
     except RuntimeError as exc:
         raise ValueError(
-            f"X of shape {X.shape} does not fit the network's input; the forward "
-            f"pass failed with: {exc}"
+            f"X of shape {X.shape} does not fit the network's input; the forward pass failed with: {exc}"
         ) from None
 
 
@@ -169,10 +168,7 @@ def check_layers(module, layers):
     modules = dict(module.named_modules())
     del modules[""]
     if not modules:
-        raise ValueError(
-            f"The network's module ({type(module).__name__}) has no named sub-modules "
-            "to inspect."
-        )
+        raise ValueError(f"The network's module ({type(module).__name__}) has no named sub-modules to inspect.")
     if layers is None:
         return [name for name, sub in modules.items() if not any(True for _ in sub.children())]
     names = [layers] if isinstance(layers, str) else list(layers)
@@ -180,10 +176,7 @@ def check_layers(module, layers):
         raise ValueError("layers must name at least one layer.")
     unknown = [name for name in names if name not in modules]
     if unknown:
-        raise ValueError(
-            f"Unknown layer name(s) {unknown}; the network's layers are "
-            f"{list(modules)}."
-        )
+        raise ValueError(f"Unknown layer name(s) {unknown}; the network's layers are {list(modules)}.")
     return names
 
 
@@ -192,8 +185,7 @@ def _first_tensor(output, name):
         output = output[0]
     if not isinstance(output, torch.Tensor):
         raise TypeError(
-            f"Layer {name!r} returns a {type(output).__name__}, not a tensor; "
-            "its activations cannot be recorded."
+            f"Layer {name!r} returns a {type(output).__name__}, not a tensor; its activations cannot be recorded."
         )
     return output
 
@@ -239,9 +231,7 @@ def forward_hooked(net, X, layers, reduce=None):
                 module(to_tensor(X[start : start + step], device, dtype=X.dtype))
                 for name in layers:
                     if name not in current:
-                        raise ValueError(
-                            f"Layer {name!r} is not called by the network's forward pass."
-                        )
+                        raise ValueError(f"Layer {name!r} is not called by the network's forward pass.")
                     out = current.pop(name)
                     if reduce is not None:
                         out = reduce(name, out)

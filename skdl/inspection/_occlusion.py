@@ -27,9 +27,7 @@ def _pair(value, name, default):
     if value is None:
         value = default
     pair = (value, value) if isinstance(value, Integral) else tuple(value)
-    if len(pair) != 2 or not all(
-        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in pair
-    ):
+    if len(pair) != 2 or not all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in pair):
         raise ValueError(f"{name} must be a positive int or a pair of them; got {value!r}.")
     return int(pair[0]), int(pair[1])
 
@@ -49,9 +47,7 @@ def _target_columns(net, y, base_proba):
     classes = getattr(net, "classes_", None)
     if classes is None:
         columns = np.asarray(y)
-        valid = np.issubdtype(columns.dtype, np.integer) and (
-            (columns >= 0) & (columns < base_proba.shape[1])
-        ).all()
+        valid = np.issubdtype(columns.dtype, np.integer) and ((columns >= 0) & (columns < base_proba.shape[1])).all()
         if not valid:
             raise ValueError(
                 f"y must hold column indices of predict_proba (0 to {base_proba.shape[1] - 1}) "
@@ -64,8 +60,7 @@ def _target_columns(net, y, base_proba):
     unknown = sorted({label for label in labels if label not in index}, key=str)
     if unknown:
         raise ValueError(
-            f"y contains labels {unknown} that the network was not fitted "
-            f"on; its classes are {classes.tolist()}."
+            f"y contains labels {unknown} that the network was not fitted on; its classes are {classes.tolist()}."
         )
     columns = np.array([index[label] for label in labels], dtype=np.intp)
     return columns
@@ -86,9 +81,7 @@ _PATCH_CONSTRAINTS = [Interval(Integral, 1, None, closed="left"), tuple, list, N
     },
     prefer_skip_nested_validation=True,
 )
-def occlusion_sensitivity(
-    net, X, y=None, *, patch=None, stride=None, fill="mean", image_shape=None
-):
+def occlusion_sensitivity(net, X, y=None, *, patch=None, stride=None, fill="mean", image_shape=None):
     """Drop in the true-class probability when a grey patch hides each region.
 
     For an image :math:`x` with class :math:`c` and a patch position
@@ -182,10 +175,7 @@ def occlusion_sensitivity(
     n, n_channels, height, width = images.shape
     ph, pw = _pair(patch, "patch", max(1, min(height, width) // 4))
     if ph > height or pw > width:
-        raise ValueError(
-            f"patch={(ph, pw)} is larger than the images, which are "
-            f"{height}x{width} pixels."
-        )
+        raise ValueError(f"patch={(ph, pw)} is larger than the images, which are {height}x{width} pixels.")
     sh, sw = _pair(stride, "stride", (max(1, ph // 2), max(1, pw // 2)))
     if sh > ph or sw > pw:
         raise ValueError(

@@ -179,7 +179,10 @@ def plot_activations(net, X, layer, *, sample=0, max_maps=16, image_shape=None):
         for channel in range(n_maps):
             ax = axes[channel + offset]
             ax.imshow(
-                activation[channel], cmap="viridis", vmin=low, vmax=high,
+                activation[channel],
+                cmap="viridis",
+                vmin=low,
+                vmax=high,
                 interpolation="nearest",
             )
             ax.set_title(f"map {channel}", fontsize=9)
@@ -187,9 +190,7 @@ def plot_activations(net, X, layer, *, sample=0, max_maps=16, image_shape=None):
         fig.suptitle(f"{title}: {shown}")
     elif activation.ndim in (1, 2):
         n_panels = 1 + (image is not None)
-        fig, axes = plt.subplots(
-            1, n_panels, figsize=(4 * n_panels, 3.2), squeeze=False, layout="constrained"
-        )
+        fig, axes = plt.subplots(1, n_panels, figsize=(4 * n_panels, 3.2), squeeze=False, layout="constrained")
         axes = axes.ravel()
         if image is not None:
             _show_image(axes[0], image)
@@ -363,9 +364,7 @@ def plot_embedding(embedding, y=None, *, title=None, ax=None):
     plt = _pyplot()
     embedding = check_array(embedding, input_name="embedding")
     if embedding.shape[1] != 2:
-        raise ValueError(
-            f"embedding must have shape (n_samples, 2); got {embedding.shape}."
-        )
+        raise ValueError(f"embedding must have shape (n_samples, 2); got {embedding.shape}.")
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 5), layout="constrained")
     else:
@@ -380,7 +379,11 @@ def plot_embedding(embedding, y=None, *, title=None, ax=None):
         for index, label in enumerate(classes):
             points = embedding[y == label]
             ax.scatter(
-                points[:, 0], points[:, 1], s=8, alpha=0.7, color=cmap(index % cmap.N),
+                points[:, 0],
+                points[:, 1],
+                s=8,
+                alpha=0.7,
+                color=cmap(index % cmap.N),
                 label=str(label),
             )
         ax.legend(title="class", markerscale=2, fontsize=8, loc="best")
@@ -443,30 +446,24 @@ def plot_occlusion(X, sensitivity, *, max_images=8, titles=None):
     plt = _pyplot()
     sensitivity = check_array(sensitivity, allow_nd=True, input_name="sensitivity")
     if sensitivity.ndim != 3:
-        raise ValueError(
-            f"sensitivity must have shape (n_samples, height, width); got {sensitivity.shape}."
-        )
+        raise ValueError(f"sensitivity must have shape (n_samples, height, width); got {sensitivity.shape}.")
     X = check_array(X, allow_nd=True, input_name="X")
     check_consistent_length(X, sensitivity)
     n, height, width = sensitivity.shape
     channels = X[0].size // (height * width)
     if channels < 1 or X[0].size % (height * width):
         raise ValueError(
-            f"X has samples of shape {X.shape[1:]}, which are not images of "
-            f"{height}x{width} pixels like sensitivity."
+            f"X has samples of shape {X.shape[1:]}, which are not images of {height}x{width} pixels like sensitivity."
         )
     images = as_images(X, (channels, height, width) if X.ndim == 2 else None)[0]
     if images.shape[2:] != (height, width):
         raise ValueError(
-            f"X has images of {images.shape[2]}x{images.shape[3]} pixels but "
-            f"sensitivity maps of {height}x{width}."
+            f"X has images of {images.shape[2]}x{images.shape[3]} pixels but sensitivity maps of {height}x{width}."
         )
     n_show = min(n, max_images)
     if titles is not None and len(titles) < n_show:
         raise ValueError(f"titles must name the {n_show} images drawn; got {len(titles)}.")
-    fig, axes = plt.subplots(
-        2, n_show, figsize=(1.7 * n_show + 1.0, 3.8), squeeze=False, layout="constrained"
-    )
+    fig, axes = plt.subplots(2, n_show, figsize=(1.7 * n_show + 1.0, 3.8), squeeze=False, layout="constrained")
     vmax = float(np.abs(sensitivity[:n_show]).max()) or 1.0
     for index in range(n_show):
         _show_image(axes[0, index], images[index])
@@ -475,7 +472,11 @@ def plot_occlusion(X, sensitivity, *, max_images=8, titles=None):
         ax = axes[1, index]
         ax.imshow(images[index].mean(axis=0), cmap="gray", interpolation="nearest")
         heat = ax.imshow(
-            sensitivity[index], cmap="RdBu_r", vmin=-vmax, vmax=vmax, alpha=0.75,
+            sensitivity[index],
+            cmap="RdBu_r",
+            vmin=-vmax,
+            vmax=vmax,
+            alpha=0.75,
             interpolation="nearest",
         )
         ax.set_axis_off()
@@ -548,17 +549,13 @@ def plot_learning_curves(net, *, diagnosis=True):
         if curve is not None
     ]
     n_panels = 1 + bool(accuracies)
-    fig, axes = plt.subplots(
-        1, n_panels, figsize=(5.2 * n_panels, 3.8), squeeze=False, layout="constrained"
-    )
+    fig, axes = plt.subplots(1, n_panels, figsize=(5.2 * n_panels, 3.8), squeeze=False, layout="constrained")
     axes = axes.ravel()
     epochs = curves.epoch
     loss_ax = axes[0]
     loss_ax.plot(epochs, curves.train_loss, marker=".", label="train", color=colors["train"])
     if curves.valid_loss is not None:
-        loss_ax.plot(
-            epochs, curves.valid_loss, marker=".", label="validation", color=colors["validation"]
-        )
+        loss_ax.plot(epochs, curves.valid_loss, marker=".", label="validation", color=colors["validation"])
     loss_ax.set(xlabel="epoch", ylabel="loss", title="Loss")
     if accuracies:
         acc_ax = axes[1]
@@ -569,12 +566,19 @@ def plot_learning_curves(net, *, diagnosis=True):
         what = "weights kept" if curves.restored else "lowest validation loss"
         for ax in axes:
             ax.axvline(
-                curves.best_epoch, color="k", linestyle="--", linewidth=1,
-                label=f"{what} (epoch {curves.best_epoch})", gid="best_epoch",
+                curves.best_epoch,
+                color="k",
+                linestyle="--",
+                linewidth=1,
+                label=f"{what} (epoch {curves.best_epoch})",
+                gid="best_epoch",
             )
         loss_ax.plot(
-            curves.best_epoch, curves.valid_loss[curves.best_index], marker="o",
-            color="k", linestyle="none",
+            curves.best_epoch,
+            curves.valid_loss[curves.best_index],
+            marker="o",
+            color="k",
+            linestyle="none",
         )
     for ax in axes:
         ax.legend(fontsize=8)

@@ -227,8 +227,10 @@ def _newglmnet_kernel(dense, XT, indptr, indices, data, y, cost, max_iter, eps, 
     n_iter = 0
     while n_iter < max_iter:
         for i in range(n):
-            sigma = 1.0 / (1.0 + math.exp(-margin[i])) if margin[i] >= 0 else (
-                math.exp(margin[i]) / (1.0 + math.exp(margin[i]))
+            sigma = (
+                1.0 / (1.0 + math.exp(-margin[i]))
+                if margin[i] >= 0
+                else (math.exp(margin[i]) / (1.0 + math.exp(margin[i])))
             )
             dloss[i] = cost[i] * (sigma - 1.0) * y[i]
             curvature[i] = cost[i] * sigma * (1.0 - sigma)
@@ -338,8 +340,7 @@ def l1_newglmnet(X, y, cost, *, tol, max_iter):
     """newGLMNET for the L1 problem; returns ``(w, n_iter)``."""
     XT = X.T.tocsr() if sp.issparse(X) else np.ascontiguousarray(X.T)
     w = np.zeros(X.shape[1])
-    n_iter = _newglmnet_kernel(*row_arrays(XT), y, cost, int(max_iter),
-                               float(_stopping_scale(y, tol)), w)
+    n_iter = _newglmnet_kernel(*row_arrays(XT), y, cost, int(max_iter), float(_stopping_scale(y, tol)), w)
     return w, n_iter
 
 

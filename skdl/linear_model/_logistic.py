@@ -58,17 +58,13 @@ _LOGISTIC_SOLVER_CONVERGENCE_MSG = (
 def _check_solver(solver, penalty, dual):
     """scikit-learn's solver x penalty x dual rules, with its messages."""
     if solver not in _L1_SOLVERS and penalty not in ("l2", None):
-        raise ValueError(
-            f"Solver {solver} supports only 'l2' or None penalties, got {penalty} penalty."
-        )
+        raise ValueError(f"Solver {solver} supports only 'l2' or None penalties, got {penalty} penalty.")
     if solver != "liblinear" and dual:
         raise ValueError(f"Solver {solver} supports only dual=False, got dual={dual}")
     if penalty == "elasticnet" and solver not in _ELASTIC_NET_SOLVERS:
         raise ValueError(f"Only 'saga' solver supports elasticnet penalty, got solver={solver}.")
     if solver == "liblinear" and penalty is None:
-        raise ValueError(
-            "C=np.inf as well as penalty=None is not supported for the liblinear solver"
-        )
+        raise ValueError("C=np.inf as well as penalty=None is not supported for the liblinear solver")
     if solver == "liblinear" and penalty == "l1" and dual:
         raise ValueError(
             "Unsupported set of arguments: The combination of penalty='l1' and "
@@ -86,20 +82,13 @@ def _convergence_message(solver, n_iter, max_iter, tol, info):
             f"(status={info.get('status', 1)}):\n{info.get('message', '')}\n"
         )
         if n_iter == max_iter:
-            message += (
-                "\nIncrease the number of iterations to improve the convergence "
-                f"(max_iter={max_iter})."
-            )
+            message += f"\nIncrease the number of iterations to improve the convergence (max_iter={max_iter})."
         return (
             message + "\nYou might also want to scale the data as shown in:\n"
-            "    https://scikit-learn.org/stable/modules/preprocessing.html\n"
-            + _LOGISTIC_SOLVER_CONVERGENCE_MSG
+            "    https://scikit-learn.org/stable/modules/preprocessing.html\n" + _LOGISTIC_SOLVER_CONVERGENCE_MSG
         )
     if solver == "newton-cg":
-        return (
-            f"newton-cg failed to converge at loss = {info.get('loss')}. Increase the "
-            "number of iterations."
-        )
+        return f"newton-cg failed to converge at loss = {info.get('loss')}. Increase the number of iterations."
     if solver in ("newton-cholesky", "newton"):
         return f"Newton solver did not converge after {n_iter} iterations."
     if solver in ("sag", "saga"):
@@ -470,13 +459,8 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         penalty = self._penalty_name()
         _check_solver(self.solver, penalty, self.dual)
         if penalty != "elasticnet" and self.l1_ratio is not None and 0 < self.l1_ratio < 1:
-            warnings.warn(
-                f"l1_ratio parameter is only used when penalty is 'elasticnet'. Got "
-                f"(penalty={penalty})"
-            )
-        if (self.penalty == "l2" and self.l1_ratio != 0) or (
-            self.penalty == "l1" and self.l1_ratio != 1
-        ):
+            warnings.warn(f"l1_ratio parameter is only used when penalty is 'elasticnet'. Got (penalty={penalty})")
+        if (self.penalty == "l2" and self.l1_ratio != 0) or (self.penalty == "l1" and self.l1_ratio != 1):
             warnings.warn(
                 f"Inconsistent values: penalty={self.penalty} with l1_ratio={self.l1_ratio}. "
                 "penalty is deprecated. Please use l1_ratio only."
@@ -521,7 +505,12 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
             self._check_parameters()
             # scikit-learn rejects 64-bit sparse indices for these solvers; so does skdl.
             X, y = validate_data(
-                self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C",
+                self,
+                X,
+                y,
+                accept_sparse="csr",
+                dtype=[np.float64, np.float32],
+                order="C",
                 accept_large_sparse=self.solver not in ("liblinear", "sag", "saga"),
             )
             check_classification_targets(y)
@@ -531,9 +520,7 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
             self._check_solver(X)
             classes = np.unique(y)
             check_binary_or_more_classes(classes)
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
             sample_weight = class_weighted_sample_weight(self.class_weight, classes, y, sample_weight)
             if not sample_weight.sum() > 0:
                 raise ValueError("The sample weights (times the class weights) sum to zero.")
@@ -577,14 +564,18 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         l1, l2 = self._penalty_strengths(sw_sum)
         W0, b0 = self._initial_coef(n_rows, X.shape[1], classes, dtype, device)
         target = to_tensor(y_index, device, dtype=dtype if binary else np.int64)
-        common = dict(binary=binary, fit_intercept=self.fit_intercept, tol=self.tol,
-                      max_iter=self.max_iter, verbose=self.verbose)
+        common = dict(
+            binary=binary, fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
+        )
         extra, info = {}, {}
         if self.solver == "liblinear":
             coef, intercept, n_iter = self._fit_liblinear(X, y_index, sample_weight, classes)
             if n_iter >= self.max_iter:
-                warnings.warn(_convergence_message("liblinear", n_iter, self.max_iter, self.tol, {}),
-                              ConvergenceWarning, stacklevel=3)
+                warnings.warn(
+                    _convergence_message("liblinear", n_iter, self.max_iter, self.tol, {}),
+                    ConvergenceWarning,
+                    stacklevel=3,
+                )
             return coef, intercept, n_iter, extra
         if self.solver in ("sag", "saga"):
             W, b, n_iter, converged = self._fit_sag(X, y_index, sample_weight, W0, b0, l1, l2, binary)
@@ -598,9 +589,7 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
             sw = to_tensor(sample_weight / sw_sum, device, dtype=dtype)
             with one_torch_thread(device):
                 if self.solver == "proximal":
-                    W, b, n_iter, converged = _solvers.proximal(
-                        design, target, sw, W0, b0, l1=l1, l2=l2, **common
-                    )
+                    W, b, n_iter, converged = _solvers.proximal(design, target, sw, W0, b0, l1=l1, l2=l2, **common)
                 else:
                     W, b, n_iter, converged = _SMOOTH_SOLVERS[self.solver](
                         design, target, sw, W0, b0, l2=l2, info=info, **common
@@ -640,9 +629,12 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
             X.astype(np.float64) if X.dtype != np.float64 else X,
             np.where(y_index == 1, 1.0, -1.0),
             C * np.asarray(sample_weight, dtype=np.float64),
-            l1=ratio == 1.0, dual=self.dual,
+            l1=ratio == 1.0,
+            dual=self.dual,
             bias=self.intercept_scaling if self.fit_intercept else -1.0,
-            tol=self.tol, max_iter=self.max_iter, seed=seed,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            seed=seed,
         )
         # float64 whatever X's dtype, as scikit-learn's liblinear returns.
         return coef[None, :], np.array([intercept], dtype=np.float64), n_iter
@@ -656,9 +648,19 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         seed = check_random_state(self.random_state).randint(1, np.iinfo(np.int32).max)
         X = X.astype(np.float64) if X.dtype != np.float64 else X
         W, b, n_iter, converged, finite = _sag.sag(
-            X, y_index, sample_weight, to_numpy(W0), to_numpy(b0), multinomial=not binary,
-            alpha=alpha, beta=beta, fit_intercept=self.fit_intercept, tol=self.tol,
-            max_iter=self.max_iter, saga=self.solver == "saga", seed=seed,
+            X,
+            y_index,
+            sample_weight,
+            to_numpy(W0),
+            to_numpy(b0),
+            multinomial=not binary,
+            alpha=alpha,
+            beta=beta,
+            fit_intercept=self.fit_intercept,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            saga=self.solver == "saga",
+            seed=seed,
         )
         if not finite:
             raise ValueError(
@@ -674,16 +676,23 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         if self.early_stopping:
             stratify = y_index if np.bincount(y_index).min() >= 2 else None
             X, X_val, y_index, y_val, sample_weight, sw_val = train_test_split(
-                X, y_index, sample_weight, test_size=self.validation_fraction,
-                random_state=random_state, stratify=stratify,
+                X,
+                y_index,
+                sample_weight,
+                test_size=self.validation_fraction,
+                random_state=random_state,
+                stratify=stratify,
             )
             if X.shape[0] == 0 or X_val.shape[0] == 0:
                 raise ValueError(
                     f"validation_fraction={self.validation_fraction} leaves an empty training "
                     "or validation set; change it or set early_stopping=False."
                 )
-            validation = (to_tensor(X_val, device), to_tensor(y_val, device, dtype=np.int64),
-                          to_tensor(sw_val, device, dtype=X.dtype))
+            validation = (
+                to_tensor(X_val, device),
+                to_tensor(y_val, device, dtype=np.int64),
+                to_tensor(sw_val, device, dtype=X.dtype),
+            )
             # The objective is now that of the training part.
             l1, l2 = self._penalty_strengths(float(sample_weight.sum()))
         n = X.shape[0]
@@ -694,11 +703,21 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         try:
             with one_torch_thread(device):
                 W, b, n_iter, converged, loss_curve, scores = _solvers.sgd(
-                    to_tensor(X, device), target, sw, W0, b0, l1=l1, l2=l2,
-                    optimizer=self.optimizer, learning_rate=self.learning_rate,
-                    lr_schedule=self.lr_schedule, lr_decay=self.lr_decay,
-                    lr_step_size=self.lr_step_size, warmup_epochs=self.warmup_epochs,
-                    batch_size=batch_size, n_iter_no_change=self.n_iter_no_change,
+                    to_tensor(X, device),
+                    target,
+                    sw,
+                    W0,
+                    b0,
+                    l1=l1,
+                    l2=l2,
+                    optimizer=self.optimizer,
+                    learning_rate=self.learning_rate,
+                    lr_schedule=self.lr_schedule,
+                    lr_decay=self.lr_decay,
+                    lr_step_size=self.lr_step_size,
+                    warmup_epochs=self.warmup_epochs,
+                    batch_size=batch_size,
+                    n_iter_no_change=self.n_iter_no_change,
                     validation=validation,
                     generator=torch_generator(random_state, torch.device("cpu")),
                     **common,
@@ -757,8 +776,7 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         y = np.asarray(y)
         if y.shape != (X.shape[0],) or not np.isin(y, self.classes_).all():
             raise ValueError(
-                f"y must have shape ({X.shape[0]},) and hold only the classes seen in fit, "
-                f"{self.classes_.tolist()}."
+                f"y must have shape ({X.shape[0]},) and hold only the classes seen in fit, {self.classes_.tolist()}."
             )
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
         sample_weight = class_weighted_sample_weight(self.class_weight, self.classes_, y, sample_weight)

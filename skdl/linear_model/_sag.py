@@ -52,8 +52,25 @@ def _row(dense, X, indptr, indices, data, i, all_columns):
 
 @njit(cache=True, nogil=True)
 def _sag_kernel(
-    dense, X, indptr, indices, data, y, sw, W, b, multinomial, alpha, beta, step, max_iter, tol,
-    fit_intercept, intercept_decay, saga, seed,
+    dense,
+    X,
+    indptr,
+    indices,
+    data,
+    y,
+    sw,
+    W,
+    b,
+    multinomial,
+    alpha,
+    beta,
+    step,
+    max_iter,
+    tol,
+    fit_intercept,
+    intercept_decay,
+    saga,
+    seed,
 ):
     """Run SAG/SAGA epochs in place on ``W`` (n_features, n_rows) and ``b``.
 
@@ -135,9 +152,7 @@ def _sag_kernel(
                 finite = False
         if not finite:
             return epoch + 1, False, False
-        if (max_weight != 0 and max_change / max_weight <= tol) or (
-            max_weight == 0 and max_change == 0
-        ):
+        if (max_weight != 0 and max_change / max_weight <= tol) or (max_weight == 0 and max_change == 0):
             converged = True
             return epoch + 1, converged, True
     return max_iter, converged, True
@@ -151,10 +166,20 @@ def row_arrays(X):
     """
     if hasattr(X, "tocsr"):
         X = X.tocsr()
-        return (False, np.zeros((1, 1)), X.indptr.astype(np.int64), X.indices.astype(np.int64),
-                np.asarray(X.data, dtype=np.float64))
-    return (True, np.ascontiguousarray(X, dtype=np.float64), np.zeros(1, dtype=np.int64),
-            np.zeros(0, dtype=np.int64), np.zeros(0))
+        return (
+            False,
+            np.zeros((1, 1)),
+            X.indptr.astype(np.int64),
+            X.indices.astype(np.int64),
+            np.asarray(X.data, dtype=np.float64),
+        )
+    return (
+        True,
+        np.ascontiguousarray(X, dtype=np.float64),
+        np.zeros(1, dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0),
+    )
 
 
 def step_size(max_squared_sum, alpha, n_samples, *, fit_intercept, saga):
@@ -210,9 +235,20 @@ def sag(X, y, sw, W0, b0, *, multinomial, alpha, beta, fit_intercept, tol, max_i
     b = np.array(b0, dtype=np.float64)
     intercept_decay = _SPARSE_INTERCEPT_DECAY if sparse else 1.0
     n_iter, converged, finite = _sag_kernel(
-        *row_arrays(X), np.asarray(y, dtype=np.float64),
-        np.asarray(sw, dtype=np.float64), W, b, bool(multinomial), float(alpha), float(beta),
-        float(step), int(max_iter), float(tol), bool(fit_intercept), float(intercept_decay),
-        bool(saga), int(seed),
+        *row_arrays(X),
+        np.asarray(y, dtype=np.float64),
+        np.asarray(sw, dtype=np.float64),
+        W,
+        b,
+        bool(multinomial),
+        float(alpha),
+        float(beta),
+        float(step),
+        int(max_iter),
+        float(tol),
+        bool(fit_intercept),
+        float(intercept_decay),
+        bool(saga),
+        int(seed),
     )
     return W.T.copy(), b, n_iter, converged, finite

@@ -56,9 +56,7 @@ def lbfgs(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, ve
     def fun(x):
         xt = torch.from_numpy(x).to(device=device, dtype=dtype)
         W, b = _unflat(xt, shape, b0, fit_intercept)
-        value, grad_W, grad_b = loss_gradient(
-            design, y, sw, W, b, binary=binary, l2=l2, fit_intercept=fit_intercept
-        )
+        value, grad_W, grad_b = loss_gradient(design, y, sw, W, b, binary=binary, l2=l2, fit_intercept=fit_intercept)
         grad = _flat(grad_W, grad_b, fit_intercept)
         return float(value), grad.detach().cpu().numpy().astype(np.float64)
 
@@ -199,7 +197,19 @@ def _conjugate_gradient(product, grad, *, max_iter, tol):
 
 
 def newton_cg(
-    design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, max_inner=200, verbose=0,
+    design,
+    y,
+    sw,
+    W0,
+    b0,
+    *,
+    binary,
+    l2,
+    fit_intercept,
+    tol,
+    max_iter,
+    max_inner=200,
+    verbose=0,
     info=None,
 ):
     """Truncated Newton: conjugate gradient on Hessian-vector products.
@@ -240,9 +250,7 @@ def newton_cg(
             return _flat(H_W, h_b, fit_intercept)
 
         grad_l1 = float(grad.abs().sum())
-        step = _conjugate_gradient(
-            product, grad, max_iter=max_inner, tol=min(0.5, math.sqrt(grad_l1)) * grad_l1
-        )
+        step = _conjugate_gradient(product, grad, max_iter=max_inner, tol=min(0.5, math.sqrt(grad_l1)) * grad_l1)
         if not binary:
             step = _symmetric_step(step, shape, fit_intercept, penalised=l2 > 0)
         slope = float(grad @ step)
@@ -352,9 +360,29 @@ class SGDDivergedError(ValueError):
 
 
 def sgd(
-    X, y, sw, W0, b0, *, binary, l1, l2, fit_intercept, tol, max_iter, optimizer, learning_rate,
-    lr_schedule, lr_decay, lr_step_size, warmup_epochs, batch_size, n_iter_no_change,
-    validation=None, generator=None, verbose=0,
+    X,
+    y,
+    sw,
+    W0,
+    b0,
+    *,
+    binary,
+    l1,
+    l2,
+    fit_intercept,
+    tol,
+    max_iter,
+    optimizer,
+    learning_rate,
+    lr_schedule,
+    lr_decay,
+    lr_step_size,
+    warmup_epochs,
+    batch_size,
+    n_iter_no_change,
+    validation=None,
+    generator=None,
+    verbose=0,
 ):
     """Mini-batch stochastic gradient training of the log loss.
 
@@ -387,8 +415,13 @@ def sgd(
     epoch = 0
     for epoch in range(max_iter):
         lr = learning_rate_at(
-            epoch, learning_rate=learning_rate, lr_schedule=lr_schedule, lr_decay=lr_decay,
-            lr_step_size=lr_step_size, warmup_epochs=warmup_epochs, max_iter=max_iter,
+            epoch,
+            learning_rate=learning_rate,
+            lr_schedule=lr_schedule,
+            lr_decay=lr_decay,
+            lr_step_size=lr_step_size,
+            warmup_epochs=warmup_epochs,
+            max_iter=max_iter,
         )
         for group in opt.param_groups:
             group["lr"] = lr
@@ -411,9 +444,7 @@ def sgd(
                     W.copy_(soft_threshold(W, lr * l1))
         with torch.no_grad():
             epoch_loss = float(epoch_loss) + 0.5 * l2 * float((W * W).sum()) + l1 * float(W.abs().sum())
-            finite = math.isfinite(epoch_loss) and bool(torch.isfinite(W).all()) and bool(
-                torch.isfinite(b).all()
-            )
+            finite = math.isfinite(epoch_loss) and bool(torch.isfinite(W).all()) and bool(torch.isfinite(b).all())
         if not finite:
             raise SGDDivergedError(
                 f"The sgd solver diverged at epoch {epoch + 1}: the loss or the coefficients "

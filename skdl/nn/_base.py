@@ -165,8 +165,20 @@ class BaseNetClassifier(NeuralNetClassifier):
 
     # ------------------------------------------------------------ construction
 
-    def _init_net(self, module, *, optimizer, learning_rate, max_epochs, batch_size,
-                  callbacks, warm_start, verbose, device, kwargs):
+    def _init_net(
+        self,
+        module,
+        *,
+        optimizer,
+        learning_rate,
+        max_epochs,
+        batch_size,
+        callbacks,
+        warm_start,
+        verbose,
+        device,
+        kwargs,
+    ):
         """Hand skorch its arguments; keep only the ones that are parameters here."""
         replaced = sorted(set(kwargs) & set(_REPLACED))
         if replaced:
@@ -176,10 +188,21 @@ class BaseNetClassifier(NeuralNetClassifier):
                 + "."
             )
         NeuralNetClassifier.__init__(
-            self, module, criterion=WeightedCrossEntropy, train_split=None, classes=None,
-            predict_nonlinearity=None, optimizer=optimizer, lr=learning_rate,
-            max_epochs=max_epochs, batch_size=batch_size, callbacks=callbacks,
-            warm_start=warm_start, verbose=verbose, device=device, **kwargs,
+            self,
+            module,
+            criterion=WeightedCrossEntropy,
+            train_split=None,
+            classes=None,
+            predict_nonlinearity=None,
+            optimizer=optimizer,
+            lr=learning_rate,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            verbose=verbose,
+            device=device,
+            **kwargs,
         )
         state = vars(self)
         for name in ("criterion", "train_split", "classes", "predict_nonlinearity"):
@@ -496,9 +519,7 @@ class BaseNetClassifier(NeuralNetClassifier):
                 old_noise = vars(self).get("_noise_generator")
                 if fresh or not incremental or old_noise is None or old_noise.device != device:
                     self._shuffle_generator, self._noise_generator = shuffle_generator, noise
-                train, valid = self._split(
-                    X, y_encoded, weights, rng, validate=self.early_stopping and not incremental
-                )
+                train, valid = self._split(X, y_encoded, weights, rng, validate=self.early_stopping and not incremental)
                 # What training changes in place (the old module and optimizer
                 # when training continues, the old History) is restored if it fails.
                 with self._restored_on_error(fitted and not fresh):

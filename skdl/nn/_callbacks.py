@@ -218,7 +218,8 @@ class NonFiniteLossGuard(Callback):
         net.history.record("train_loss", float("nan"))
         kept = (
             f"the weights of epoch {self.best_epoch_} (the best so far)"
-            if self.best_epoch_ else "the initial weights (no epoch finished with a finite loss)"
+            if self.best_epoch_
+            else "the initial weights (no epoch finished with a finite loss)"
         )
         warnings.warn(
             f"{type(net).__name__}: the training loss became {value} at epoch {epoch} "

@@ -312,17 +312,22 @@ default="he_uniform"
         self.n_jobs = n_jobs
         self.random_state = random_state
         self._init_net(
-            module, optimizer=optimizer, learning_rate=learning_rate, max_epochs=max_epochs,
-            batch_size=batch_size, callbacks=callbacks, warm_start=warm_start, verbose=verbose,
-            device=device, kwargs=kwargs,
+            module,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            verbose=verbose,
+            device=device,
+            kwargs=kwargs,
         )
 
     def _hidden_sizes(self):
         sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
         if sizes.ndim != 1 or (sizes.size and not (np.issubdtype(sizes.dtype, np.integer) and sizes.min() > 0)):
-            raise ValueError(
-                f"hidden_layer_sizes must be positive integers; got {self.hidden_layer_sizes!r}."
-            )
+            raise ValueError(f"hidden_layer_sizes must be positive integers; got {self.hidden_layer_sizes!r}.")
         return tuple(int(s) for s in sizes)
 
     def _check_hyperparameters(self):
@@ -357,8 +362,12 @@ default="he_uniform"
 
     def _build_module(self):
         return MLP(
-            self.n_features_in_, len(self.classes_), self._hidden_sizes(), self.activation,
-            self.normalization, self.dropout,
+            self.n_features_in_,
+            len(self.classes_),
+            self._hidden_sizes(),
+            self.activation,
+            self.normalization,
+            self.dropout,
         )
 
 
@@ -547,9 +556,16 @@ class CNNClassifier(BaseNetClassifier):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self._init_net(
-            module, optimizer=optimizer, learning_rate=learning_rate, max_epochs=max_epochs,
-            batch_size=batch_size, callbacks=callbacks, warm_start=warm_start, verbose=verbose,
-            device=device, kwargs=kwargs,
+            module,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            verbose=verbose,
+            device=device,
+            kwargs=kwargs,
         )
 
     _training_only = BaseNetClassifier._training_only + ("_augmentations",)
@@ -584,8 +600,7 @@ class CNNClassifier(BaseNetClassifier):
             if expected is not None and shape != expected:
                 source = "input_shape" if reset else "the images seen in fit"
                 raise ValueError(
-                    f"X has images of shape {shape}, but {type(self).__name__} expects {expected} "
-                    f"(from {source})."
+                    f"X has images of shape {shape}, but {type(self).__name__} expects {expected} (from {source})."
                 )
         else:
             out = validate_data(self, X, y, dtype=[np.float64, np.float32], reset=reset)
@@ -600,8 +615,15 @@ class CNNClassifier(BaseNetClassifier):
 
     def _build_module(self):
         return CNN(
-            self.input_shape_, len(self.classes_), self.architecture, self.width, self.depth,
-            self.activation, self.normalization, self.dropout, self.se,
+            self.input_shape_,
+            len(self.classes_),
+            self.architecture,
+            self.width,
+            self.depth,
+            self.activation,
+            self.normalization,
+            self.dropout,
+            self.se,
         )
 
     def train_step(self, batch, **fit_params):

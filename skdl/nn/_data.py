@@ -106,7 +106,8 @@ class BatchIterator:
         )
         y = getattr(dataset, "y", None)
         fast = fast and (
-            y is None or isinstance(y, (np.ndarray, torch.Tensor))
+            y is None
+            or isinstance(y, (np.ndarray, torch.Tensor))
             or (isinstance(y, dict) and all(isinstance(v, (np.ndarray, torch.Tensor)) for v in y.values()))
         )
         if fast:

@@ -48,8 +48,9 @@ class _NoiseSource:
         if self.generator.device.type == device.type:
             return self.generator
         if device.type not in self.derived:
-            seed = int(torch.randint(np.iinfo(np.int32).max, (1,), generator=self.generator,
-                                     device=self.generator.device))
+            seed = int(
+                torch.randint(np.iinfo(np.int32).max, (1,), generator=self.generator, device=self.generator.device)
+            )
             self.derived[device.type] = torch_generator(np.random.RandomState(seed), device)
         return self.derived[device.type]
 
@@ -209,9 +210,7 @@ class WeightedCrossEntropy(nn.Module):
     def forward(self, logits, target, weight=None):
         if weight is None:
             return nn.functional.cross_entropy(logits, target, label_smoothing=self.label_smoothing)
-        losses = nn.functional.cross_entropy(
-            logits, target, reduction="none", label_smoothing=self.label_smoothing
-        )
+        losses = nn.functional.cross_entropy(logits, target, reduction="none", label_smoothing=self.label_smoothing)
         return (losses * weight).mean()
 
     def extra_repr(self):

@@ -119,10 +119,12 @@ class InceptionBlock(nn.Module):
             _unit(in_channels, quarter, 1, activation, normalization, "reduce_"),
             _unit(quarter, half, 5, activation, normalization),
         )
-        self.branch_pool = nn.Sequential(OrderedDict(
-            [("pool", nn.MaxPool2d(3, stride=1, padding=1))]
-            + _unit(in_channels, half, 1, activation, normalization)
-        ))
+        self.branch_pool = nn.Sequential(
+            OrderedDict(
+                [("pool", nn.MaxPool2d(3, stride=1, padding=1))]
+                + _unit(in_channels, half, 1, activation, normalization)
+            )
+        )
         self.out_channels = 2 * base + 2 * half
         self.se = SqueezeExcitation(self.out_channels) if se else nn.Identity()
         self.downsample = nn.MaxPool2d(2, ceil_mode=True) if downsample else nn.Identity()
@@ -382,8 +384,9 @@ class MLP(nn.Sequential):
         Dropout after each hidden activation.
     """
 
-    def __init__(self, n_features, n_classes, hidden_layer_sizes=(100,), activation="relu",
-                 normalization=None, dropout=0.0):
+    def __init__(
+        self, n_features, n_classes, hidden_layer_sizes=(100,), activation="relu", normalization=None, dropout=0.0
+    ):
         layers = []
         width_in = n_features
         pieces = activation_pieces(activation)
@@ -419,12 +422,20 @@ class CNN(nn.Sequential):
         Squeeze-and-excitation at the end of every block.
     """
 
-    def __init__(self, input_shape, n_classes, architecture="lenet", width=16, depth=2,
-                 activation="relu", normalization=None, dropout=0.0, se=False):
+    def __init__(
+        self,
+        input_shape,
+        n_classes,
+        architecture="lenet",
+        width=16,
+        depth=2,
+        activation="relu",
+        normalization=None,
+        dropout=0.0,
+        se=False,
+    ):
         in_channels, *size = input_shape
-        blocks, channels = conv_blocks(
-            architecture, in_channels, size, width, depth, activation, normalization, se
-        )
+        blocks, channels = conv_blocks(architecture, in_channels, size, width, depth, activation, normalization, se)
         if architecture == "alexnet":  # flattened features into its dense layers
             features = channels * math.prod(_alexnet_out_size(size))
             layers = blocks + alexnet_head(features, n_classes, channels, activation, normalization, dropout)

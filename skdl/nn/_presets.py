@@ -127,8 +127,9 @@ def make_linear(name, in_features, out_features):
 
 def make_conv(name, in_channels, out_channels, kernel, stride=1, padding=0):
     """The convolution under normalisation ``name`` (a plain ``nn.Conv2d`` for most)."""
-    return REPARAMETRISATIONS.get(name, _PLAIN)["conv"](in_channels, out_channels, kernel, stride=stride,
-                                                      padding=padding)
+    return REPARAMETRISATIONS.get(name, _PLAIN)["conv"](
+        in_channels, out_channels, kernel, stride=stride, padding=padding
+    )
 
 
 # -------------------------------------------------------------- initialisation
@@ -203,8 +204,7 @@ def decayed_parameters(module):
     directions ``v`` would not change the map). Biases, normalisation
     parameters and PReLU slopes are not decayed.
     """
-    return [getattr(layer, "scale", layer.weight) for layer in module.modules()
-            if isinstance(layer, WEIGHTED_LAYERS)]
+    return [getattr(layer, "scale", layer.weight) for layer in module.modules() if isinstance(layer, WEIGHTED_LAYERS)]
 
 
 # ----------------------------------------------------------------- optimizers

@@ -77,9 +77,7 @@ class _BaseSMOTE(BaseOverSampler):
     def _check_X_y(self, X, y, accept_sparse=None):
         # Interpolation needs numbers: float64 or float32, finite.
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, y = validate_data(
-            self, X=X, y=y, reset=True, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
-        )
+        X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
         return X, y, binarize_y
 
     def fit_resample(self, X, y):
@@ -241,7 +239,13 @@ class SMOTE(_BaseSMOTE):
             X_class = X_class.toarray() if sparse.issparse(X_class) else X_class
             X_class_t = to_tensor(X_class, device)
             nn_index = self._neighbours(
-                self.k_neighbors, "k_neighbors", label, X_class, X_class_t, X_class, X_class_t,
+                self.k_neighbors,
+                "k_neighbors",
+                label,
+                X_class,
+                X_class_t,
+                X_class,
+                X_class_t,
                 np.arange(class_index.size),
             )
             new_X.append(self._synthesize(X_class_t, X_class_t, nn_index, n_new, X.dtype))
@@ -431,7 +435,6 @@ class BorderlineSMOTE(_BaseSMOTE):
         """
         if not hasattr(self, "in_danger_indices_"):
             raise AttributeError(
-                "This BorderlineSMOTE instance is not fitted yet: in_danger_indices is "
-                "set by fit_resample."
+                "This BorderlineSMOTE instance is not fitted yet: in_danger_indices is set by fit_resample."
             )
         return {label: index for label, index in self.in_danger_indices_.items() if index.size}

@@ -45,13 +45,9 @@ def _check_liblinear_combination(penalty, loss, dual):
     if duals is None:
         error = f"The combination of penalty='{penalty}' and loss='{loss}' is not supported"
     else:
-        error = (
-            f"The combination of penalty='{penalty}' and loss='{loss}' are not supported "
-            f"when dual={dual}"
-        )
+        error = f"The combination of penalty='{penalty}' and loss='{loss}' are not supported when dual={dual}"
     raise ValueError(
-        f"Unsupported set of arguments: {error}, Parameters: penalty={penalty!r}, "
-        f"loss={loss!r}, dual={dual!r}"
+        f"Unsupported set of arguments: {error}, Parameters: penalty={penalty!r}, loss={loss!r}, dual={dual!r}"
     )
 
 
@@ -289,10 +285,13 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
                 "LinearSVC declares the same). tests/svm/test_linear_svc.py checks the "
                 "equivalence at a tight tol."
             )
-            tags = with_xfail_checks(tags, {
-                "check_sample_weight_equivalence_on_dense_data": reason,
-                "check_sample_weight_equivalence_on_sparse_data": reason,
-            })
+            tags = with_xfail_checks(
+                tags,
+                {
+                    "check_sample_weight_equivalence_on_dense_data": reason,
+                    "check_sample_weight_equivalence_on_sparse_data": reason,
+                },
+            )
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -314,9 +313,7 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
             The fitted estimator.
         """
         with unchanged_on_error(self):
-            X, y = validate_data(
-                self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C"
-            )
+            X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], order="C")
             crammer_singer = self.multi_class == "crammer_singer"
             dual = _resolve_dual(self.dual, self.penalty, self.loss, X)
             if not crammer_singer:
@@ -327,9 +324,7 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
             check_squares_are_finite(X, "products of X with itself (X.T @ X)")
             classes = np.unique(y)
             check_binary_or_more_classes(classes)
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
-            )
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
             # One weight per class (ones without class_weight); "balanced" counts
             # weighted samples, as scikit-learn's LinearSVC.
             class_weights = class_weights_of(self.class_weight, classes, y, sample_weight)
@@ -376,17 +371,26 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
             X_k, y_k, cost = (X, y_pm, cost) if keep.all() else (X[keep], y_pm[keep], cost[keep])
             if dual:
                 w, n_iter = dual_cd(
-                    X_k, y_k, cost, bias=bias, squared=self.loss == "squared_hinge",
-                    max_iter=self.max_iter, tol=self.tol, seed=seed,
+                    X_k,
+                    y_k,
+                    cost,
+                    bias=bias,
+                    squared=self.loss == "squared_hinge",
+                    max_iter=self.max_iter,
+                    tol=self.tol,
+                    seed=seed,
                 )
                 done = n_iter < self.max_iter
             else:
                 design = full_design if keep.all() else Design(X_k, device)
                 with one_torch_thread(device):
                     w, n_iter, done = primal(
-                        design, to_tensor(y_k, device, dtype=X.dtype),
-                        to_tensor(cost, device, dtype=X.dtype), bias=bias,
-                        max_iter=self.max_iter, tol=self.tol,
+                        design,
+                        to_tensor(y_k, device, dtype=X.dtype),
+                        to_tensor(cost, device, dtype=X.dtype),
+                        bias=bias,
+                        max_iter=self.max_iter,
+                        tol=self.tol,
                     )
                 w = to_numpy(w).astype(np.float64)
             if self.verbose:
@@ -412,8 +416,14 @@ class LinearSVC(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin, BaseEst
         if not keep.all():
             X, y_index, cost = X[keep], y_index[keep], cost[keep]
         weights, n_iter = crammer_singer_cd(
-            X, y_index, cost, len(classes), bias=bias, max_iter=self.max_iter,
-            tol=self.tol, seed=seed,
+            X,
+            y_index,
+            cost,
+            len(classes),
+            bias=bias,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            seed=seed,
         )
         if self.verbose:
             print(f"LinearSVC: Crammer-Singer, {n_iter} iterations")

@@ -222,8 +222,8 @@ def diagonal(A, spec, chunk_rows):
         out = torch.empty_like(A[:, 0]) if tensor else np.empty(A.shape[0], dtype=A.dtype)
         diag = torch.diagonal if tensor else np.diagonal
         for start in range(0, A.shape[0], chunk_rows):
-            block = A[start:start + chunk_rows]
-            out[start:start + len(block)] = diag(pairwise(block, block, spec))
+            block = A[start : start + chunk_rows]
+            out[start : start + len(block)] = diag(pairwise(block, block, spec))
         return out
     # A fresh array: the kernel may transform it in place.
     return _KERNELS[spec.name](sq_norms(A)[:, None], None, None, spec)[:, 0]
@@ -249,10 +249,7 @@ class FeatureRows:
     def __init__(self, X, spec, index=None):
         self.spec = spec
         self.X_perm = X.copy() if index is None else X[index]
-        self.sq_perm = (
-            sq_norms(self.X_perm) if spec.name == "rbf"
-            else np.zeros(len(self.X_perm), dtype=X.dtype)
-        )
+        self.sq_perm = sq_norms(self.X_perm) if spec.name == "rbf" else np.zeros(len(self.X_perm), dtype=X.dtype)
         self._row = np.empty((len(self.X_perm), 1), dtype=X.dtype)
 
     @property
@@ -269,7 +266,7 @@ class FeatureRows:
             dots = np.dot(self.X_perm[start:stop], self.X_perm[r], out=out[:, 0])
             _rbf_exponent(dots, self.sq_perm[start:stop], self.sq_perm[r], self.spec.gamma)
             return np.exp(dots, out=dots)
-        x_r = self.X_perm[r:r + 1]
+        x_r = self.X_perm[r : r + 1]
         if self.spec.name == "callable":
             return pairwise(self.X_perm[start:stop], x_r, self.spec)[:, 0]
         return pairwise(self.X_perm[start:stop], x_r, self.spec, out=out)[:, 0]
@@ -279,8 +276,12 @@ class FeatureRows:
         if self.spec.name == "callable":
             out = None
         return pairwise(
-            self.X_perm[start:stop], self.X_perm[columns], self.spec,
-            self.sq_perm[start:stop], self.sq_perm[columns], out=out,
+            self.X_perm[start:stop],
+            self.X_perm[columns],
+            self.spec,
+            self.sq_perm[start:stop],
+            self.sq_perm[columns],
+            out=out,
         )
 
     def diagonal(self, chunk_rows):
@@ -380,11 +381,11 @@ def sparse_decision_values(X, support_vectors, weights, intercepts, spec, chunk_
     sv_sq = sparse_sq_norms(support_vectors) if spec.name == "rbf" else None
     sv_t = support_vectors.T.tocsc()
     for start in range(0, X.shape[0], chunk_rows):
-        block = X[start:start + chunk_rows]
+        block = X[start : start + chunk_rows]
         dots = np.asarray((block @ sv_t).toarray(), dtype=np.float64)
         rows_sq = sparse_sq_norms(block).astype(np.float64) if sv_sq is not None else None
         K = _KERNELS[spec.name](dots, rows_sq, sv_sq, spec)
-        out[start:start + block.shape[0]] = K @ weights + intercepts
+        out[start : start + block.shape[0]] = K @ weights + intercepts
     return out
 
 
@@ -445,9 +446,9 @@ def decision_values(X, support_vectors, weights, intercepts, spec, chunk_rows, s
     if spec.name == "rbf" and sv_sq is None:
         sv_sq = sq_norms(support_vectors)
     for start in range(0, X.shape[0], chunk_rows):
-        block = X[start:start + chunk_rows]
+        block = X[start : start + chunk_rows]
         K = block if support_vectors is None else pairwise(block, support_vectors, spec, cols_sq=sv_sq)
-        torch.addmm(intercepts, K, weights, out=out[start:start + len(block)])
+        torch.addmm(intercepts, K, weights, out=out[start : start + len(block)])
     return out
 
 

@@ -427,9 +427,7 @@ def _crammer_singer_subproblem(A, B, y_position, cost, active, alpha_new, D):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _crammer_singer_cd(
-    dense, X, indptr, indices, data, y, cost, bias, max_iter, eps, seed, W, alpha
-):
+def _crammer_singer_cd(dense, X, indptr, indices, data, y, cost, bias, max_iter, eps, seed, W, alpha):
     """Dual block coordinate descent for Crammer-Singer, liblinear's Solver_MCSVM_CS.
 
     Updates ``W`` (n_features + 1, n_classes; the last row the bias weights)
@@ -583,8 +581,15 @@ def crammer_singer_cd(X, y, cost, n_classes, *, bias, max_iter, tol, seed):
     W = np.zeros((X.shape[1] + 1, n_classes))
     alpha = np.zeros((X.shape[0], n_classes))
     n_iter = _crammer_singer_cd(
-        *row_arrays(X), np.asarray(y, dtype=np.int64), np.asarray(cost, dtype=np.float64),
-        float(bias), int(max_iter), float(tol), int(seed), W, alpha,
+        *row_arrays(X),
+        np.asarray(y, dtype=np.int64),
+        np.asarray(cost, dtype=np.float64),
+        float(bias),
+        int(max_iter),
+        float(tol),
+        int(seed),
+        W,
+        alpha,
     )
     return np.ascontiguousarray(W.T), n_iter
 

@@ -153,9 +153,7 @@ def sigmoid_train(decision, positive):
     -------
     A, B : float
     """
-    return _sigmoid_train(
-        np.ascontiguousarray(decision, dtype=np.float64), np.ascontiguousarray(positive)
-    )
+    return _sigmoid_train(np.ascontiguousarray(decision, dtype=np.float64), np.ascontiguousarray(positive))
 
 
 def sigmoid_predict(decision, A, B):

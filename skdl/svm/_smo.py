@@ -41,6 +41,8 @@ from .._device import to_numpy, to_tensor
 _LOWER, _UPPER, _FREE = 0, 1, 2
 # libsvm's TAU: the curvature used when a pair's curvature is not positive.
 TAU = 1e-12
+
+
 @dataclass
 class Solution:
     """The solution of one binary problem.
@@ -274,9 +276,7 @@ def _smo_dense(Q, y, C, alpha, G, eps, max_iter):
         j, minus_M = select_j(y, G, status, QD, Q[max(i, 0)], i, m, n)
         if m + minus_M < eps or j == -1:
             break
-        a_i, a_j = _pair_step(
-            y[i], y[j], G[i], G[j], alpha[i], alpha[j], C[i], C[j], QD[i], QD[j], Q[i, j]
-        )
+        a_i, a_j = _pair_step(y[i], y[j], G[i], G[j], alpha[i], alpha[j], C[i], C[j], QD[i], QD[j], Q[i, j])
         d_i = a_i - alpha[i]
         d_j = a_j - alpha[j]
         for t in range(n):
@@ -401,7 +401,13 @@ def solve_blocked(rows, y, C, *, tol, max_iter, block_size, inner_max_iter=None)
         a_B = a_old.copy()
         limit = inner_max_iter if max_iter < 0 else min(inner_max_iter, max_iter - n_iter)
         steps = smo_dense(
-            host[:m], y_np, C_np, a_B, G_B, tol=max(tol, 0.1 * gap), max_iter=limit,
+            host[:m],
+            y_np,
+            C_np,
+            a_B,
+            G_B,
+            tol=max(tol, 0.1 * gap),
+            max_iter=limit,
         )
         n_iter += steps
         if steps == 0:
@@ -416,5 +422,6 @@ def solve_blocked(rows, y, C, *, tol, max_iter, block_size, inner_max_iter=None)
         alpha[B] = a_B_t
         previous = B
     alpha_np, G_np, y_np, C_np = to_numpy(torch.stack([alpha, G, y64, C64]))
-    return Solution(alpha_np, calculate_rho(y_np, G_np, alpha_np, C_np),
-                    dual_objective(alpha_np, G_np), n_iter, converged, stalled)
+    return Solution(
+        alpha_np, calculate_rho(y_np, G_np, alpha_np, C_np), dual_objective(alpha_np, G_np), n_iter, converged, stalled
+    )

@@ -52,9 +52,25 @@ _STATUS, _SAMPLE, _SLOT = range(3)
 _ROW, _LEN, _PREV, _NEXT = range(4)
 # ``state`` (int64): sizes, counters, the phase of the iteration, the chosen
 # pair and a pending row request, entries:
-(_S_L, _S_ACTIVE_SIZE, _S_ITER, _S_COUNTER, _S_UNSHRINK, _S_PHASE, _S_I, _S_J,
- _S_REQ_ROW, _S_REQ_SLOT, _S_REQ_START, _S_REQ_STOP, _S_RESELECT, _S_MAX_ITER,
- _S_SHRINKING, _S_KERNEL, _S_DEGREE) = range(17)
+(
+    _S_L,
+    _S_ACTIVE_SIZE,
+    _S_ITER,
+    _S_COUNTER,
+    _S_UNSHRINK,
+    _S_PHASE,
+    _S_I,
+    _S_J,
+    _S_REQ_ROW,
+    _S_REQ_SLOT,
+    _S_REQ_START,
+    _S_REQ_STOP,
+    _S_RESELECT,
+    _S_MAX_ITER,
+    _S_SHRINKING,
+    _S_KERNEL,
+    _S_DEGREE,
+) = range(17)
 _N_STATE = 17
 # ``scalars`` (float64): the tolerance, the maxima of the selection and the
 # shrinking, the kernel's gamma and coef0, entries:
@@ -364,15 +380,11 @@ def _advance(variables, bookkeeping, X_perm, sq_perm, cache, lru, state, scalars
                 continue
             return _NEED_ROW
         C_i, C_j = C[i], C[j]
-        a_i, a_j = _pair_step(
-            y[i], y[j], G[i], G[j], alpha[i], alpha[j], C_i, C_j, QD[i], QD[j], cache[s_i, j]
-        )
+        a_i, a_j = _pair_step(y[i], y[j], G[i], G[j], alpha[i], alpha[j], C_i, C_j, QD[i], QD[j], cache[s_i, j])
         status_i, status_j = _status_of(a_i, C_i), _status_of(a_j, C_j)
         flip_i = (status[i] == _UPPER) != (status_i == _UPPER)
         flip_j = (status[j] == _UPPER) != (status_j == _UPPER)
-        if (flip_i and _lookup(i, l, lru, slot, state) < 0) or (
-            flip_j and _lookup(j, l, lru, slot, state) < 0
-        ):
+        if (flip_i and _lookup(i, l, lru, slot, state) < 0) or (flip_j and _lookup(j, l, lru, slot, state) < 0):
             if state[_S_KERNEL] >= 0:
                 _row_inline(X_perm, sq_perm, cache, y, state, scalars)
                 continue
@@ -472,7 +484,8 @@ def _reconstruct(rows, variables, bookkeeping, state, cache, lru, chunk_rows):
             stop = min(start + step, l)
             K = (
                 rows.block(start, stop, computed, bookkeeping[_SAMPLE], out=out[: stop - start])
-                if len(computed) else out[: stop - start]
+                if len(computed)
+                else out[: stop - start]
             )
             _reconstruct_block(variables, bookkeeping, cache, lru, free, column, K, start, scratch)
         slots = slot[computed]
@@ -480,8 +493,9 @@ def _reconstruct(rows, variables, bookkeeping, state, cache, lru, chunk_rows):
     state[_S_ACTIVE_SIZE] = l
 
 
-def solve_cached(rows, y, C, QD, *, tol, max_iter, shrinking, cache_rows, chunk_rows,
-                 cache_dtype=np.float32, buffer=None):
+def solve_cached(
+    rows, y, C, QD, *, tol, max_iter, shrinking, cache_rows, chunk_rows, cache_dtype=np.float32, buffer=None
+):
     """libsvm's SMO with WSS2, shrinking and a kernel-row cache (CPU).
 
     Parameters
@@ -570,5 +584,4 @@ def solve_cached(rows, y, C, QD, *, tol, max_iter, shrinking, cache_rows, chunk_
     alpha, G = np.empty(l), np.empty(l)
     alpha[bookkeeping[_SAMPLE]] = variables[_ALPHA]
     G[bookkeeping[_SAMPLE]] = variables[_GRAD]
-    return Solution(alpha, calculate_rho(y, G, alpha, C), dual_objective(alpha, G),
-                    int(state[_S_ITER]), converged)
+    return Solution(alpha, calculate_rho(y, G, alpha, C), dual_objective(alpha, G), int(state[_S_ITER]), converged)

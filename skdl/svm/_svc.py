@@ -417,10 +417,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             "the same). tests/svm/test_svc.py checks the equivalence with a fixed "
             "gamma at a tight tol."
         )
-        return with_xfail_checks(tags, {
-            "check_sample_weight_equivalence_on_dense_data": reason,
-            "check_sample_weight_equivalence_on_sparse_data": reason,
-        })
+        return with_xfail_checks(
+            tags,
+            {
+                "check_sample_weight_equivalence_on_dense_data": reason,
+                "check_sample_weight_equivalence_on_sparse_data": reason,
+            },
+        )
 
     # ------------------------------------------------------------------ fit
 
@@ -452,8 +455,13 @@ class SVC(ClassifierMixin, BaseEstimator):
                     # A callable on sparse X: its Gram matrix, as scikit-learn.
                     raise TypeError
                 X, y = validate_data(
-                    self, X, y, dtype=[np.float64, np.float32], order="C",
-                    accept_sparse="csr", accept_large_sparse=False,
+                    self,
+                    X,
+                    y,
+                    dtype=[np.float64, np.float32],
+                    order="C",
+                    accept_sparse="csr",
+                    accept_large_sparse=False,
                 )
             except (TypeError, ValueError):
                 if not callable(self.kernel):
@@ -470,42 +478,30 @@ class SVC(ClassifierMixin, BaseEstimator):
             precomputed = self.kernel == "precomputed" or objects is not None
             if precomputed and X.shape[0] != X.shape[1]:
                 raise ValueError(
-                    "Precomputed matrix must be a square matrix. Input is a "
-                    f"{X.shape[0]}x{X.shape[1]} matrix."
+                    f"Precomputed matrix must be a square matrix. Input is a {X.shape[0]}x{X.shape[1]} matrix."
                 )
             if self.kernel in ("linear", "poly", "rbf", "sigmoid"):
                 _check_kernel_is_finite(X)
             check_classification_targets(y)
             classes, y_index = np.unique(y, return_inverse=True)
             check_binary_or_more_classes(classes)
-            if (
-                self.multiclass == "ovr"
-                and self.decision_function_shape == "ovo"
-                and len(classes) > 2
-            ):
+            if self.multiclass == "ovr" and self.decision_function_shape == "ovo" and len(classes) > 2:
                 raise ValueError(
                     "decision_function_shape='ovo' needs multiclass='ovo': one-vs-rest "
                     "machines give one value per class. Use decision_function_shape='ovr'."
                 )
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, allow_all_zero_weights=True
-            )
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64, allow_all_zero_weights=True)
             # libsvm's rule: samples of weight <= 0 are left out.
             kept = sample_weight > 0
             if not kept.any():
                 raise ValueError("Invalid input - all samples have zero or negative weights.")
             if len(np.unique(y_index[kept])) < 2:
-                raise ValueError(
-                    "Invalid input - all samples with positive weights belong to the same class."
-                )
+                raise ValueError("Invalid input - all samples with positive weights belong to the same class.")
             class_weight = class_weights_of(self.class_weight, classes, y, None)
             costs = np.where(kept, self.C * sample_weight * class_weight[y_index], 0.0)
             weighted = np.unique(y_index[costs > 0])
             if len(weighted) < 2:
-                which = (
-                    "no class" if len(weighted) == 0
-                    else f"one class, {classes[weighted[0]].tolist()!r}"
-                )
+                which = "no class" if len(weighted) == 0 else f"one class, {classes[weighted[0]].tolist()!r}"
                 raise ValueError(
                     "Invalid input: all samples with a positive weight (sample_weight "
                     f"times class_weight) belong to {which}. An SVM needs two classes."
@@ -528,13 +524,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             with single_threaded_blas():
                 machines = [solve(*problem) for problem in problems]
                 platt = (
-                    self._platt_parameters(X, problems, solve, spec, seed) if probability
+                    self._platt_parameters(X, problems, solve, spec, seed)
+                    if probability
                     else (np.empty(0), np.empty(0))
                 )
             attributes = self._assemble(machines, X, y_index, len(classes), precomputed)
         self._probA, self._probB = platt
-        (support, self.support_vectors_, n_support, dual_coef, intercept,
-         self.n_iter_, self.fit_status_) = attributes
+        (support, self.support_vectors_, n_support, dual_coef, intercept, self.n_iter_, self.fit_status_) = attributes
         # Prediction reads the training indices of the support vectors and
         # libsvm's internal coefficients, as scikit-learn's does (so changing
         # ``_dual_coef_`` changes predictions); ``support_`` counts only the
@@ -685,9 +681,7 @@ class SVC(ClassifierMixin, BaseEstimator):
                 _, _, solution = solve(index[train], labels[train], bounds[train])
                 sv = solution.alpha > 0
                 coef = (solution.alpha * labels[train])[sv]
-                decision[held] = self._decision_between(
-                    X, index[held], index[train][sv], coef, solution.rho, spec
-                )
+                decision[held] = self._decision_between(X, index[held], index[train][sv], coef, solution.rho, spec)
             a, b = sigmoid_train(decision, labels > 0)
             prob_a.append(a)
             prob_b.append(b)
@@ -727,9 +721,17 @@ class SVC(ClassifierMixin, BaseEstimator):
         QD = rows.diagonal(chunk_rows).astype(np.float64)
         self._check_diagonal(QD)
         solution = solve_cached(
-            rows, labels, bounds, QD, tol=self.tol, max_iter=self.max_iter,
-            shrinking=self.shrinking, cache_rows=self._cache_rows(n), chunk_rows=chunk_rows,
-            cache_dtype=_CACHE_DTYPE, buffer=buffer,
+            rows,
+            labels,
+            bounds,
+            QD,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            shrinking=self.shrinking,
+            cache_rows=self._cache_rows(n),
+            chunk_rows=chunk_rows,
+            cache_dtype=_CACHE_DTYPE,
+            buffer=buffer,
         )
         self._report(n, solution)
         return index, labels, solution
@@ -742,13 +744,16 @@ class SVC(ClassifierMixin, BaseEstimator):
         chunk_rows = chunk_size(bytes_per_row=2 * n * X.itemsize, n_rows=n)
         index_t = index_tensor(index, device)
         rows = (
-            PrecomputedTensorRows(data_t, index_t) if spec.name == "precomputed"
-            else TensorRows(data_t[index_t], spec)
+            PrecomputedTensorRows(data_t, index_t) if spec.name == "precomputed" else TensorRows(data_t[index_t], spec)
         )
         self._check_diagonal(to_numpy(rows.diagonal(chunk_rows)))
         solution = solve_blocked(
-            rows, to_tensor(labels, device, np.float64), to_tensor(bounds, device, np.float64),
-            tol=self.tol, max_iter=self.max_iter, block_size=max(2, min(_BLOCK_SIZE, chunk_rows)),
+            rows,
+            to_tensor(labels, device, np.float64),
+            to_tensor(bounds, device, np.float64),
+            tol=self.tol,
+            max_iter=self.max_iter,
+            block_size=max(2, min(_BLOCK_SIZE, chunk_rows)),
         )
         self._report(n, solution)
         return index, labels, solution
@@ -781,9 +786,7 @@ class SVC(ClassifierMixin, BaseEstimator):
             coefs.append(coef)
             is_sv |= coef != 0
         # Support vectors grouped by class, in sample order within a class.
-        support = np.concatenate(
-            [np.flatnonzero(is_sv & (y_index == k)) for k in range(n_classes)]
-        ).astype(np.int32)
+        support = np.concatenate([np.flatnonzero(is_sv & (y_index == k)) for k in range(n_classes)]).astype(np.int32)
         n_support = np.bincount(y_index[support], minlength=n_classes).astype(np.int32)
         intercept = np.array([-solution.rho for _, _, solution in machines])
         ovo = n_classes == 2 or self.multiclass == "ovo"
@@ -859,8 +862,13 @@ class SVC(ClassifierMixin, BaseEstimator):
             X = self._call_on_objects(X, self._objects_fit)[:, self._support_train]
         else:
             X = validate_data(
-                self, X, dtype=[np.float64, np.float32], order="C", reset=False,
-                accept_sparse="csr", accept_large_sparse=False,
+                self,
+                X,
+                dtype=[np.float64, np.float32],
+                order="C",
+                reset=False,
+                accept_sparse="csr",
+                accept_large_sparse=False,
             )
             spec = self._kernel_spec(gamma=self._gamma)
             if sp.issparse(X) or sp.issparse(self.support_vectors_):
@@ -877,7 +885,12 @@ class SVC(ClassifierMixin, BaseEstimator):
         X_t = to_tensor(X, device)
         sv_t = None if spec.name == "precomputed" else to_tensor(self.support_vectors_, device, dtype)
         values = decision_values(
-            X_t, sv_t, to_tensor(W, device, dtype), to_tensor(b, device, dtype), spec, chunk_rows,
+            X_t,
+            sv_t,
+            to_tensor(W, device, dtype),
+            to_tensor(b, device, dtype),
+            spec,
+            chunk_rows,
             sv_sq=None if sv_t is None or spec.name != "rbf" else sq_norms(sv_t),
         )
         return to_numpy(values).astype(np.float64)
@@ -890,9 +903,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         check_squares_are_finite(X, "dot products and squared distances to the support vectors")
         W, b = self._machine_weights()
         chunk_rows = chunk_size(bytes_per_row=2 * max(len(self._support_train), 1) * 8, n_rows=X.shape[0])
-        return sparse_decision_values(
-            X, sp.csr_matrix(self.support_vectors_), W, b, spec, chunk_rows
-        )
+        return sparse_decision_values(X, sp.csr_matrix(self.support_vectors_), W, b, spec, chunk_rows)
 
     def decision_function(self, X):
         """Decision values of the samples in X.

@@ -15,9 +15,30 @@ from ._tree import FEATURE_THRESHOLD
 
 
 @njit(cache=True, nogil=True)
-def _scan_absolute_error_medians(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y,
-                                 left_err, right_err, tree_w, tree_wy, aligned, medians, cst,
-                                 lower, upper, left_medians, right_medians):
+def _scan_absolute_error_medians(
+    xrow,
+    y,
+    w,
+    order,
+    start,
+    end,
+    wn,
+    msl,
+    mwl,
+    ranks,
+    sorted_y,
+    left_err,
+    right_err,
+    tree_w,
+    tree_wy,
+    aligned,
+    medians,
+    cst,
+    lower,
+    upper,
+    left_medians,
+    right_medians,
+):
     """Best proxy improvement and position over one feature (absolute error).
 
     scikit-learn's ``MAE.reset`` over ``order[start:end]`` (its forward and
@@ -42,12 +63,34 @@ def _scan_absolute_error_medians(xrow, y, w, order, start, end, wn, msl, mwl, ra
     for k in range(n_out):
         keep = cst != 0 and k == 0
         # the last prefix (the whole node) is no candidate's left child
-        absolute_errors_pass_medians(order, start, end, True, n - 1, ranks[k], sorted_y[k], w,
-                                     tree_w, tree_wy, left_err,
-                                     left_medians if keep else left_medians[:0])
-        medians[k] = absolute_errors_pass_medians(order, start, end, False, n, ranks[k],
-                                                  sorted_y[k], w, tree_w, tree_wy, right_err,
-                                                  right_medians if keep else right_medians[:0])
+        absolute_errors_pass_medians(
+            order,
+            start,
+            end,
+            True,
+            n - 1,
+            ranks[k],
+            sorted_y[k],
+            w,
+            tree_w,
+            tree_wy,
+            left_err,
+            left_medians if keep else left_medians[:0],
+        )
+        medians[k] = absolute_errors_pass_medians(
+            order,
+            start,
+            end,
+            False,
+            n,
+            ranks[k],
+            sorted_y[k],
+            w,
+            tree_w,
+            tree_wy,
+            right_err,
+            right_medians if keep else right_medians[:0],
+        )
     wl = 0.0
     best = -np.inf
     best_pos = -1
@@ -68,8 +111,7 @@ def _scan_absolute_error_medians(xrow, y, w, order, start, end, wn, msl, mwl, ra
         wr = wn - wl
         if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
-        if cst != 0 and not monotonic_ok(cst, lower, upper, left_medians[pos - 1],
-                                         right_medians[pos]):
+        if cst != 0 and not monotonic_ok(cst, lower, upper, left_medians[pos - 1], right_medians[pos]):
             continue
         imp_left = (0.0 + left_err[pos - 1]) / (wl * n_out)
         imp_right = (0.0 + right_err[pos]) / (wr * n_out)
@@ -81,13 +123,34 @@ def _scan_absolute_error_medians(xrow, y, w, order, start, end, wn, msl, mwl, ra
 
 
 @njit(cache=True, nogil=True)
-def _scan_absolute_error(xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y,
-                         left_err, right_err, tree_w, tree_wy):
+def _scan_absolute_error(
+    xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y, left_err, right_err, tree_w, tree_wy
+):
     """:func:`_scan_absolute_error_medians` without the medians (the hist route)."""
     medians = np.empty(y.shape[1])
     return _scan_absolute_error_medians(
-        xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y, left_err, right_err,
-        tree_w, tree_wy, False, medians, 0, -np.inf, np.inf, np.empty(0), np.empty(0),
+        xrow,
+        y,
+        w,
+        order,
+        start,
+        end,
+        wn,
+        msl,
+        mwl,
+        ranks,
+        sorted_y,
+        left_err,
+        right_err,
+        tree_w,
+        tree_wy,
+        False,
+        medians,
+        0,
+        -np.inf,
+        np.inf,
+        np.empty(0),
+        np.empty(0),
     )
 
 

@@ -52,11 +52,24 @@ def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
         sorted_idx = presorted[w[presorted] > 0].reshape(presorted.shape[0], -1)
     n = sorted_idx.shape[1]
     return grow_exact(
-        Xt, sorted_idx, y_reg, y_enc, w, crit, K, params["max_depth"],
-        params["min_samples_split"], params["min_samples_leaf"], params["min_weight_leaf"],
-        params["min_impurity_decrease"], params["max_features"], params["seed"],
-        _capacity(n, params["max_depth"]), params["max_leaf_nodes"],
-        not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit), params["monotonic_cst"],
+        Xt,
+        sorted_idx,
+        y_reg,
+        y_enc,
+        w,
+        crit,
+        K,
+        params["max_depth"],
+        params["min_samples_split"],
+        params["min_samples_leaf"],
+        params["min_weight_leaf"],
+        params["min_impurity_decrease"],
+        params["max_features"],
+        params["seed"],
+        _capacity(n, params["max_depth"]),
+        params["max_leaf_nodes"],
+        not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit),
+        params["monotonic_cst"],
     )
 
 
@@ -76,10 +89,23 @@ def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
     if choose_hist_route(device, crit) == "torch":
         return grow_hist_torch(codes, edges, active, y_reg, y_enc, w, crit, K, params, device)
     return grow_hist(
-        codes, edges, active.astype(np.int64), y_reg, y_enc, w, crit, K,
-        params["max_depth"], params["min_samples_split"], params["min_samples_leaf"],
-        params["min_weight_leaf"], params["min_impurity_decrease"], params["max_features"],
-        params["seed"], _capacity(active.shape[0], params["max_depth"]), _HIST_SMALL_NODE,
+        codes,
+        edges,
+        active.astype(np.int64),
+        y_reg,
+        y_enc,
+        w,
+        crit,
+        K,
+        params["max_depth"],
+        params["min_samples_split"],
+        params["min_samples_leaf"],
+        params["min_weight_leaf"],
+        params["min_impurity_decrease"],
+        params["max_features"],
+        params["seed"],
+        _capacity(active.shape[0], params["max_depth"]),
+        _HIST_SMALL_NODE,
         params["max_leaf_nodes"],
     )
 
@@ -99,10 +125,21 @@ def _capacity(n, max_depth):
 def _grow_random(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
     n_active = int(np.count_nonzero(w > 0))
     return grow_random(
-        np.ascontiguousarray(X.T), y_reg, y_enc, w, crit, K, params["max_depth"],
-        params["min_samples_split"], params["min_samples_leaf"], params["min_weight_leaf"],
-        params["min_impurity_decrease"], params["max_features"], params["seed"],
-        _capacity(n_active, params["max_depth"]), params["max_leaf_nodes"],
+        np.ascontiguousarray(X.T),
+        y_reg,
+        y_enc,
+        w,
+        crit,
+        K,
+        params["max_depth"],
+        params["min_samples_split"],
+        params["min_samples_leaf"],
+        params["min_weight_leaf"],
+        params["min_impurity_decrease"],
+        params["max_features"],
+        params["seed"],
+        _capacity(n_active, params["max_depth"]),
+        params["max_leaf_nodes"],
         params["monotonic_cst"],
     )
 

@@ -73,20 +73,18 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
             # positive mean) before X and y are checked against each other
             y_checked = check_array(y, ensure_2d=False, dtype=None)
             if np.any(y_checked < 0):
-                raise ValueError(
-                    "Some value(s) of y are negative which is not allowed for Poisson regression."
-                )
+                raise ValueError("Some value(s) of y are negative which is not allowed for Poisson regression.")
             if np.sum(y_checked) <= 0:
-                raise ValueError(
-                    "Sum of y is not positive which is necessary for Poisson regression."
-                )
+                raise ValueError("Sum of y is not positive which is necessary for Poisson regression.")
         X, y = validate_data(
-            self, X, y, dtype=np.float32, multi_output=True,
+            self,
+            X,
+            y,
+            dtype=np.float32,
+            multi_output=True,
             y_numeric=not isinstance(self, ClassifierMixin),
         )
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
-        )
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
         return X, y, sample_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -110,8 +108,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         """
         return self._fit(X, y, sample_weight)
 
-    def _fit(self, X, y, sample_weight=None, check_input=True, presorted=None,
-             sklearn_order=True):
+    def _fit(self, X, y, sample_weight=None, check_input=True, presorted=None, sklearn_order=True):
         """Fit; ensembles call it with ``check_input=False`` on validated data.
 
         With ``check_input=False``, X must be a C-contiguous float32 array, y
@@ -136,13 +133,9 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
             n_samples, n_features = X.shape
             params = resolve_params(self, n_samples, n_features, sample_weight)
             params["sklearn_order"] = sklearn_order
-            params["monotonic_cst"] = resolve_monotonic_cst(
-                self, n_features, target_info["n_classes"]
-            )
+            params["monotonic_cst"] = resolve_monotonic_cst(self, n_features, target_info["n_classes"])
             check_splitter_support(self, crit, params["monotonic_cst"])
-            arrays = SPLITTERS[self.splitter](
-                self, X, y_reg, y_enc, sample_weight, crit, K, params, presorted
-            )
+            arrays = SPLITTERS[self.splitter](self, X, y_reg, y_enc, sample_weight, crit, K, params, presorted)
         tree = Tree(n_features, target_info["n_classes"], arrays)
         self.tree_ = tree.pruned(self.ccp_alpha) if self.ccp_alpha > 0.0 else tree
         self.max_features_ = params["max_features"]
@@ -231,8 +224,11 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         """
         tree = clone(self).set_params(ccp_alpha=0.0).fit(X, y, sample_weight=sample_weight).tree_
         _, _, alphas, impurities = cost_complexity_prune(
-            tree.children_left, tree.children_right, tree.weighted_n_node_samples,
-            tree.impurity, np.inf,
+            tree.children_left,
+            tree.children_right,
+            tree.weighted_n_node_samples,
+            tree.impurity,
+            np.inf,
         )
         return Bunch(ccp_alphas=alphas, impurities=impurities)
 
@@ -246,8 +242,6 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return self.tree_.compute_feature_importances()
-
-
 
 
 class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):

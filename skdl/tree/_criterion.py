@@ -68,8 +68,13 @@ def sums_targets(crit):
 @njit(cache=True, nogil=True, inline="always")
 def monotonic_ok(cst, lower, upper, value_left, value_right):
     """scikit-learn's ``_check_monotonicity``: children within bounds and in order."""
-    return (value_left >= lower and value_right >= lower and value_left <= upper
-            and value_right <= upper and (value_left - value_right) * cst <= 0)
+    return (
+        value_left >= lower
+        and value_right >= lower
+        and value_left <= upper
+        and value_right <= upper
+        and (value_left - value_right) * cst <= 0
+    )
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -138,8 +143,10 @@ def poisson_loss(y, w, samples, start, end, y_sum, weight_sum):
 @njit(cache=True, nogil=True)
 def poisson_children(y, w, samples, start, pos, end, sum_total, sum_left, wl, wr):
     """scikit-learn's ``Poisson.children_impurity`` of the split at ``pos``."""
-    return (poisson_loss(y, w, samples, start, pos, sum_left, wl),
-            poisson_loss(y, w, samples, pos, end, sum_total - sum_left, wr))
+    return (
+        poisson_loss(y, w, samples, start, pos, sum_left, wl),
+        poisson_loss(y, w, samples, pos, end, sum_total - sum_left, wr),
+    )
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -377,8 +384,9 @@ def fenwick_search(tree_w, tree_wy, size, max_pow2, target):
 
 
 @njit(cache=True, nogil=True)
-def absolute_errors_pass_medians(order, start, end, forward, n_steps, ranks, sorted_y, w, tree_w,
-                                 tree_wy, out, medians_out):
+def absolute_errors_pass_medians(
+    order, start, end, forward, n_steps, ranks, sorted_y, w, tree_w, tree_wy, out, medians_out
+):
     """scikit-learn's ``precompute_absolute_errors`` over ``order[start:end]``.
 
     Forward, for ``p = start, start + 1, ...``, adds to ``out[p]`` the
@@ -436,11 +444,11 @@ def absolute_errors_pass_medians(order, start, end, forward, n_steps, ranks, sor
 
 
 @njit(cache=True, nogil=True)
-def absolute_errors_pass(order, start, end, forward, n_steps, ranks, sorted_y, w, tree_w, tree_wy,
-                         out):
+def absolute_errors_pass(order, start, end, forward, n_steps, ranks, sorted_y, w, tree_w, tree_wy, out):
     """:func:`absolute_errors_pass_medians` without the medians of each set."""
-    return absolute_errors_pass_medians(order, start, end, forward, n_steps, ranks, sorted_y, w,
-                                        tree_w, tree_wy, out, np.empty(0))
+    return absolute_errors_pass_medians(
+        order, start, end, forward, n_steps, ranks, sorted_y, w, tree_w, tree_wy, out, np.empty(0)
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -451,16 +459,35 @@ def children_medians(samples, start, pos, end, ranks, sorted_y, w, tree_w, tree_
     ``left_medians[pos - 1]`` and ``right_medians[pos]``; ``ranks`` and
     ``sorted_y`` are the first output's, ``scratch`` any error buffer.
     """
-    median_left = absolute_errors_pass(samples, start, end, True, pos - start, ranks, sorted_y, w,
-                                       tree_w, tree_wy, scratch)
-    median_right = absolute_errors_pass(samples, start, end, False, end - pos, ranks, sorted_y, w,
-                                        tree_w, tree_wy, scratch)
+    median_left = absolute_errors_pass(
+        samples, start, end, True, pos - start, ranks, sorted_y, w, tree_w, tree_wy, scratch
+    )
+    median_right = absolute_errors_pass(
+        samples, start, end, False, end - pos, ranks, sorted_y, w, tree_w, tree_wy, scratch
+    )
     return median_left, median_right
 
 
 @njit(cache=True, nogil=True)
-def absolute_error_children(y, w, samples, start, pos, end, wn, ranks, sorted_y, left_err,
-                            right_err, tree_w, tree_wy, rerank, vals, idx, medians):
+def absolute_error_children(
+    y,
+    w,
+    samples,
+    start,
+    pos,
+    end,
+    wn,
+    ranks,
+    sorted_y,
+    left_err,
+    right_err,
+    tree_w,
+    tree_wy,
+    rerank,
+    vals,
+    idx,
+    medians,
+):
     """scikit-learn's ``MAE.reset`` + ``update(pos)`` + ``children_impurity``.
 
     Over ``samples[start:end]`` in the order given (scikit-learn's, after
@@ -475,10 +502,12 @@ def absolute_error_children(y, w, samples, start, pos, end, wn, ranks, sorted_y,
     for k in range(n_out):
         if rerank:
             ranks_like_sklearn(y, k, samples, start, end, ranks[k], sorted_y[k], vals, idx)
-        absolute_errors_pass(samples, start, end, True, pos - start, ranks[k], sorted_y[k], w,
-                             tree_w, tree_wy, left_err)
-        medians[k] = absolute_errors_pass(samples, start, end, False, end - start, ranks[k],
-                                          sorted_y[k], w, tree_w, tree_wy, right_err)
+        absolute_errors_pass(
+            samples, start, end, True, pos - start, ranks[k], sorted_y[k], w, tree_w, tree_wy, left_err
+        )
+        medians[k] = absolute_errors_pass(
+            samples, start, end, False, end - start, ranks[k], sorted_y[k], w, tree_w, tree_wy, right_err
+        )
     wl = 0.0
     for p in range(start, pos):
         wl += w[samples[p]]
@@ -565,8 +594,9 @@ def node_value_impurity(crit, sum_total, counts_total, wn, sq, value_out):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def update_left(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn,
-                sum_left, counts_left, counts_right):
+def update_left(
+    y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sum_left, counts_left, counts_right
+):
     """scikit-learn's ``Criterion.reset`` then ``update(pos)``: the left child's sums.
 
     Added forward from ``start`` when the left child is the shorter side,
@@ -616,8 +646,23 @@ def update_left(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_t
 
 
 @njit(cache=True, nogil=True)
-def children_impurity(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total,
-                      wn, sq_total, sum_left, counts_left, counts_right):
+def children_impurity(
+    y,
+    y_enc,
+    w,
+    samples,
+    start,
+    pos,
+    end,
+    crit,
+    sum_total,
+    counts_total,
+    wn,
+    sq_total,
+    sum_left,
+    counts_left,
+    counts_right,
+):
     """Children weights and impurities of a split, as scikit-learn computes them.
 
     :func:`update_left` over the partitioned ``samples``, then
@@ -625,8 +670,9 @@ def children_impurity(y, y_enc, w, samples, start, pos, end, crit, sum_total, co
     For the Poisson criterion, the impurities returned are the squared
     error's (see :func:`poisson_loss`).
     """
-    wl = update_left(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn,
-                     sum_left, counts_left, counts_right)
+    wl = update_left(
+        y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sum_left, counts_left, counts_right
+    )
     wr = wn - wl
     if sums_targets(crit):
         n_out = y.shape[1]

@@ -93,15 +93,10 @@ def export_text(
         if class_names is None:
             class_names = classes
         elif len(class_names) != len(classes):
-            raise ValueError(
-                f"class_names must contain {len(classes)} items (one per class), "
-                f"got {len(class_names)}."
-            )
+            raise ValueError(f"class_names must contain {len(classes)} items (one per class), got {len(class_names)}.")
     if feature_names is not None:
         if len(feature_names) != tree.n_features:
-            raise ValueError(
-                f"feature_names must contain {tree.n_features} elements, got {len(feature_names)}."
-            )
+            raise ValueError(f"feature_names must contain {tree.n_features} elements, got {len(feature_names)}.")
     else:
         feature_names = [f"feature_{i}" for i in range(tree.n_features)]
     lines = []

@@ -81,9 +81,14 @@ def empty_frontier(capacity, best_first):
     """
     size = capacity if best_first else 1
     return (
-        np.empty(size, dtype=np.int64), np.zeros(size), np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.int64), np.zeros(size, dtype=np.bool_), np.empty(size),
+        np.empty(size, dtype=np.int64),
+        np.zeros(size),
+        np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64),
+        np.zeros(size, dtype=np.bool_),
+        np.empty(size),
         np.empty(size),
     )
 
@@ -94,19 +99,22 @@ def empty_stack(capacity):
     n_constant_features, lower_bound, upper_bound``, room for every node."""
     size = capacity + 1
     return (
-        np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.bool_), np.empty(size), np.zeros(size, dtype=np.int64),
-        np.empty(size), np.empty(size),
+        np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.bool_),
+        np.empty(size),
+        np.zeros(size, dtype=np.int64),
+        np.empty(size),
+        np.empty(size),
     )
 
 
 @njit(cache=True, nogil=True)
-def stack_push(stack, top, start, end, depth, parent, is_left, impurity, n_constant, lower,
-               upper):
+def stack_push(stack, top, start, end, depth, parent, is_left, impurity, n_constant, lower, upper):
     """Push a node to create on ``stack`` (:func:`empty_stack`); returns the new size."""
-    st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower, \
-        st_upper = stack
+    st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower, st_upper = stack
     st_start[top], st_end[top], st_depth[top], st_parent[top] = start, end, depth, parent
     st_is_left[top] = is_left
     st_impurity[top] = impurity
@@ -116,8 +124,7 @@ def stack_push(stack, top, start, end, depth, parent, is_left, impurity, n_const
 
 
 @njit(cache=True, nogil=True)
-def expand_best_first(heap, h_size, split_budget, frontier, bounds, feature, threshold,
-                      monotonic_cst, stack, top):
+def expand_best_first(heap, h_size, split_budget, frontier, bounds, feature, threshold, monotonic_cst, stack, top):
     """One step of scikit-learn's best-first loop: pop the frontier node of largest improvement.
 
     ``frontier`` is :func:`empty_frontier`'s records (less the heap),
@@ -139,8 +146,10 @@ def expand_best_first(heap, h_size, split_budget, frontier, bounds, feature, thr
         monotonic_cst[feature[node]], lower[node], upper[node], middle[node]
     )
     # children search their splits with no known constant feature
-    top = stack_push(stack, top, pos[node], end[node], depth[node] + 1, node, False,
-                     imp_right[node], 0, lower_right, upper_right)
-    top = stack_push(stack, top, start[node], pos[node], depth[node] + 1, node, True,
-                     imp_left[node], 0, lower_left, upper_left)
+    top = stack_push(
+        stack, top, pos[node], end[node], depth[node] + 1, node, False, imp_right[node], 0, lower_right, upper_right
+    )
+    top = stack_push(
+        stack, top, start[node], pos[node], depth[node] + 1, node, True, imp_left[node], 0, lower_left, upper_left
+    )
     return node, h_size, split_budget - 1, top

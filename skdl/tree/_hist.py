@@ -160,8 +160,7 @@ def _sort_rows(codes_t, samples, start, end, rows):
 
 
 @njit(cache=True, nogil=True)
-def _scan_sorted_row(crow, y, y_enc, w, row, start, end, stats_total, msl, mwl,
-                     crit, n_out, K, left, cl, cr):
+def _scan_sorted_row(crow, y, y_enc, w, row, start, end, stats_total, msl, mwl, crit, n_out, K, left, cl, cr):
     """Best (proxy, bin) of one feature of a small node, from its code-sorted row."""
     best = -np.inf
     best_bin = -1
@@ -278,9 +277,26 @@ def _acquire(pool, free, n_free):
 
 
 @njit(cache=True, nogil=True)
-def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth,
-              min_samples_split, min_samples_leaf, min_weight_leaf, min_impurity_decrease,
-              max_features, seed, capacity, small_node, max_leaf_nodes=-1):
+def grow_hist(
+    codes,
+    edges,
+    samples,
+    y,
+    y_enc,
+    w,
+    crit,
+    n_classes_max,
+    max_depth,
+    min_samples_split,
+    min_samples_leaf,
+    min_weight_leaf,
+    min_impurity_decrease,
+    max_features,
+    seed,
+    capacity,
+    small_node,
+    max_leaf_nodes=-1,
+):
     """Grow a tree with the histogram split search.
 
     Same stopping rules and outputs as :func:`._splitter.grow_exact`;
@@ -376,8 +392,9 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
     # best first: every node created goes on the frontier (a leaf with improvement 0)
     best_first = max_leaf_nodes > 0
     split_budget = max_leaf_nodes - 1
-    (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left,
-     r_imp_right) = empty_frontier(capacity, best_first)
+    (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left, r_imp_right) = empty_frontier(
+        capacity, best_first
+    )
     r_sorted = np.zeros(heap.shape[0], dtype=np.bool_)
     h_size = 0
 
@@ -497,19 +514,55 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
                 features[f_i], features[f_j] = features[f_j], features[f_i]
                 if use_hist:
                     proxy, b = _scan_histogram(
-                        pool[hist_slot, f], n_bins[f], stats_total, min_samples_leaf,
-                        min_weight_leaf, crit, n_out, K, stats_left, cl, cr,
+                        pool[hist_slot, f],
+                        n_bins[f],
+                        stats_total,
+                        min_samples_leaf,
+                        min_weight_leaf,
+                        crit,
+                        n_out,
+                        K,
+                        stats_left,
+                        cl,
+                        cr,
                     )
                 elif crit == ABSOLUTE_ERROR:
                     proxy, pos = _scan_absolute_error(
-                        codes_f32[f], y, w, rows[f], start, end, wn, min_samples_leaf,
-                        min_weight_leaf, ranks, sorted_y, left_err, right_err, tree_w, tree_wy,
+                        codes_f32[f],
+                        y,
+                        w,
+                        rows[f],
+                        start,
+                        end,
+                        wn,
+                        min_samples_leaf,
+                        min_weight_leaf,
+                        ranks,
+                        sorted_y,
+                        left_err,
+                        right_err,
+                        tree_w,
+                        tree_wy,
                     )
                     b = np.int64(codes_t[f, rows[f, pos - 1]]) if pos >= 0 else -1
                 else:
                     proxy, b = _scan_sorted_row(
-                        codes_t[f], y, y_enc, w, rows[f], start, end, stats_total,
-                        min_samples_leaf, min_weight_leaf, crit, n_out, K, stats_left, cl, cr,
+                        codes_t[f],
+                        y,
+                        y_enc,
+                        w,
+                        rows[f],
+                        start,
+                        end,
+                        stats_total,
+                        min_samples_leaf,
+                        min_weight_leaf,
+                        crit,
+                        n_out,
+                        K,
+                        stats_left,
+                        cl,
+                        cr,
                     )
                 if b >= 0 and proxy > best_proxy:
                     best_proxy = proxy
@@ -541,9 +594,7 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
                 n_left = nl - start
                 wl, imp_left = node_statistics(y, y_enc, w, samples, start, nl, crit, scratch_value)
                 wr, imp_right = node_statistics(y, y_enc, w, samples, nl, end, crit, scratch_value)
-                improvement = (wn / total_weight) * (
-                    node_impurity - wr / wn * imp_right - wl / wn * imp_left
-                )
+                improvement = (wn / total_weight) * (node_impurity - wr / wn * imp_right - wl / wn * imp_left)
                 if improvement + EPSILON < min_impurity_decrease:
                     is_leaf = True
 
@@ -624,7 +675,14 @@ def grow_hist(codes, edges, samples, y, y_enc, w, crit, n_classes_max, max_depth
         top += 2
 
     return (
-        node_count, max_depth_seen, left[:node_count], right[:node_count],
-        feature[:node_count], threshold[:node_count], impurity[:node_count],
-        n_node_samples[:node_count], wns[:node_count], value[:node_count],
+        node_count,
+        max_depth_seen,
+        left[:node_count],
+        right[:node_count],
+        feature[:node_count],
+        threshold[:node_count],
+        impurity[:node_count],
+        n_node_samples[:node_count],
+        wns[:node_count],
+        value[:node_count],
     )

@@ -80,7 +80,7 @@ def _sample_statistics(targets, w, crit, K, device):
     n, n_out = targets.shape
     if crit == SQUARED_ERROR:
         stats = np.empty((n, 3 + n_out))
-        stats[:, 2:2 + n_out] = w[:, None] * targets
+        stats[:, 2 : 2 + n_out] = w[:, None] * targets
         stats[:, -1] = w * (targets * targets).sum(axis=1)
     else:
         stats = np.zeros((n, 2 + n_out * K))
@@ -99,7 +99,7 @@ def _impurity(stats, crit, n_out, K):
     """
     weight = stats[..., 1]
     if crit == SQUARED_ERROR:
-        mean = stats[..., 2:2 + n_out] / weight[..., None]
+        mean = stats[..., 2 : 2 + n_out] / weight[..., None]
         return (stats[..., -1] / weight - (mean * mean).sum(dim=-1)) / n_out
     counts = stats[..., 2:].unflatten(-1, (n_out, K))
     if crit == GINI:
@@ -136,8 +136,8 @@ def _proxy(left, total, crit, n_out, K):
     right = total - left
     wl, wr = left[..., 1], right[..., 1]
     if crit == SQUARED_ERROR:
-        sl = left[..., 2:2 + n_out]
-        sr = right[..., 2:2 + n_out]
+        sl = left[..., 2 : 2 + n_out]
+        sr = right[..., 2 : 2 + n_out]
         return (sl * sl).sum(dim=-1) / wl + (sr * sr).sum(dim=-1) / wr
     return -wr * _impurity(right, crit, n_out, K) - wl * _impurity(left, crit, n_out, K)
 
@@ -164,9 +164,7 @@ class _Grower:
         # a split at bin b sends codes <= b left: b ranges over the feature's
         # bins but its last, which would leave the right child empty
         n_bins_f = np.isfinite(edges).sum(axis=1) + 1
-        self.splittable_bin = to_tensor(
-            np.arange(self.n_bins - 1)[None, :] < (n_bins_f - 1)[:, None], device, np.bool_
-        )
+        self.splittable_bin = to_tensor(np.arange(self.n_bins - 1)[None, :] < (n_bins_f - 1)[:, None], device, np.bool_)
         self.total_weight = float(w[active].sum())
         self.generator = torch_generator(check_random_state(params["seed"]), device)
         self.table = _NodeTable(self.n_out, self.K)
@@ -241,9 +239,12 @@ class _Grower:
         admissible = (
             (hist[:, :, :-1, 0] > 0)  # an empty bin repeats the previous split
             & self.splittable_bin
-            & (nl >= p["min_samples_leaf"]) & (nr >= p["min_samples_leaf"])
-            & (wl >= p["min_weight_leaf"]) & (wr >= p["min_weight_leaf"])
-            & (wl > 0) & (wr > 0)
+            & (nl >= p["min_samples_leaf"])
+            & (nr >= p["min_samples_leaf"])
+            & (wl >= p["min_weight_leaf"])
+            & (wr >= p["min_weight_leaf"])
+            & (wl > 0)
+            & (wr > 0)
             & self.feature_mask(hist)[:, :, None]
         )
         scores = torch.where(admissible, _proxy(left, total, self.crit, self.n_out, self.K), -torch.inf)
@@ -259,15 +260,17 @@ class _Grower:
         p = self.params
         impurity = _impurity(totals, self.crit, self.n_out, self.K)
         if self.crit == SQUARED_ERROR:
-            value = totals[:, 2:2 + self.n_out] / totals[:, 1:2]
+            value = totals[:, 2 : 2 + self.n_out] / totals[:, 1:2]
             value = value[:, :, None]
         else:
             value = totals[:, 2:].unflatten(1, (self.n_out, self.K)) / totals[:, 1, None, None]
         n_node = totals[:, 0]
         wn = totals[:, 1]
         may_split = (
-            (n_node >= p["min_samples_split"]) & (n_node >= 2 * p["min_samples_leaf"])
-            & (wn >= 2 * p["min_weight_leaf"]) & (impurity > EPSILON)
+            (n_node >= p["min_samples_split"])
+            & (n_node >= 2 * p["min_samples_leaf"])
+            & (wn >= 2 * p["min_weight_leaf"])
+            & (impurity > EPSILON)
         )
         if depth >= p["max_depth"]:
             may_split[:] = False
@@ -331,8 +334,12 @@ class _Grower:
         self._rows = torch.arange(n, device=self.device)
         self._node = torch.zeros(n, dtype=torch.int64, device=self.device)
         capacity = 2 * max_leaf_nodes + 1
-        frontier = {"heap": np.empty(capacity, dtype=np.int64), "size": 0,
-                    "improvement": np.zeros(capacity), "split": {}}
+        frontier = {
+            "heap": np.empty(capacity, dtype=np.int64),
+            "size": 0,
+            "improvement": np.zeros(capacity),
+            "split": {},
+        }
         self.expand(np.array([-1]), np.array([False]), 0, frontier, self._node == 0, [0])
         budget = max_leaf_nodes - 1
         while frontier["size"] > 0 and budget > 0:
@@ -348,8 +355,14 @@ class _Grower:
             first_id = self.table.count
             self._node = torch.where(members & go_left, first_id, self._node)
             self._node = torch.where(members & ~go_left, first_id + 1, self._node)
-            self.expand(np.array([node, node]), np.array([True, False]), self.table.depth[node] + 1,
-                        frontier, members, [first_id, first_id + 1])
+            self.expand(
+                np.array([node, node]),
+                np.array([True, False]),
+                self.table.depth[node] + 1,
+                frontier,
+                members,
+                [first_id, first_id + 1],
+            )
 
     def expand(self, parents, is_left, depth, frontier, members, new_ids):
         """Create the nodes ``new_ids`` (samples ``members``) and push them on the frontier.
@@ -422,8 +435,7 @@ class _Grower:
         threshold = np.full(count, float(TREE_UNDEFINED))
         split = feature != TREE_UNDEFINED
         threshold[split] = self.edges[feature[split], bin_[split]]
-        fields = [left, right, feature, threshold, t.impurity[:count], t.n[:count],
-                  t.wn[:count], t.value[:count]]
+        fields = [left, right, feature, threshold, t.impurity[:count], t.n[:count], t.wn[:count], t.value[:count]]
         if depth_first_ids:
             order = preorder_keep(left, right, left == TREE_LEAF)
             new_id = np.empty(count, dtype=np.int64)
@@ -453,9 +465,17 @@ class _NodeTable:
         if size <= self.parent.shape[0]:
             return
         capacity = max(size, 2 * self.parent.shape[0], 64)
-        for name, fill in (("parent", -1), ("is_left", False), ("depth", 0), ("impurity", 0.0),
-                           ("n", 0), ("wn", 0.0), ("value", 0.0), ("feature", TREE_UNDEFINED),
-                           ("bin", -1)):
+        for name, fill in (
+            ("parent", -1),
+            ("is_left", False),
+            ("depth", 0),
+            ("impurity", 0.0),
+            ("n", 0),
+            ("wn", 0.0),
+            ("value", 0.0),
+            ("feature", TREE_UNDEFINED),
+            ("bin", -1),
+        ):
             old = getattr(self, name)
             new = np.full((capacity,) + old.shape[1:], fill, dtype=old.dtype)
             new[: self.count] = old[: self.count]

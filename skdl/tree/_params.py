@@ -30,18 +30,14 @@ def resolve_params(tree, n_samples, n_features, sample_weight):
         max_features = n_features
     elif isinstance(tree.max_features, Integral):
         if tree.max_features > n_features:
-            raise ValueError(
-                f"max_features={tree.max_features} must be <= n_features={n_features}."
-            )
+            raise ValueError(f"max_features={tree.max_features} must be <= n_features={n_features}.")
         max_features = tree.max_features
     else:
         max_features = max(1, int(tree.max_features * n_features))
     if tree.max_leaf_nodes is not None and 2 * tree.max_leaf_nodes - 1 > sys.maxsize // 64:
         # scikit-learn allocates its best-first node store for max_leaf_nodes
         # leaves up front; a store no address space holds fails as that does
-        raise MemoryError(
-            f"max_leaf_nodes={tree.max_leaf_nodes} needs more memory than can be addressed."
-        )
+        raise MemoryError(f"max_leaf_nodes={tree.max_leaf_nodes} needs more memory than can be addressed.")
     return {
         "max_depth": np.iinfo(np.int32).max if tree.max_depth is None else tree.max_depth,
         "min_samples_split": min_samples_split,
@@ -52,6 +48,7 @@ def resolve_params(tree, n_samples, n_features, sample_weight):
         "max_leaf_nodes": -1 if tree.max_leaf_nodes is None else tree.max_leaf_nodes,
         "seed": int(check_random_state(tree.random_state).randint(np.iinfo(np.int32).max)),
     }
+
 
 def resolve_monotonic_cst(tree, n_features, n_classes):
     """``monotonic_cst`` as int8, checked as scikit-learn checks it (zeros when None).
@@ -65,23 +62,16 @@ def resolve_monotonic_cst(tree, n_features, n_classes):
         raise ValueError("Monotonicity constraints are not supported with multiple outputs.")
     cst = np.asarray(tree.monotonic_cst)
     if cst.shape[0] != n_features:
-        raise ValueError(
-            f"monotonic_cst has shape {cst.shape[0]} but the input data X has "
-            f"{n_features} features."
-        )
+        raise ValueError(f"monotonic_cst has shape {cst.shape[0]} but the input data X has {n_features} features.")
     if not np.all(np.isin(cst, (-1, 0, 1))):
-        raise ValueError(
-            "monotonic_cst must be None or an array-like of -1, 0 or 1, but"
-            f" got {np.unique(cst)}"
-        )
+        raise ValueError(f"monotonic_cst must be None or an array-like of -1, 0 or 1, but got {np.unique(cst)}")
     cst = np.asarray(cst, dtype=np.int8)
     if isinstance(tree, ClassifierMixin):
         if n_classes[0] > 2:
-            raise ValueError(
-                "Monotonicity constraints are not supported with multiclass classification"
-            )
+            raise ValueError("Monotonicity constraints are not supported with multiclass classification")
         cst = -cst
     return cst
+
 
 def check_splitter_support(tree, crit, monotonic_cst):
     """Refuse what the chosen splitter does not implement."""

@@ -116,8 +116,7 @@ def _partition_final(xrow, samples, start, end, threshold):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers,
-                  final):
+def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers, final):
     """The criterion's ``reset`` then ``update(pos)`` on the partitioned node.
 
     Returns ``wl, wr, proxy, impurity_left, impurity_right, value_left,
@@ -129,29 +128,85 @@ def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, tot
     :func:`~._criterion.poisson_children`).
     """
     sum_total, counts_total = totals
-    (sum_left, counts_left, counts_right, ranks, sorted_y, left_err, right_err, tree_w,
-     tree_wy, rank_vals, rank_idx, medians, left_median) = buffers
+    (
+        sum_left,
+        counts_left,
+        counts_right,
+        ranks,
+        sorted_y,
+        left_err,
+        right_err,
+        tree_w,
+        tree_wy,
+        rank_vals,
+        rank_idx,
+        medians,
+        left_median,
+    ) = buffers
     if crit == ABSOLUTE_ERROR:
         wl, wr, imp_left, imp_right = absolute_error_children(
-            y, w, samples, start, pos, end, wn, ranks, sorted_y, left_err, right_err, tree_w,
-            tree_wy, True, rank_vals, rank_idx, medians,
+            y,
+            w,
+            samples,
+            start,
+            pos,
+            end,
+            wn,
+            ranks,
+            sorted_y,
+            left_err,
+            right_err,
+            tree_w,
+            tree_wy,
+            True,
+            rank_vals,
+            rank_idx,
+            medians,
         )
         proxy = -wr * imp_right - wl * imp_left
         value_left = 0.0
         value_right = 0.0
         if left_median.shape[0] > 0:
             # the medians of the two children, for the monotonicity check
-            value_left, value_right = children_medians(samples, start, pos, end, ranks[0],
-                                                       sorted_y[0], w, tree_w, tree_wy, left_err)
+            value_left, value_right = children_medians(
+                samples, start, pos, end, ranks[0], sorted_y[0], w, tree_w, tree_wy, left_err
+            )
         return wl, wr, proxy, imp_left, imp_right, value_left, value_right
     if final:
         wl, wr, imp_left, imp_right, _ = children_impurity(
-            y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sq_total,
-            sum_left, counts_left, counts_right,
+            y,
+            y_enc,
+            w,
+            samples,
+            start,
+            pos,
+            end,
+            crit,
+            sum_total,
+            counts_total,
+            wn,
+            sq_total,
+            sum_left,
+            counts_left,
+            counts_right,
         )
     else:
-        wl = update_left(y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total,
-                         wn, sum_left, counts_left, counts_right)
+        wl = update_left(
+            y,
+            y_enc,
+            w,
+            samples,
+            start,
+            pos,
+            end,
+            crit,
+            sum_total,
+            counts_total,
+            wn,
+            sum_left,
+            counts_left,
+            counts_right,
+        )
         wr = wn - wl
         imp_left = imp_right = 0.0
         if not sums_targets(crit):
@@ -171,16 +226,38 @@ def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, tot
             proxy = proxy_left / wl + proxy_right / wr
     else:
         proxy = -wr * imp_right - wl * imp_left
-    value_left, value_right = children_values(crit, sum_left, sum_total, counts_left,
-                                              counts_right, wl, wr)
+    value_left, value_right = children_values(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)
     return wl, wr, proxy, imp_left, imp_right, value_left, value_right
 
 
 @njit(cache=True, nogil=True)
-def split_random(Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, totals, buffers,
-                 node_impurity, total_weight, n_known, features, constant_features,
-                 max_features, min_samples_leaf, min_weight_leaf, rng_state, values,
-                 monotonic_cst, lower, upper):
+def split_random(
+    Xt,
+    y,
+    y_enc,
+    w,
+    crit,
+    samples,
+    start,
+    end,
+    wn,
+    sq_total,
+    totals,
+    buffers,
+    node_impurity,
+    total_weight,
+    n_known,
+    features,
+    constant_features,
+    max_features,
+    min_samples_leaf,
+    min_weight_leaf,
+    rng_state,
+    values,
+    monotonic_cst,
+    lower,
+    upper,
+):
     """scikit-learn's ``node_split_random`` on ``samples[start:end]``.
 
     Returns ``feature, threshold, pos, impurity_left, impurity_right,
@@ -250,11 +327,8 @@ def split_random(Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, total
             y, y_enc, w, samples, start, best_pos, end, crit, wn, sq_total, totals, buffers, True
         )
         if crit == POISSON:
-            imp_left, imp_right = poisson_children(y, w, samples, start, best_pos, end,
-                                                   sum_total, sum_left, wl, wr)
-        improvement = (wn / total_weight) * (
-            node_impurity - wr / wn * imp_right - wl / wn * imp_left
-        )
+            imp_left, imp_right = poisson_children(y, w, samples, start, best_pos, end, sum_total, sum_left, wl, wr)
+        improvement = (wn / total_weight) * (node_impurity - wr / wn * imp_right - wl / wn * imp_left)
         if crit == ABSOLUTE_ERROR:
             middle = (value_left + value_right) / 2
         else:
@@ -263,8 +337,7 @@ def split_random(Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, total
     # record the newly found ones
     features[:n_known] = constant_features[:n_known]
     constant_features[n_known:n_total_const] = features[n_known:n_total_const]
-    return (best_feature, best_threshold, best_pos, imp_left, imp_right, improvement,
-            n_total_const, middle)
+    return (best_feature, best_threshold, best_pos, imp_left, imp_right, improvement, n_total_const, middle)
 
 
 @njit(cache=True, nogil=True)
@@ -277,18 +350,17 @@ def _node_reset(y, y_enc, w, samples, start, end, crit, totals, buffers, value_o
     """
     sum_total, counts_total = totals
     if crit == ABSOLUTE_ERROR:
-        (_, _, _, ranks, sorted_y, left_err, right_err, tree_w, tree_wy, rank_vals, rank_idx,
-         medians, _) = buffers
+        (_, _, _, ranks, sorted_y, left_err, right_err, tree_w, tree_wy, rank_vals, rank_idx, medians, _) = buffers
         wn = 0.0
         for p in range(start, end):
             wn += w[samples[p]]
         n_out = y.shape[1]
         right_err[start:end] = 0.0
         for k in range(n_out):
-            ranks_like_sklearn(y, k, samples, start, end, ranks[k], sorted_y[k], rank_vals,
-                               rank_idx)
-            medians[k] = absolute_errors_pass(samples, start, end, False, end - start, ranks[k],
-                                              sorted_y[k], w, tree_w, tree_wy, right_err)
+            ranks_like_sklearn(y, k, samples, start, end, ranks[k], sorted_y[k], rank_vals, rank_idx)
+            medians[k] = absolute_errors_pass(
+                samples, start, end, False, end - start, ranks[k], sorted_y[k], w, tree_w, tree_wy, right_err
+            )
             value_out[k, 0] = medians[k]
         return wn, right_err[start] / (wn * n_out), 0.0
     wn, sq = criterion_init(y, y_enc, w, samples, start, end, crit, sum_total, counts_total)
@@ -299,9 +371,24 @@ def _node_reset(y, y_enc, w, samples, start, end, crit, totals, buffers, value_o
 
 
 @njit(cache=True, nogil=True)
-def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_split,
-                min_samples_leaf, min_weight_leaf, min_impurity_decrease, max_features, seed,
-                capacity, max_leaf_nodes, monotonic_cst):
+def grow_random(
+    Xt,
+    y,
+    y_enc,
+    w,
+    crit,
+    n_classes_max,
+    max_depth,
+    min_samples_split,
+    min_samples_leaf,
+    min_weight_leaf,
+    min_impurity_decrease,
+    max_features,
+    seed,
+    capacity,
+    max_leaf_nodes,
+    monotonic_cst,
+):
     """Grow a tree with the random splitter, depth first or best first.
 
     Parameters
@@ -350,10 +437,18 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
     totals = (np.zeros(n_out), np.zeros((n_out, K)))
     m = n if crit == ABSOLUTE_ERROR else 1
     buffers = (
-        np.zeros(n_out), np.zeros((n_out, K)), np.zeros((n_out, K)),
+        np.zeros(n_out),
+        np.zeros((n_out, K)),
+        np.zeros((n_out, K)),
         np.zeros((n_out, n_total if crit == ABSOLUTE_ERROR else 1), dtype=np.int64),
-        np.zeros((n_out, m)), np.zeros(m), np.zeros(m), np.zeros(m + 1), np.zeros(m + 1),
-        np.empty(m), np.empty(m, dtype=np.int64), np.zeros(n_out),
+        np.zeros((n_out, m)),
+        np.zeros(m),
+        np.zeros(m),
+        np.zeros(m + 1),
+        np.zeros(m + 1),
+        np.empty(m),
+        np.empty(m, dtype=np.int64),
+        np.zeros(n_out),
         np.zeros(1 if with_monotonic else 0),
     )
     values = np.empty(n, dtype=np.float32)
@@ -362,16 +457,16 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
 
     # the nodes to create, depth first, the root first
     stack = empty_stack(capacity)
-    (st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower,
-     st_upper) = stack
+    (st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower, st_upper) = stack
     top = stack_push(stack, 0, 0, n, 0, -1, False, np.inf, 0, -np.inf, np.inf)
 
     # best first: every node created goes on the frontier (a leaf with
     # improvement 0); its split is found when it is created
     best_first = max_leaf_nodes > 0
     split_budget = max_leaf_nodes - 1
-    (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left,
-     r_imp_right) = empty_frontier(capacity, best_first)
+    (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left, r_imp_right) = empty_frontier(
+        capacity, best_first
+    )
     frontier = (r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left, r_imp_right)
     # the bounds of monotonic constraints, and the split's middle value
     r_lower = np.empty(heap.shape[0])
@@ -385,8 +480,16 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
     while top > 0 or h_size > 0:
         if top == 0:
             node, h_size, split_budget, top = expand_best_first(
-                heap, h_size, split_budget, frontier, (r_lower, r_upper, r_middle), feature,
-                threshold, monotonic_cst, stack, top,
+                heap,
+                h_size,
+                split_budget,
+                frontier,
+                (r_lower, r_upper, r_middle),
+                feature,
+                threshold,
+                monotonic_cst,
+                stack,
+                top,
             )
             if r_depth[node] > max_depth_seen:
                 max_depth_seen = r_depth[node]
@@ -401,24 +504,47 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
 
         node = node_count
         node_count += 1
-        wn, fresh_impurity, sq_total = _node_reset(y, y_enc, w, samples, start, end, crit,
-                                                   totals, buffers, value[node])
+        wn, fresh_impurity, sq_total = _node_reset(y, y_enc, w, samples, start, end, crit, totals, buffers, value[node])
         if first:
             node_impurity = fresh_impurity
             first = False
-        is_leaf = (depth >= max_depth or n_node < min_samples_split
-                   or n_node < 2 * min_samples_leaf or wn < 2 * min_weight_leaf
-                   or node_impurity <= EPSILON)
+        is_leaf = (
+            depth >= max_depth
+            or n_node < min_samples_split
+            or n_node < 2 * min_samples_leaf
+            or wn < 2 * min_weight_leaf
+            or node_impurity <= EPSILON
+        )
         pos = end
         n_const = n_known
         imp_left = imp_right = improvement = middle = 0.0
         if not is_leaf:
-            (best_feature, thr, pos, imp_left, imp_right, improvement, n_const,
-             middle) = split_random(
-                Xt, y, y_enc, w, crit, samples, start, end, wn, sq_total, totals, buffers,
-                node_impurity, total_weight, n_known, features, constant_features,
-                max_features, min_samples_leaf, min_weight_leaf, rng_state, values,
-                monotonic_cst, lower, upper,
+            (best_feature, thr, pos, imp_left, imp_right, improvement, n_const, middle) = split_random(
+                Xt,
+                y,
+                y_enc,
+                w,
+                crit,
+                samples,
+                start,
+                end,
+                wn,
+                sq_total,
+                totals,
+                buffers,
+                node_impurity,
+                total_weight,
+                n_known,
+                features,
+                constant_features,
+                max_features,
+                min_samples_leaf,
+                min_weight_leaf,
+                rng_state,
+                values,
+                monotonic_cst,
+                lower,
+                upper,
             )
             is_leaf = pos >= end or improvement + EPSILON < min_impurity_decrease
             if crit == ABSOLUTE_ERROR:
@@ -452,16 +578,19 @@ def grow_random(Xt, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_spl
             max_depth_seen = depth
         if is_leaf:
             continue
-        lo_left, hi_left, lo_right, hi_right = child_bounds(
-            monotonic_cst[feature[node]], lower, upper, middle
-        )
-        top = stack_push(stack, top, pos, end, depth + 1, node, False, imp_right, n_const,
-                         lo_right, hi_right)
-        top = stack_push(stack, top, start, pos, depth + 1, node, True, imp_left, n_const,
-                         lo_left, hi_left)
+        lo_left, hi_left, lo_right, hi_right = child_bounds(monotonic_cst[feature[node]], lower, upper, middle)
+        top = stack_push(stack, top, pos, end, depth + 1, node, False, imp_right, n_const, lo_right, hi_right)
+        top = stack_push(stack, top, start, pos, depth + 1, node, True, imp_left, n_const, lo_left, hi_left)
 
     return (
-        node_count, max_depth_seen, left[:node_count], right[:node_count],
-        feature[:node_count], threshold[:node_count], impurity[:node_count],
-        n_node_samples[:node_count], wns[:node_count], value[:node_count],
+        node_count,
+        max_depth_seen,
+        left[:node_count],
+        right[:node_count],
+        feature[:node_count],
+        threshold[:node_count],
+        impurity[:node_count],
+        n_node_samples[:node_count],
+        wns[:node_count],
+        value[:node_count],
     )

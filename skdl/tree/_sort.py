@@ -132,8 +132,8 @@ def introsort(values, samples, start, end):
     while top > 0:
         top -= 1
         off, n, maxd = st_off[top], st_n[top], st_d[top]
-        v = values[off:off + n]
-        s = samples[off:off + n]
+        v = values[off : off + n]
+        s = samples[off : off + n]
         heap_sorted = False
         while n > 15:
             if maxd <= 0:
@@ -211,8 +211,8 @@ def introsort_ties(values, samples, start, end, sorted_row, xrow, tied, n_tied):
         top -= 1
         off, n, maxd = st_off[top], st_n[top], st_d[top]
         lower, upper = st_lo[top], st_hi[top]
-        v = values[off:off + n]
-        s = samples[off:off + n]
+        v = values[off : off + n]
+        s = samples[off : off + n]
         done = False
         while not done:
             if not _holds_tied_value(tied, n_tied, lower, upper):

@@ -74,9 +74,25 @@ def _threshold(x_prev, x_next):
 
 
 @njit(cache=True, nogil=True)
-def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, sum_left,
-                        stop_at_tie, aligned=False, poisson=False, cst=0, lower=-np.inf,
-                        upper=np.inf):
+def _scan_squared_error(
+    xrow,
+    y,
+    w,
+    order,
+    start,
+    end,
+    sum_total,
+    wn,
+    msl,
+    mwl,
+    sum_left,
+    stop_at_tie,
+    aligned=False,
+    poisson=False,
+    cst=0,
+    lower=-np.inf,
+    upper=np.inf,
+):
     """Best proxy improvement and position over one feature (squared error, Poisson).
 
     The samples are added in ``order[start:end]`` (sorted by the feature).
@@ -132,8 +148,7 @@ def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, 
         wr = wn - wl
         if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
-        if cst != 0 and not monotonic_ok(cst, lower, upper, sum_left[0] / wl,
-                                         (sum_total[0] - sum_left[0]) / wr):
+        if cst != 0 and not monotonic_ok(cst, lower, upper, sum_left[0] / wl, (sum_total[0] - sum_left[0]) / wr):
             continue
         if poisson:
             proxy = poisson_proxy(sum_left, sum_total, wl, wr)
@@ -153,9 +168,26 @@ def _scan_squared_error(xrow, y, w, order, start, end, sum_total, wn, msl, mwl, 
 
 
 @njit(cache=True, nogil=True)
-def _scan_classification(xrow, y_enc, w, order, start, end, counts_total, wn, msl, mwl, crit,
-                         counts_left, counts_right, stop_at_tie, aligned=False, cst=0,
-                         lower=-np.inf, upper=np.inf):
+def _scan_classification(
+    xrow,
+    y_enc,
+    w,
+    order,
+    start,
+    end,
+    counts_total,
+    wn,
+    msl,
+    mwl,
+    crit,
+    counts_left,
+    counts_right,
+    stop_at_tie,
+    aligned=False,
+    cst=0,
+    lower=-np.inf,
+    upper=np.inf,
+):
     """Best proxy improvement and position over one feature (Gini / entropy).
 
     Same walk, updates and monotonic constraint (on the first class's
@@ -202,12 +234,9 @@ def _scan_classification(xrow, y_enc, w, order, start, end, counts_total, wn, ms
         for k in range(n_out):
             for c in range(counts_left.shape[1]):
                 counts_right[k, c] = counts_total[k, c] - counts_left[k, c]
-        if cst != 0 and not monotonic_ok(cst, lower, upper, counts_left[0, 0] / wl,
-                                         counts_right[0, 0] / wr):
+        if cst != 0 and not monotonic_ok(cst, lower, upper, counts_left[0, 0] / wl, counts_right[0, 0] / wr):
             continue
-        proxy = -wr * class_impurity(counts_right, wr, crit) - wl * class_impurity(
-            counts_left, wl, crit
-        )
+        proxy = -wr * class_impurity(counts_right, wr, crit) - wl * class_impurity(counts_left, wl, crit)
         if proxy > best:
             best = proxy
             best_pos = cand
@@ -282,9 +311,26 @@ def _partition_rows(sorted_idx, skip, start, end, goes_left, tmp):
 
 
 @njit(cache=True, nogil=True)
-def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_samples_split,
-               min_samples_leaf, min_weight_leaf, min_impurity_decrease, max_features, seed,
-               capacity, max_leaf_nodes, exact_sums, monotonic_cst):
+def grow_exact(
+    Xt,
+    sorted_idx,
+    y,
+    y_enc,
+    w,
+    crit,
+    n_classes_max,
+    max_depth,
+    min_samples_split,
+    min_samples_leaf,
+    min_weight_leaf,
+    min_impurity_decrease,
+    max_features,
+    seed,
+    capacity,
+    max_leaf_nodes,
+    exact_sums,
+    monotonic_cst,
+):
     """Grow a tree depth first with the exact split search.
 
     Parameters
@@ -403,8 +449,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     scan_medians = np.zeros(n_out)
 
     stack = empty_stack(capacity)
-    (st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower,
-     st_upper) = stack
+    (st_start, st_end, st_depth, st_parent, st_is_left, st_impurity, st_nconst, st_lower, st_upper) = stack
     # the root is the stack's only entry
     top = stack_push(stack, 0, 0, n, 0, -1, False, np.inf, 0, -np.inf, np.inf)
     with_monotonic = np.any(monotonic_cst != 0)
@@ -419,8 +464,9 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
     # goes on the frontier, a leaf with improvement 0
     best_first = max_leaf_nodes > 0
     split_budget = max_leaf_nodes - 1
-    (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left,
-     r_imp_right) = empty_frontier(capacity, best_first)
+    (heap, r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left, r_imp_right) = empty_frontier(
+        capacity, best_first
+    )
     frontier = (r_improvement, r_start, r_pos, r_end, r_depth, r_is_leaf, r_imp_left, r_imp_right)
     # the bounds of monotonic constraints, and the split's middle value
     r_lower = np.empty(heap.shape[0])
@@ -432,8 +478,16 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
         if top == 0:
             # best first: expand the frontier node with the largest improvement
             node, h_size, split_budget, top = expand_best_first(
-                heap, h_size, split_budget, frontier, (r_lower, r_upper, r_middle), feature,
-                threshold, monotonic_cst, stack, top,
+                heap,
+                h_size,
+                split_budget,
+                frontier,
+                (r_lower, r_upper, r_middle),
+                feature,
+                threshold,
+                monotonic_cst,
+                stack,
+                top,
             )
             continue
         top -= 1
@@ -464,13 +518,21 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                 wn += w[samples[p]]
             right_err[start:end] = 0.0
             for k in range(n_out):
-                if ranks_like_sklearn(y, k, samples, start, end, ranks[k], sorted_y[k],
-                                      rank_vals, rank_idx):
+                if ranks_like_sklearn(y, k, samples, start, end, ranks[k], sorted_y[k], rank_vals, rank_idx):
                     # tied targets: their ranks follow each reset's order
                     rerank = track
                 value[node, k, 0] = absolute_errors_pass(
-                    samples, start, end, False, n_node, ranks[k], sorted_y[k], w, tree_w,
-                    tree_wy, right_err,
+                    samples,
+                    start,
+                    end,
+                    False,
+                    n_node,
+                    ranks[k],
+                    sorted_y[k],
+                    w,
+                    tree_w,
+                    tree_wy,
+                    right_err,
                 )
             fresh_impurity = right_err[start] / (wn * n_out)
         else:
@@ -481,13 +543,9 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                 counts_total[:, :] = carry_counts
                 wn, sq_total = carry_w, carry_sq
             else:
-                wn, sq_total = criterion_init(
-                    y, y_enc, w, samples, start, end, crit, sum_total, counts_total
-                )
+                wn, sq_total = criterion_init(y, y_enc, w, samples, start, end, crit, sum_total, counts_total)
             carry_start = -1
-            fresh_impurity = node_value_impurity(
-                crit, sum_total, counts_total, wn, sq_total, value[node]
-            )
+            fresh_impurity = node_value_impurity(crit, sum_total, counts_total, wn, sq_total, value[node])
             if crit == POISSON:
                 fresh_impurity = poisson_loss(y, w, samples, start, end, sum_total, wn)
         if first:
@@ -524,9 +582,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
             n_found = 0
             n_drawn = 0
             n_total_const = n_known
-            while f_i > n_total_const and (
-                n_visited < max_features or n_visited <= n_found + n_drawn
-            ):
+            while f_i > n_total_const and (n_visited < max_features or n_visited <= n_found + n_drawn):
                 n_visited += 1
                 rng_state[0] = rand_r(rng_state[0])
                 f_j = n_drawn + (rng_state[0] % 2147483648) % (f_i - n_found - n_drawn)
@@ -560,8 +616,22 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                 cst = monotonic_cst[f]
                 if sums_targets(crit):
                     proxy, pos = _scan_squared_error(
-                        xrow, y, w, order, start, end, sum_total, wn, min_samples_leaf,
-                        min_weight_leaf, sum_left, track, False, crit == POISSON, cst, lower,
+                        xrow,
+                        y,
+                        w,
+                        order,
+                        start,
+                        end,
+                        sum_total,
+                        wn,
+                        min_samples_leaf,
+                        min_weight_leaf,
+                        sum_left,
+                        track,
+                        False,
+                        crit == POISSON,
+                        cst,
+                        lower,
                         upper,
                     )
                 elif crit == ABSOLUTE_ERROR:
@@ -571,21 +641,53 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                     else:
                         if rerank:
                             for k in range(n_out):
-                                ranks_like_sklearn(y, k, order, start, end, ranks[k],
-                                                   sorted_y[k], rank_vals, rank_idx)
+                                ranks_like_sklearn(y, k, order, start, end, ranks[k], sorted_y[k], rank_vals, rank_idx)
                         proxy, pos = _scan_absolute_error_medians(
-                            xrow, y, w, order, start, end, wn, min_samples_leaf,
-                            min_weight_leaf, ranks, sorted_y, left_err, right_err, tree_w,
-                            tree_wy, False, scan_medians, cst, lower, upper, left_medians,
+                            xrow,
+                            y,
+                            w,
+                            order,
+                            start,
+                            end,
+                            wn,
+                            min_samples_leaf,
+                            min_weight_leaf,
+                            ranks,
+                            sorted_y,
+                            left_err,
+                            right_err,
+                            tree_w,
+                            tree_wy,
+                            False,
+                            scan_medians,
+                            cst,
+                            lower,
+                            upper,
+                            left_medians,
                             right_medians,
                         )
                         # the last reset's medians are the value of a node not split
                         value[node, :, 0] = scan_medians
                 else:
                     proxy, pos = _scan_classification(
-                        xrow, y_enc, w, order, start, end, counts_total, wn, min_samples_leaf,
-                        min_weight_leaf, crit, counts_left, counts_right, track, False, cst,
-                        lower, upper,
+                        xrow,
+                        y_enc,
+                        w,
+                        order,
+                        start,
+                        end,
+                        counts_total,
+                        wn,
+                        min_samples_leaf,
+                        min_weight_leaf,
+                        crit,
+                        counts_left,
+                        counts_right,
+                        track,
+                        False,
+                        cst,
+                        lower,
+                        upper,
                     )
                 if pos == -2:
                     # tied values: sort and scan in scikit-learn's order
@@ -595,27 +697,75 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                     current = -1
                     if sums_targets(crit):
                         proxy, pos = _scan_squared_error(
-                            values, y, w, samples, start, end, sum_total, wn, min_samples_leaf,
-                            min_weight_leaf, sum_left, False, True, crit == POISSON, cst, lower,
+                            values,
+                            y,
+                            w,
+                            samples,
+                            start,
+                            end,
+                            sum_total,
+                            wn,
+                            min_samples_leaf,
+                            min_weight_leaf,
+                            sum_left,
+                            False,
+                            True,
+                            crit == POISSON,
+                            cst,
+                            lower,
                             upper,
                         )
                     elif crit == ABSOLUTE_ERROR:
                         if rerank:
                             for k in range(n_out):
-                                ranks_like_sklearn(y, k, samples, start, end, ranks[k],
-                                                   sorted_y[k], rank_vals, rank_idx)
+                                ranks_like_sklearn(
+                                    y, k, samples, start, end, ranks[k], sorted_y[k], rank_vals, rank_idx
+                                )
                         proxy, pos = _scan_absolute_error_medians(
-                            values, y, w, samples, start, end, wn, min_samples_leaf,
-                            min_weight_leaf, ranks, sorted_y, left_err, right_err, tree_w,
-                            tree_wy, True, scan_medians, cst, lower, upper, left_medians,
+                            values,
+                            y,
+                            w,
+                            samples,
+                            start,
+                            end,
+                            wn,
+                            min_samples_leaf,
+                            min_weight_leaf,
+                            ranks,
+                            sorted_y,
+                            left_err,
+                            right_err,
+                            tree_w,
+                            tree_wy,
+                            True,
+                            scan_medians,
+                            cst,
+                            lower,
+                            upper,
+                            left_medians,
                             right_medians,
                         )
                         value[node, :, 0] = scan_medians
                     else:
                         proxy, pos = _scan_classification(
-                            values, y_enc, w, samples, start, end, counts_total, wn,
-                            min_samples_leaf, min_weight_leaf, crit, counts_left, counts_right,
-                            False, True, cst, lower, upper,
+                            values,
+                            y_enc,
+                            w,
+                            samples,
+                            start,
+                            end,
+                            counts_total,
+                            wn,
+                            min_samples_leaf,
+                            min_weight_leaf,
+                            crit,
+                            counts_left,
+                            counts_right,
+                            False,
+                            True,
+                            cst,
+                            lower,
+                            upper,
                         )
                 else:
                     current = f
@@ -632,9 +782,7 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
             else:
                 order = sorted_idx[best_feature]
                 xrow = Xt[best_feature]
-                thr = _threshold(
-                    np.float64(xrow[order[best_pos - 1]]), np.float64(xrow[order[best_pos]])
-                )
+                thr = _threshold(np.float64(xrow[order[best_pos - 1]]), np.float64(xrow[order[best_pos]]))
                 if track and current >= 0:
                     samples[start:end] = sorted_idx[current, start:end]
                 for p in range(start, best_pos):
@@ -646,35 +794,68 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
                     # the reset after the partition: children impurities and
                     # the node value
                     wl, wr, imp_left, imp_right = absolute_error_children(
-                        y, w, samples, start, best_pos, end, wn, ranks, sorted_y, left_err,
-                        right_err, tree_w, tree_wy, rerank, rank_vals, rank_idx, scan_medians,
+                        y,
+                        w,
+                        samples,
+                        start,
+                        best_pos,
+                        end,
+                        wn,
+                        ranks,
+                        sorted_y,
+                        left_err,
+                        right_err,
+                        tree_w,
+                        tree_wy,
+                        rerank,
+                        rank_vals,
+                        rank_idx,
+                        scan_medians,
                     )
                     value[node, :, 0] = scan_medians
                     if with_monotonic:
                         median_left, median_right = children_medians(
-                            samples, start, best_pos, end, ranks[0], sorted_y[0], w, tree_w,
-                            tree_wy, left_err,
+                            samples,
+                            start,
+                            best_pos,
+                            end,
+                            ranks[0],
+                            sorted_y[0],
+                            w,
+                            tree_w,
+                            tree_wy,
+                            left_err,
                         )
                         middle = (median_left + median_right) / 2
                 else:
                     wl, wr, imp_left, imp_right, sq_left = children_impurity(
-                        y, y_enc, w, samples, start, best_pos, end, crit, sum_total,
-                        counts_total, wn, sq_total, sum_left, counts_left, counts_right,
+                        y,
+                        y_enc,
+                        w,
+                        samples,
+                        start,
+                        best_pos,
+                        end,
+                        crit,
+                        sum_total,
+                        counts_total,
+                        wn,
+                        sq_total,
+                        sum_left,
+                        counts_left,
+                        counts_right,
                     )
                     if crit == POISSON:
                         imp_left, imp_right = poisson_children(
                             y, w, samples, start, best_pos, end, sum_total, sum_left, wl, wr
                         )
-                    middle = middle_value(crit, sum_left, sum_total, counts_left, counts_right,
-                                          wl, wr)
+                    middle = middle_value(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)
                     if best_pos - start <= end - best_pos:
                         carry_start, carry_end = start, best_pos
                         carry_sum[:] = sum_left
                         carry_counts[:, :] = counts_left
                         carry_w, carry_sq = wl, sq_left
-                improvement = (wn / total_weight) * (
-                    node_impurity - wr / wn * imp_right - wl / wn * imp_left
-                )
+                improvement = (wn / total_weight) * (node_impurity - wr / wn * imp_right - wl / wn * imp_left)
                 if improvement + EPSILON < min_impurity_decrease:
                     is_leaf = True
 
@@ -717,13 +898,22 @@ def grow_exact(Xt, sorted_idx, y, y_enc, w, crit, n_classes_max, max_depth, min_
             monotonic_cst[best_feature], lower, upper, middle
         )
         # right child first so that the left child is grown (and numbered) first
-        top = stack_push(stack, top, best_pos, end, depth + 1, node, False, imp_right,
-                         n_total_const, lower_right, upper_right)
-        top = stack_push(stack, top, start, best_pos, depth + 1, node, True, imp_left,
-                         n_total_const, lower_left, upper_left)
+        top = stack_push(
+            stack, top, best_pos, end, depth + 1, node, False, imp_right, n_total_const, lower_right, upper_right
+        )
+        top = stack_push(
+            stack, top, start, best_pos, depth + 1, node, True, imp_left, n_total_const, lower_left, upper_left
+        )
 
     return (
-        node_count, max_depth_seen, left[:node_count], right[:node_count],
-        feature[:node_count], threshold[:node_count], impurity[:node_count],
-        n_node_samples[:node_count], wns[:node_count], value[:node_count],
+        node_count,
+        max_depth_seen,
+        left[:node_count],
+        right[:node_count],
+        feature[:node_count],
+        threshold[:node_count],
+        impurity[:node_count],
+        n_node_samples[:node_count],
+        wns[:node_count],
+        value[:node_count],
     )

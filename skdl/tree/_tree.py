@@ -245,9 +245,16 @@ class Tree:
 
     def __init__(self, n_features, n_classes, arrays):
         (
-            self.node_count, self.max_depth, self.children_left, self.children_right,
-            self.feature, self.threshold, self.impurity, self.n_node_samples,
-            self.weighted_n_node_samples, self.value,
+            self.node_count,
+            self.max_depth,
+            self.children_left,
+            self.children_right,
+            self.feature,
+            self.threshold,
+            self.impurity,
+            self.n_node_samples,
+            self.weighted_n_node_samples,
+            self.value,
         ) = arrays
         self.node_count = int(self.node_count)
         self.max_depth = int(self.max_depth)
@@ -276,7 +283,11 @@ class Tree:
     def decision_path(self, X):
         """Sparse CSR indicator of shape (n_samples, node_count) of visited nodes."""
         indptr, indices = _decision_path(
-            _dense_rows(X), self.children_left, self.children_right, self.feature, self.threshold,
+            _dense_rows(X),
+            self.children_left,
+            self.children_right,
+            self.feature,
+            self.threshold,
             self.max_depth,
         )
         data = np.ones(indices.shape[0], dtype=np.intp)
@@ -301,8 +312,11 @@ class Tree:
     def pruned(self, ccp_alpha):
         """A copy of this tree after minimal cost-complexity pruning with ``ccp_alpha``."""
         is_leaf = cost_complexity_prune(
-            self.children_left, self.children_right, self.weighted_n_node_samples,
-            self.impurity, ccp_alpha,
+            self.children_left,
+            self.children_right,
+            self.weighted_n_node_samples,
+            self.impurity,
+            ccp_alpha,
         )[0]
         old = preorder_keep(self.children_left, self.children_right, is_leaf)
         new_id = np.full(self.node_count, TREE_LEAF, dtype=np.int64)
@@ -317,9 +331,16 @@ class Tree:
             if not leaf[j]:
                 depth[left[j]] = depth[right[j]] = depth[j] + 1
         arrays = (
-            old.shape[0], int(depth.max()), left, right, feature, threshold,
-            self.impurity[old], self.n_node_samples[old],
-            self.weighted_n_node_samples[old], self.value[old],
+            old.shape[0],
+            int(depth.max()),
+            left,
+            right,
+            feature,
+            threshold,
+            self.impurity[old],
+            self.n_node_samples[old],
+            self.weighted_n_node_samples[old],
+            self.value[old],
         )
         return Tree(self.n_features, self.n_classes, arrays)
 

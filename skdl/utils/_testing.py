@@ -22,10 +22,21 @@ FAST_PARAMS = {
     "EasyEnsembleClassifier": {"n_estimators": 3},
     "BalanceCascadeClassifier": {"n_estimators": 3, "n_boost": 5},
     # Tiny networks, few epochs, small batches (enough steps to learn iris or blobs).
-    "MLPClassifier": {"hidden_layer_sizes": (16,), "max_epochs": 20, "batch_size": 32,
-                      "learning_rate": 0.01, "device": "cpu"},
-    "CNNClassifier": {"width": 8, "depth": 1, "max_epochs": 20, "batch_size": 32,
-                      "learning_rate": 0.01, "device": "cpu"},
+    "MLPClassifier": {
+        "hidden_layer_sizes": (16,),
+        "max_epochs": 20,
+        "batch_size": 32,
+        "learning_rate": 0.01,
+        "device": "cpu",
+    },
+    "CNNClassifier": {
+        "width": 8,
+        "depth": 1,
+        "max_epochs": 20,
+        "batch_size": 32,
+        "learning_rate": 0.01,
+        "device": "cpu",
+    },
 }
 
 

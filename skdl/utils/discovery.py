@@ -23,9 +23,7 @@ _TYPE_FILTERS = {
 
 def _is_public_module(module_name):
     """True if no part of the dotted name is private or a test module."""
-    return not any(
-        part.startswith("_") or part == "tests" for part in module_name.split(".")[1:]
-    )
+    return not any(part.startswith("_") or part == "tests" for part in module_name.split(".")[1:])
 
 
 def _public_modules():
@@ -87,8 +85,5 @@ def all_estimators(type_filter=None):
     return [
         (name, cls)
         for name, cls in estimators
-        if any(
-            _is_sampler(cls) if kind == "sampler" else issubclass(cls, _TYPE_FILTERS[kind])
-            for kind in kinds
-        )
+        if any(_is_sampler(cls) if kind == "sampler" else issubclass(cls, _TYPE_FILTERS[kind]) for kind in kinds)
     ]

@@ -26,7 +26,12 @@ def test_elkan_gives_lloyds_labels_and_centers_at_every_iteration(dtype):
     for max_iter in (1, 2, 3, 5, 8, 13, 50):
         fits = {
             algorithm: KMeans(
-                12, init=init, n_init=1, max_iter=max_iter, tol=0, algorithm=algorithm,
+                12,
+                init=init,
+                n_init=1,
+                max_iter=max_iter,
+                tol=0,
+                algorithm=algorithm,
                 device="cpu",
             ).fit(X)
             for algorithm in ("lloyd", "elkan")

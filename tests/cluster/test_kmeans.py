@@ -349,6 +349,7 @@ def test_verbose_prints_sklearns_lines(tol, last_line, capsys):
     SklearnKMeans(4, init="random", n_init=1, tol=tol, verbose=1, random_state=0).fit(X)
     theirs = capsys.readouterr().out.splitlines()
     assert ours[0] == "Initialization complete"
+
     # the same iterations, with the same inertia, as scikit-learn prints them
     def words(lines):  # the lines without their floats
         return [line.split(", inertia ")[0].split(": center shift ")[0] for line in lines]

@@ -43,9 +43,7 @@ class _ByRound(_Fixed):
 
     def fit(self, X, y, sample_weight=None):
         super().fit(X, y, sample_weight)
-        self.predictions = (
-            self.first if np.allclose(sample_weight, self.first_weight) else self.later
-        )
+        self.predictions = self.first if np.allclose(sample_weight, self.first_weight) else self.later
         return self
 
 
@@ -56,8 +54,7 @@ def test_two_rounds_by_hand():
     h1 = np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 0])  # wrong on 7 (cheap) and 9 (costly)
     h2 = np.array([1, 0, 0, 0, 0, 0, 0, 0, 0, 1])  # wrong on 0 (cheap) and 8 (costly)
     D1 = np.array([1, 1, 1, 1, 1, 1, 1, 1, 3, 3]) / 14
-    clf = AdaCostClassifier(_ByRound(h1, h2, D1), n_estimators=2,
-                            cost_matrix=[[0, 1], [3, 0]]).fit(X, y)
+    clf = AdaCostClassifier(_ByRound(h1, h2, D1), n_estimators=2, cost_matrix=[[0, 1], [3, 0]]).fit(X, y)
     # round 1: D_1 is proportional to the cost, err = (1 + 3) / 14
     assert_allclose(clf.estimators_[0].seen_weight_, D1)
     err1 = 4 / 14
@@ -124,8 +121,7 @@ def test_uniform_costs_are_adaboost(loader, cost):
 
 
 def _imbalanced():
-    X, y = make_classification(3000, 10, n_informative=4, weights=[0.9], flip_y=0.05,
-                               class_sep=0.8, random_state=0)
+    X, y = make_classification(3000, 10, n_informative=4, weights=[0.9], flip_y=0.05, class_sep=0.8, random_state=0)
     return train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
 
 
@@ -145,8 +141,9 @@ def test_costs_raise_recall_keep_the_ranking_and_lower_the_cost(method):
     recall = {}
     for ratio in _RATIOS:
         matrix = [[0, 1], [ratio, 0]]
-        clf = AdaCostClassifier(n_estimators=50, cost_matrix=matrix, method=method,
-                                random_state=0).fit(X_train, y_train)
+        clf = AdaCostClassifier(n_estimators=50, cost_matrix=matrix, method=method, random_state=0).fit(
+            X_train, y_train
+        )
         pred = clf.predict(X_test)
         recall[ratio] = recall_score(y_test, pred)
         assert recall[ratio] > recall_score(y_test, plain_pred)
@@ -160,8 +157,7 @@ def test_costs_raise_recall_keep_the_ranking_and_lower_the_cost(method):
 @pytest.mark.parametrize("ratio", [1e-3, 0.1, 10, 1e3, 1e6])
 def test_no_cost_ratio_stalls_boosting(ratio):
     X, y = load_breast_cancer(return_X_y=True)
-    clf = AdaCostClassifier(n_estimators=10, cost_matrix=[[0, 1], [ratio, 0]],
-                            random_state=0).fit(X, y)
+    clf = AdaCostClassifier(n_estimators=10, cost_matrix=[[0, 1], [ratio, 0]], random_state=0).fit(X, y)
     assert len(clf.estimators_) == 10
     assert np.all(clf.estimator_weights_ > 0)
 
@@ -219,15 +215,12 @@ def test_adamec_is_calibrated_adaboost_with_the_threshold_at_the_cost_ratio():
     X_train, X_test, y_train, y_test = _imbalanced()
     matrix = [[0, 1], [4, 0]]
     ada = AdaBoostClassifier(n_estimators=20, random_state=0).fit(X_train, y_train)
-    mec = AdaCostClassifier(n_estimators=20, cost_matrix=matrix, method="adamec",
-                            random_state=0).fit(X_train, y_train)
+    mec = AdaCostClassifier(n_estimators=20, cost_matrix=matrix, method="adamec", random_state=0).fit(X_train, y_train)
     # the members are the cost-blind AdaBoost's
     assert_array_equal(mec.estimator_weights_, ada.estimator_weights_)
     assert_array_equal(mec.decision_function(X_test), ada.decision_function(X_test))
     proba = mec.predict_proba(X_test)
-    assert_allclose(
-        proba, mec.calibrator_.predict_proba(ada.decision_function(X_test)[:, None])
-    )
+    assert_allclose(proba, mec.calibrator_.predict_proba(ada.decision_function(X_test)[:, None]))
     # predict class 1 when its expected cost is lower: p1 > C_FP / (C_FP + C_FN) = 1 / 5
     assert_array_equal(mec.predict(X_test), (proba[:, 1] > 1 / 5).astype(int))
     assert_allclose(mec.predict_log_proba(X_test), np.log(proba))
@@ -240,25 +233,19 @@ def test_adamec_is_calibrated_adaboost_with_the_threshold_at_the_cost_ratio():
 def test_adamec_multiclass_predicts_the_least_expected_cost():
     X, y = load_wine(return_X_y=True)
     matrix = np.array([[0, 1, 1], [5, 0, 5], [1, 1, 0]])
-    mec = AdaCostClassifier(n_estimators=10, cost_matrix=matrix, method="adamec",
-                            random_state=0).fit(X, y)
+    mec = AdaCostClassifier(n_estimators=10, cost_matrix=matrix, method="adamec", random_state=0).fit(X, y)
     proba = mec.predict_proba(X)
     assert_allclose(proba.sum(axis=1), 1.0)
     assert_array_equal(mec.predict(X), np.argmin(proba @ matrix, axis=1))
 
 
-@pytest.mark.parametrize(
-    "loader, depth, n_estimators", [(load_iris, 1, 10), (load_wine, 1, 30), (load_digits, 2, 30)]
-)
+@pytest.mark.parametrize("loader, depth, n_estimators", [(load_iris, 1, 10), (load_wine, 1, 30), (load_digits, 2, 30)])
 def test_raising_a_class_cost_raises_its_recall(loader, depth, n_estimators):
     # (on iris, 30 stumps reach the same held-out recall whatever the costs)
     X, y = loader(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.5, random_state=0, stratify=y
-    )
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
     K = np.unique(y).shape[0]
-    params = dict(estimator=DecisionTreeClassifier(max_depth=depth),
-                  n_estimators=n_estimators, random_state=0)
+    params = dict(estimator=DecisionTreeClassifier(max_depth=depth), n_estimators=n_estimators, random_state=0)
     base = AdaCostClassifier(**params).fit(X_train, y_train)
     base_recall = recall_score(y_test, base.predict(X_test), average=None)
     raised = 0
@@ -275,8 +262,7 @@ def test_raising_a_class_cost_raises_its_recall(loader, depth, n_estimators):
 def test_multiclass_outputs_and_dict_costs():
     X, y = load_wine(return_X_y=True)
     a = AdaCostClassifier(n_estimators=10, cost_matrix={0: 1, 1: 3, 2: 1}, random_state=0)
-    b = AdaCostClassifier(n_estimators=10, cost_matrix=[[0, 1, 1], [3, 0, 3], [1, 1, 0]],
-                          random_state=0)
+    b = AdaCostClassifier(n_estimators=10, cost_matrix=[[0, 1, 1], [3, 0, 3], [1, 1, 0]], random_state=0)
     a.fit(X, y)
     assert_allclose(a.estimator_weights_, b.fit(X, y).estimator_weights_)
     decision = a.decision_function(X)

@@ -77,8 +77,9 @@ def test_each_round_trains_on_all_minority_and_as_many_majority_samples():
 def test_boosting_score_is_the_weighted_vote():
     X, y = _imbalanced()
     booster = SklearnAdaBoost(n_estimators=7, random_state=0).fit(X, y)
-    votes = sum(w * np.where(h.predict(X) == 1, 1.0, -1.0)
-                for h, w in zip(booster.estimators_, booster.estimator_weights_))
+    votes = sum(
+        w * np.where(h.predict(X) == 1, 1.0, -1.0) for h, w in zip(booster.estimators_, booster.estimator_weights_)
+    )
     assert_allclose(boosting_score(booster, X), votes)
     # scikit-learn's binary decision_function is twice the vote, normalised by sum(alpha)
     assert_allclose(booster.decision_function(X) * booster.estimator_weights_.sum(), 2 * votes)
@@ -97,8 +98,9 @@ def test_false_positive_threshold_splits_ties_at_random_to_hit_the_count():
 @pytest.mark.parametrize("decision_threshold", ["zero", "cascade"])
 def test_decision_function_predict_and_proba_agree(decision_threshold):
     X, y = _imbalanced()
-    clf = BalanceCascadeClassifier(n_estimators=4, n_boost=10, decision_threshold=decision_threshold,
-                                   random_state=0).fit(X, y)
+    clf = BalanceCascadeClassifier(
+        n_estimators=4, n_boost=10, decision_threshold=decision_threshold, random_state=0
+    ).fit(X, y)
     total = sum(boosting_score(learner, X) for learner in clf.estimators_)
     offset = clf.thresholds_.sum() if decision_threshold == "cascade" else 0.0
     decision = clf.decision_function(X)
@@ -145,8 +147,9 @@ def test_n_boost_sets_the_boosters_size_and_other_learners_work():
     X, y = _imbalanced()
     clf = BalanceCascadeClassifier(n_estimators=2, n_boost=7, random_state=0).fit(X, y)
     assert all(learner.n_estimators == 7 for learner in clf.estimators_)
-    lr = BalanceCascadeClassifier(n_estimators=3, estimator=LogisticRegression(), n_boost=None,
-                                  random_state=0).fit(X, y)
+    lr = BalanceCascadeClassifier(n_estimators=3, estimator=LogisticRegression(), n_boost=None, random_state=0).fit(
+        X, y
+    )
     assert roc_auc_score(y, lr.decision_function(X)) > 0.85
     with pytest.raises(ValueError, match="has no such parameter; use n_boost=None"):
         BalanceCascadeClassifier(estimator=LogisticRegression()).fit(X, y)
@@ -173,7 +176,9 @@ def test_bad_input():
     X, y = _imbalanced(300)
     with pytest.raises(ValueError, match="Only binary classification is supported"):
         BalanceCascadeClassifier(n_estimators=2).fit(X, np.arange(300) % 3)
-    with pytest.raises(ValueError, match="needs samples of at least 2 classes in the data, but the data contains only one class"):
+    with pytest.raises(
+        ValueError, match="needs samples of at least 2 classes in the data, but the data contains only one class"
+    ):
         BalanceCascadeClassifier(n_estimators=2).fit(X, np.zeros(300))
     with pytest.raises(ValueError, match="Unknown label type"):
         BalanceCascadeClassifier(n_estimators=2).fit(X, np.linspace(0, 1, 300))

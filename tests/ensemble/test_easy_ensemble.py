@@ -178,7 +178,9 @@ def _message_without_set_order(error):
 
 def test_bad_input():
     X, y = _three_classes()
-    with pytest.raises(ValueError, match="needs samples of at least 2 classes in the data, but the data contains only one class"):
+    with pytest.raises(
+        ValueError, match="needs samples of at least 2 classes in the data, but the data contains only one class"
+    ):
         EasyEnsembleClassifier(n_estimators=2).fit(X, np.zeros(len(X)))
     with pytest.raises(ValueError, match="Unknown label type"):
         EasyEnsembleClassifier(n_estimators=2).fit(X, np.linspace(0, 1, len(X)))

@@ -123,9 +123,7 @@ def digits_mlp(digits):
     """An MLP on flat 8x8 digits, with a validation split and early stopping."""
     X, y = digits
     torch.manual_seed(0)
-    module = torch.nn.Sequential(
-        torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10)
-    )
+    module = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
     net = NeuralNetClassifier(
         module,
         criterion=torch.nn.CrossEntropyLoss,

@@ -129,9 +129,7 @@ def test_unknown_layer_lists_available_names(cnn, images):
         max_activating_inputs(cnn, X, "conv2", 0)
 
 
-@pytest.mark.parametrize(
-    "shape", [(10, 1, 6, 6), (10, 5), (10, 2, 8, 8)], ids=["small-image", "flat", "channels"]
-)
+@pytest.mark.parametrize("shape", [(10, 1, 6, 6), (10, 5), (10, 2, 8, 8)], ids=["small-image", "flat", "channels"])
 def test_wrong_shape_is_a_value_error(cnn, shape):
     X = np.zeros(shape, dtype=np.float32)
     with pytest.raises(ValueError, match="does not fit the network") as info:
@@ -214,8 +212,11 @@ def test_module_without_layers(images):
     X, y = images
     flat = X.reshape(len(X), -1)
     net = NeuralNetClassifier(
-        torch.nn.Linear(64, 2), criterion=torch.nn.CrossEntropyLoss, max_epochs=1,
-        train_split=None, verbose=0,
+        torch.nn.Linear(64, 2),
+        criterion=torch.nn.CrossEntropyLoss,
+        max_epochs=1,
+        train_split=None,
+        verbose=0,
     ).fit(flat, y)
     with pytest.raises(ValueError, match="no named sub-modules"):
         layer_activations(net, flat)

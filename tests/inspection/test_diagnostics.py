@@ -82,9 +82,7 @@ def test_diverged_fit_is_under_fitting():
 def test_thresholds_move_the_label():
     assert diagnose_fit(OVERFIT, overfit_rise=1.0).label != "over-fitting"
     assert diagnose_fit(FINE, min_train_drop=0.99).label == "under-fitting"
-    assert diagnose_fit(UNDERFIT_STILL_LEARNING, underfit_drop=0.5, min_train_drop=0.1).label == (
-        "fine"
-    )
+    assert diagnose_fit(UNDERFIT_STILL_LEARNING, underfit_drop=0.5, min_train_drop=0.1).label == ("fine")
 
 
 def test_plain_list_of_dicts():

@@ -28,15 +28,9 @@ def _valid_arguments(name, cnn, images):
     return {
         "layer_activations": dict(net_call, layers=None),
         "max_activating_inputs": dict(net_call, layer="fc", unit=0, k=3, reduce="max"),
-        "occlusion_sensitivity": dict(
-            net_call, y=y, patch=None, stride=None, fill="mean", image_shape=None
-        ),
-        "hidden_embedding": dict(
-            net_call, layer="fc", method="pca", perplexity=5.0, random_state=0
-        ),
-        "diagnose_fit": dict(
-            net=cnn, overfit_rise=0.1, underfit_drop=0.05, min_train_drop=0.25, window=5
-        ),
+        "occlusion_sensitivity": dict(net_call, y=y, patch=None, stride=None, fill="mean", image_shape=None),
+        "hidden_embedding": dict(net_call, layer="fc", method="pca", perplexity=5.0, random_state=0),
+        "diagnose_fit": dict(net=cnn, overfit_rise=0.1, underfit_drop=0.05, min_train_drop=0.25, window=5),
         "plot_activations": dict(net_call, layer="conv", sample=0, max_maps=2, image_shape=None),
         "plot_filters": dict(net=cnn, layer=None, max_filters=4, image_shape=None),
         "plot_embedding": dict(embedding=np.zeros((3, 2)), y=None, title=None, ax=None),

@@ -73,9 +73,7 @@ def test_plot_filters_conv_and_linear(cnn, digits_mlp, tmp_path):
 
 
 def test_plot_filters_rgb(tmp_path):
-    module = torch.nn.Sequential(
-        torch.nn.Conv2d(3, 6, 5), torch.nn.Flatten(), torch.nn.Linear(6 * 4 * 4, 2)
-    )
+    module = torch.nn.Sequential(torch.nn.Conv2d(3, 6, 5), torch.nn.Flatten(), torch.nn.Linear(6 * 4 * 4, 2))
     net = NeuralNetClassifier(module, criterion=torch.nn.CrossEntropyLoss).initialize()
     fig = plot_filters(net, "0")
     _saved(fig, tmp_path, "rgb")

@@ -49,7 +49,8 @@ def test_cnn_flat_rows_and_images_agree(skdl_cnn, digits_flat):
     assert_allclose(
         softmax(flat["output"].astype(np.float64), axis=1),
         skdl_cnn.predict_proba(X[:40]),
-        rtol=1e-5, atol=1e-6,
+        rtol=1e-5,
+        atol=1e-6,
     )
 
 
@@ -94,13 +95,14 @@ def test_kept_epoch_of_skdl_early_stopping(skdl_cnn, tmp_path):
 @pytest.mark.gpu
 def test_network_on_cuda(digits_flat):
     X, y = digits_flat
-    net = CNNClassifier(input_shape=(1, 8, 8), width=4, max_epochs=2, random_state=0,
-                        device="cuda").fit(X, y)
+    net = CNNClassifier(input_shape=(1, 8, 8), width=4, max_epochs=2, random_state=0, device="cuda").fit(X, y)
     acts = layer_activations(net, X[:40])
     assert all(isinstance(values, np.ndarray) for values in acts.values())
     assert_allclose(
-        softmax(acts["output"].astype(np.float64), axis=1), net.predict_proba(X[:40]),
-        rtol=1e-4, atol=1e-5,
+        softmax(acts["output"].astype(np.float64), axis=1),
+        net.predict_proba(X[:40]),
+        rtol=1e-4,
+        atol=1e-5,
     )
     assert occlusion_sensitivity(net, X[:3], y[:3], patch=3).shape == (3, 8, 8)
     assert hidden_embedding(net, X[:40], "pool", method="pca").shape == (40, 2)

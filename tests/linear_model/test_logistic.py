@@ -72,8 +72,9 @@ def test_weights_no_penalty_and_no_intercept_match_sklearn(solver, fit_intercept
     X, y = make_classification(400, 5, n_informative=3, n_redundant=0, n_classes=3, flip_y=0.2, random_state=1)
     w = np.random.RandomState(0).uniform(0.1, 3, len(y))
     for C in (1.0, np.inf):
-        ours = LogisticRegression(C=C, solver=solver, fit_intercept=fit_intercept, device="cpu",
-                                  **TIGHT).fit(X, y, sample_weight=w)
+        ours = LogisticRegression(C=C, solver=solver, fit_intercept=fit_intercept, device="cpu", **TIGHT).fit(
+            X, y, sample_weight=w
+        )
         ref = SklearnLogisticRegression(C=C, fit_intercept=fit_intercept, **TIGHT).fit(X, y, sample_weight=w)
         assert _rel(ours.coef_, ref.coef_) < 1e-4
         assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-4, atol=1e-6)
@@ -106,8 +107,7 @@ def test_l1_and_elastic_net_match_saga(l1_ratio):
     ours = LogisticRegression(C=0.05, l1_ratio=l1_ratio, solver="proximal", device="cpu", **TIGHT).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        ref = SklearnLogisticRegression(C=0.05, l1_ratio=l1_ratio, solver="saga", tol=1e-12,
-                                        max_iter=20000).fit(X, y)
+        ref = SklearnLogisticRegression(C=0.05, l1_ratio=l1_ratio, solver="saga", tol=1e-12, max_iter=20000).fit(X, y)
     assert 0 < (ours.coef_ == 0).sum() < ours.coef_.size  # a real sparsity pattern
     assert_array_equal(ours.coef_ == 0, ref.coef_ == 0)
     ours_obj = ours.objective(X, y)
@@ -152,10 +152,10 @@ def test_gradient_and_hessian_match_finite_differences():
         x = torch.cat([W.reshape(-1), b])
 
         def f(v):
-            return float(loss_gradient(design, yt, sw, v[: W.numel()].reshape(W.shape), v[W.numel():], **kw)[0])
+            return float(loss_gradient(design, yt, sw, v[: W.numel()].reshape(W.shape), v[W.numel() :], **kw)[0])
 
         def g(v):
-            _, a, c = loss_gradient(design, yt, sw, v[: W.numel()].reshape(W.shape), v[W.numel():], **kw)
+            _, a, c = loss_gradient(design, yt, sw, v[: W.numel()].reshape(W.shape), v[W.numel() :], **kw)
             return torch.cat([a.reshape(-1), c])
 
         eps = 1e-6
@@ -242,8 +242,16 @@ def test_learning_rate_schedules():
 def test_sgd_optimizers_approach_the_lbfgs_solution(optimizer):
     X, y = _scaled(load_breast_cancer)
     lr = {"adadelta": 1.0, "sgd": 0.1, "adagrad": 0.1}.get(optimizer, 0.01)
-    clf = LogisticRegression(C=0.1, solver="sgd", optimizer=optimizer, learning_rate=lr, batch_size=64,
-                             max_iter=60, random_state=0, device="cpu")
+    clf = LogisticRegression(
+        C=0.1,
+        solver="sgd",
+        optimizer=optimizer,
+        learning_rate=lr,
+        batch_size=64,
+        max_iter=60,
+        random_state=0,
+        device="cpu",
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X, y)
@@ -257,19 +265,28 @@ def test_sgd_optimizers_approach_the_lbfgs_solution(optimizer):
 
 def test_sgd_l1_gives_zeros_and_schedules_run():
     X, y = _scaled(load_breast_cancer)
-    clf = LogisticRegression(solver="sgd", C=0.05, l1_ratio=1.0, optimizer="sgd", learning_rate=0.1,
-                             lr_schedule="cosine", warmup_epochs=2, max_iter=40, random_state=0,
-                             device="cpu").fit(X, y)
+    clf = LogisticRegression(
+        solver="sgd",
+        C=0.05,
+        l1_ratio=1.0,
+        optimizer="sgd",
+        learning_rate=0.1,
+        lr_schedule="cosine",
+        warmup_epochs=2,
+        max_iter=40,
+        random_state=0,
+        device="cpu",
+    ).fit(X, y)
     assert (clf.coef_ == 0).sum() > 5
 
 
 def test_sgd_early_stopping_keeps_best_validation_score():
     X, y = _scaled(load_breast_cancer)
-    clf = LogisticRegression(solver="sgd", early_stopping=True, n_iter_no_change=3, max_iter=200,
-                             random_state=0, device="cpu").fit(X, y)
+    clf = LogisticRegression(
+        solver="sgd", early_stopping=True, n_iter_no_change=3, max_iter=200, random_state=0, device="cpu"
+    ).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_[0] < 200
-    assert not hasattr(LogisticRegression(solver="sgd", max_iter=5, device="cpu").fit(X, y),
-                       "validation_scores_")
+    assert not hasattr(LogisticRegression(solver="sgd", max_iter=5, device="cpu").fit(X, y), "validation_scores_")
 
 
 def test_sgd_is_reproducible_with_random_state():
@@ -282,11 +299,11 @@ def test_sgd_is_reproducible_with_random_state():
 def test_sgd_divergence_is_reported_never_nan():
     X, y = load_breast_cancer(return_X_y=True)  # unscaled: large features
     with pytest.raises(ValueError, match="diverged"):
-        LogisticRegression(solver="sgd", optimizer="sgd", learning_rate=1e300, max_iter=5,
-                           device="cpu").fit(X, y)
+        LogisticRegression(solver="sgd", optimizer="sgd", learning_rate=1e300, max_iter=5, device="cpu").fit(X, y)
     with pytest.warns(ConvergenceWarning, match="diverged"):
-        clf = LogisticRegression(solver="sgd", optimizer="adam", learning_rate=100.0, max_iter=5,
-                                 random_state=0, device="cpu").fit(X, y)
+        clf = LogisticRegression(
+            solver="sgd", optimizer="adam", learning_rate=100.0, max_iter=5, random_state=0, device="cpu"
+        ).fit(X, y)
     assert np.isfinite(clf.coef_).all()
 
 

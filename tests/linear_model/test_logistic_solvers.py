@@ -215,8 +215,16 @@ def test_liblinear_objective_matches_sklearn(l1_ratio, dual, sparse, intercept_s
     if sparse:
         X = sp.csr_matrix(X)
     sample_weight = np.random.RandomState(0).uniform(0.5, 2.0, size=X.shape[0])
-    params = dict(solver="liblinear", C=0.5, l1_ratio=l1_ratio, dual=dual, tol=1e-10,
-                  max_iter=5000, intercept_scaling=intercept_scaling, class_weight={0: 2.0, 1: 1.0})
+    params = dict(
+        solver="liblinear",
+        C=0.5,
+        l1_ratio=l1_ratio,
+        dual=dual,
+        tol=1e-10,
+        max_iter=5000,
+        intercept_scaling=intercept_scaling,
+        class_weight={0: 2.0, 1: 1.0},
+    )
     ours = LogisticRegression(device="cpu", **params).fit(X, y, sample_weight=sample_weight)
     theirs = SklearnLogisticRegression(**params).fit(X, y, sample_weight=sample_weight)
     Xa = _liblinear.augmented(X, intercept_scaling)
@@ -275,8 +283,10 @@ def test_liblinear_l1_with_large_intercept_scaling_stops():
     X, y = StandardScaler().fit_transform(X)[:, :4], y
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        ours = LogisticRegression(solver="liblinear", l1_ratio=1.0, C=0.05, tol=1e-6, max_iter=100,
-                                  intercept_scaling=1e4, device="cpu").fit(X, y)
-    theirs = SklearnLogisticRegression(solver="liblinear", l1_ratio=1.0, C=0.05, tol=1e-6,
-                                       max_iter=100, intercept_scaling=1e4).fit(X, y)
+        ours = LogisticRegression(
+            solver="liblinear", l1_ratio=1.0, C=0.05, tol=1e-6, max_iter=100, intercept_scaling=1e4, device="cpu"
+        ).fit(X, y)
+    theirs = SklearnLogisticRegression(
+        solver="liblinear", l1_ratio=1.0, C=0.05, tol=1e-6, max_iter=100, intercept_scaling=1e4
+    ).fit(X, y)
     assert_allclose(ours.coef_, theirs.coef_, rtol=1e-4, atol=1e-6)

@@ -71,8 +71,14 @@ TOOLBOX = (
     + [("weight_init", name) for name in sorted(INITS)]
     + [("optimizer", name) for name in sorted(OPTIMIZERS)]
     + [("lr_schedule", name) for name in sorted(SCHEDULES)]
-    + [("dropout", 0.3), ("weight_decay", 1e-3), ("gradient_clipping", 1.0),
-       ("early_stopping", True), ("class_weight", "balanced"), ("label_smoothing", 0.1)]
+    + [
+        ("dropout", 0.3),
+        ("weight_decay", 1e-3),
+        ("gradient_clipping", 1.0),
+        ("early_stopping", True),
+        ("class_weight", "balanced"),
+        ("label_smoothing", 0.1),
+    ]
 )
 
 
@@ -91,8 +97,9 @@ def test_sparse_init_trains_as_well_as_the_dense_inits():
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     accuracy = {
-        name: MLPClassifier((32, 16), weight_init=name, learning_rate=0.01, max_epochs=15,
-                            device="cpu", random_state=0).fit(X, y).score(X, y)
+        name: MLPClassifier((32, 16), weight_init=name, learning_rate=0.01, max_epochs=15, device="cpu", random_state=0)
+        .fit(X, y)
+        .score(X, y)
         for name in sorted(INITS)
     }
     best_dense = max(value for name, value in accuracy.items() if name != "sparse")
@@ -105,8 +112,11 @@ def test_weight_and_cosine_normalisation_train_the_mlp_as_well_as_the_others(nor
     X = StandardScaler().fit_transform(X)
 
     def accuracy(norm):
-        return MLPClassifier((32, 16), normalization=norm, learning_rate=0.01, max_epochs=15,
-                             device="cpu", random_state=0).fit(X, y).score(X, y)
+        return (
+            MLPClassifier((32, 16), normalization=norm, learning_rate=0.01, max_epochs=15, device="cpu", random_state=0)
+            .fit(X, y)
+            .score(X, y)
+        )
 
     best = max(accuracy(norm) for norm in [None, "batch", "layer"])
     assert accuracy(normalization) >= best - 0.01
@@ -126,12 +136,18 @@ def test_weight_and_cosine_normalisation_train_the_cnn():
     assert accuracy["cosine"] > 0.5, accuracy
 
 
-CNN_SETTINGS = (
-    [("architecture", name) for name in sorted(ARCHITECTURES)]
-    + [("se", True), ("augmentation", "flip"), ("augmentation", "shift"), ("augmentation", "noise"),
-       ("augmentation", "flip+shift+noise"), ("activation", "maxout"), ("normalization", None),
-       ("normalization", "weight"), ("normalization", "cosine"), ("normalization", "lrn")]
-)
+CNN_SETTINGS = [("architecture", name) for name in sorted(ARCHITECTURES)] + [
+    ("se", True),
+    ("augmentation", "flip"),
+    ("augmentation", "shift"),
+    ("augmentation", "noise"),
+    ("augmentation", "flip+shift+noise"),
+    ("activation", "maxout"),
+    ("normalization", None),
+    ("normalization", "weight"),
+    ("normalization", "cosine"),
+    ("normalization", "lrn"),
+]
 
 
 @pytest.mark.parametrize("param, value", CNN_SETTINGS, ids=[f"{p}={v}" for p, v in CNN_SETTINGS])
@@ -151,8 +167,10 @@ def test_weight_decay_spares_biases_and_normalisation_parameters():
     module = clf.module_
     assert {id(p) for p in decayed[0]["params"]} == {id(module.dense0.weight), id(module.output.weight)}
     others = {id(p) for g in groups if g["weight_decay"] == 0 for p in g["params"]}
-    assert others == {id(p) for p in (module.dense0.bias, module.output.bias, module.norm0.weight,
-                                      module.norm0.bias, module.act0.weight)}
+    assert others == {
+        id(p)
+        for p in (module.dense0.bias, module.output.bias, module.norm0.weight, module.norm0.bias, module.act0.weight)
+    }
 
 
 @pytest.mark.parametrize("optimizer", ["adamw", "sgd"])
@@ -167,8 +185,14 @@ def test_gradient_clipping_bounds_the_step():
     steps = {}
     for clip in (None, 0.01):
         weights = Weights()
-        clf = _mlp(optimizer="sgd", learning_rate=1.0, gradient_clipping=clip, batch_size=1000,
-                   max_epochs=1, callbacks=[("weights", weights)]).fit(X, y)
+        clf = _mlp(
+            optimizer="sgd",
+            learning_rate=1.0,
+            gradient_clipping=clip,
+            batch_size=1000,
+            max_epochs=1,
+            callbacks=[("weights", weights)],
+        ).fit(X, y)
         after = clf.module_.state_dict()
         steps[clip] = torch.sqrt(sum(((after[k] - weights.start_[k]) ** 2).sum() for k in after)).item()
     # One full-batch SGD step of learning rate 1 moves the weights by the (clipped) gradient.
@@ -183,8 +207,17 @@ def _noisy(n=400, seed=0):
 def test_early_stopping_restores_the_weights_of_the_best_epoch():
     X, y = _noisy()
     weights = Weights()
-    clf = MLPClassifier((128, 128), learning_rate=0.01, early_stopping=True, patience=4, max_epochs=200,
-                        batch_size=32, random_state=0, device="cpu", callbacks=[("weights", weights)]).fit(X, y)
+    clf = MLPClassifier(
+        (128, 128),
+        learning_rate=0.01,
+        early_stopping=True,
+        patience=4,
+        max_epochs=200,
+        batch_size=32,
+        random_state=0,
+        device="cpu",
+        callbacks=[("weights", weights)],
+    ).fit(X, y)
     history = clf.history_
     assert len(history) < 200  # it stopped
     best = [row["epoch"] for row in history if row["valid_loss_best"]][-1]
@@ -279,8 +312,9 @@ def test_augmentation_only_touches_training_batches():
                 lambda module, args: seen["train" if module.training else "eval"].append(args[0].clone())
             )
 
-    clf = _cnn(augmentation="flip+shift+noise", early_stopping=True, max_epochs=1,
-               callbacks=[("inputs", Inputs())]).fit(X, y)
+    clf = _cnn(
+        augmentation="flip+shift+noise", early_stopping=True, max_epochs=1, callbacks=[("inputs", Inputs())]
+    ).fit(X, y)
     images = torch.from_numpy(X.reshape(-1, 1, 8, 8).astype(np.float32))
 
     def in_X(batch):
@@ -307,8 +341,8 @@ def test_augmentation_functions():
         for dy in (-1, 0, 1):
             for dx in (-1, 0, 1):
                 expected = torch.zeros_like(original)
-                src = original[:, max(0, dy):4 + min(0, dy), max(0, dx):4 + min(0, dx)]
-                expected[:, max(0, -dy):4 + min(0, -dy), max(0, -dx):4 + min(0, -dx)] = src
+                src = original[:, max(0, dy) : 4 + min(0, dy), max(0, dx) : 4 + min(0, dx)]
+                expected[:, max(0, -dy) : 4 + min(0, -dy), max(0, -dx) : 4 + min(0, -dx)] = src
                 found = found or torch.equal(out, expected)
         assert found
     noisy = gaussian_noise(torch.zeros(1000, 1, 4, 4) + torch.randn(1000, 1, 4, 4, generator=generator), generator)
@@ -401,19 +435,22 @@ def test_in_a_pipeline_and_a_grid_search_over_the_toolbox():
 
 def test_a_grid_search_over_the_new_options():
     X, y = _digits(200)
-    mlp = GridSearchCV(_mlp(), {"weight_init": ["he_uniform", "sparse"],
-                                "normalization": ["weight", "cosine"]}, cv=2).fit(X, y)
+    mlp = GridSearchCV(
+        _mlp(), {"weight_init": ["he_uniform", "sparse"], "normalization": ["weight", "cosine"]}, cv=2
+    ).fit(X, y)
     assert len(mlp.cv_results_["params"]) == 4 and np.isfinite(mlp.cv_results_["mean_test_score"]).all()
-    cnn = GridSearchCV(_cnn(max_epochs=1), {"architecture": ["lenet", "alexnet"],
-                                            "normalization": ["lrn", "weight", "cosine"]}, cv=2).fit(X, y)
+    cnn = GridSearchCV(
+        _cnn(max_epochs=1), {"architecture": ["lenet", "alexnet"], "normalization": ["lrn", "weight", "cosine"]}, cv=2
+    ).fit(X, y)
     assert len(cnn.cv_results_["params"]) == 6 and np.isfinite(cnn.cv_results_["mean_test_score"]).all()
 
 
 def test_as_the_base_learner_of_adaboost():
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
-    boost = AdaBoostClassifier(estimator=_mlp(max_epochs=5, learning_rate=0.003), n_estimators=3,
-                               random_state=0).fit(X, y)
+    boost = AdaBoostClassifier(estimator=_mlp(max_epochs=5, learning_rate=0.003), n_estimators=3, random_state=0).fit(
+        X, y
+    )
     assert len(boost.estimators_) >= 2
     first, second = boost.estimators_[:2]
     # the second member saw other weights, so it is another network
@@ -451,7 +488,11 @@ def test_history_keys():
     assert set(plain.history_[-1]) == epoch_keys
     early = _mlp(early_stopping=True).fit(X, y)
     assert set(early.history_[-1]) == epoch_keys | {
-        "valid_loss", "valid_loss_best", "valid_acc", "valid_acc_best", "valid_batch_count"
+        "valid_loss",
+        "valid_loss_best",
+        "valid_acc",
+        "valid_acc_best",
+        "valid_batch_count",
     }
     assert 0 <= early.history_[-1, "valid_acc"] <= 1
 
@@ -466,8 +507,7 @@ def test_lr_schedule_sets_the_learning_rate_of_each_step():
                 lrs.append(net.optimizer_.param_groups[0]["lr"])
 
     # 150 samples in batches of 50: 3 steps per epoch, 4 epochs.
-    _mlp(lr_schedule="cosine", learning_rate=0.1, batch_size=50, max_epochs=4,
-         callbacks=[("rates", Rates())]).fit(X, y)
+    _mlp(lr_schedule="cosine", learning_rate=0.1, batch_size=50, max_epochs=4, callbacks=[("rates", Rates())]).fit(X, y)
     assert_allclose(lrs, [0.05 * (1 + np.cos(np.pi * t / 12)) for t in range(12)])
 
 
@@ -492,8 +532,16 @@ def test_own_module_and_skorch_arguments():
         def forward(self, x):
             return self.out(torch.relu(self.hidden(x)))
 
-    clf = MLPClassifier(module=Net, module__hidden=7, optimizer="sgd", optimizer__momentum=0.5,
-                        iterator_train__shuffle=False, max_epochs=3, device="cpu", random_state=0)
+    clf = MLPClassifier(
+        module=Net,
+        module__hidden=7,
+        optimizer="sgd",
+        optimizer__momentum=0.5,
+        iterator_train__shuffle=False,
+        max_epochs=3,
+        device="cpu",
+        random_state=0,
+    )
     clf.fit(X, y)
     assert clf.module_.hidden.out_features == 7
     assert clf.optimizer_.param_groups[0]["momentum"] == 0.5
@@ -533,10 +581,16 @@ def test_the_cuda_route_trains_and_predicts_like_the_cpu_one():
 # ----------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("param, value, valid", [
-    ("activation", "swish", "relu"), ("optimizer", "lbfgs", "adam"), ("lr_schedule", "cyclic", "warmup_cosine"),
-    ("weight_init", "uniform", "orthogonal"), ("normalization", "instance", "group"),
-])
+@pytest.mark.parametrize(
+    "param, value, valid",
+    [
+        ("activation", "swish", "relu"),
+        ("optimizer", "lbfgs", "adam"),
+        ("lr_schedule", "cyclic", "warmup_cosine"),
+        ("weight_init", "uniform", "orthogonal"),
+        ("normalization", "instance", "group"),
+    ],
+)
 def test_unknown_names_are_value_errors_listing_the_valid_ones(param, value, valid):
     X, y = _iris()
     with pytest.raises(ValueError, match=f"'{param}' parameter.*{valid}.*Got '{value}'"):
@@ -570,8 +624,11 @@ def test_alexnet_trains_on_digits_as_well_as_lenet():
 
 def test_cnn_image_size_mismatches_are_value_errors():
     X, y = _digits(100)
-    with pytest.raises(ValueError, match=r"X has 63 features per row, which can not be reshaped to "
-                                         r"input_shape=\(1, 8, 8\) \(64 values per image\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"X has 63 features per row, which can not be reshaped to "
+        r"input_shape=\(1, 8, 8\) \(64 values per image\)",
+    ):
         _cnn().fit(X[:, :63], y)
     with pytest.raises(ValueError, match=r"images of shape \(1, 8, 8\), but CNNClassifier expects \(1, 4, 16\)"):
         _cnn(input_shape=(1, 4, 16)).fit(X.reshape(-1, 1, 8, 8), y)
@@ -661,8 +718,14 @@ class _Rates(Callback):
 def test_warm_start_fit_starts_the_lr_schedule_again():
     X, y = _iris()
     rates = _Rates()
-    clf = _mlp(lr_schedule="cosine", learning_rate=0.1, batch_size=50, max_epochs=4, warm_start=True,
-               callbacks=[("rates", rates)])
+    clf = _mlp(
+        lr_schedule="cosine",
+        learning_rate=0.1,
+        batch_size=50,
+        max_epochs=4,
+        warm_start=True,
+        callbacks=[("rates", rates)],
+    )
     clf.fit(X, y)
     first = list(rates.lrs)
     rates.lrs.clear()
@@ -678,8 +741,14 @@ def test_lr_schedule_counts_the_batches_of_the_training_iterator():
     X, y = _iris()
     rates = _Rates()
     # batch_size=32 would make 5 batches; the training iterator makes 3 of 50.
-    _mlp(lr_schedule="cosine", learning_rate=0.1, batch_size=32, iterator_train__batch_size=50,
-         max_epochs=4, callbacks=[("rates", rates)]).fit(X, y)
+    _mlp(
+        lr_schedule="cosine",
+        learning_rate=0.1,
+        batch_size=32,
+        iterator_train__batch_size=50,
+        max_epochs=4,
+        callbacks=[("rates", rates)],
+    ).fit(X, y)
     assert_allclose(rates.lrs, [0.05 * (1 + np.cos(np.pi * t / 12)) for t in range(12)])
 
 
@@ -700,16 +769,14 @@ class _FailAt(Callback):
 
 
 def _history_rows(history):
-    return [{k: v for k, v in row.items() if k != "batches"} | {"batches": list(row["batches"])}
-            for row in history]
+    return [{k: v for k, v in row.items() if k != "batches"} | {"batches": list(row["batches"])} for row in history]
 
 
 @pytest.mark.parametrize("how", ["fit", "warm_start", "partial_fit"])
 def test_a_fit_that_fails_during_training_leaves_the_fitted_state_untouched(how):
     X, y = _iris()
     fail = _FailAt(epoch=1 if how == "partial_fit" else 2)
-    clf = _mlp(max_epochs=3, warm_start=how == "warm_start", dropout=0.2,
-               callbacks=[("fail", fail)])
+    clf = _mlp(max_epochs=3, warm_start=how == "warm_start", dropout=0.2, callbacks=[("fail", fail)])
     twin = clone(clf)
     for net in (clf, twin):
         if how == "partial_fit":
@@ -783,10 +850,9 @@ def test_augmentation_is_parsed_once_per_fit(monkeypatch):
 def test_predictions_on_a_subset_equal_those_on_the_whole_batch_at_float32_precision():
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
-    net = MLPClassifier(hidden_layer_sizes=(16,), max_epochs=3, batch_size=32, device="cpu",
-                        random_state=0).fit(X, y)
+    net = MLPClassifier(hidden_layer_sizes=(16,), max_epochs=3, batch_size=32, device="cpu", random_state=0).fit(X, y)
     full = net.predict_proba(X[:64])
-    rows = np.vstack([net.predict_proba(X[i:i + 1]) for i in range(64)])
+    rows = np.vstack([net.predict_proba(X[i : i + 1]) for i in range(64)])
     halves = np.vstack([net.predict_proba(X[:32]), net.predict_proba(X[32:64])])
     # float32 forward pass: equal to its rounding, not to float64's
     np.testing.assert_allclose(rows, full, rtol=1e-5, atol=1e-7)

@@ -85,7 +85,9 @@ def test_alexnet_scales_with_width_depth_and_the_image(shape, depth):
     assert len(pools) == 3 and all(p.kernel_size == 3 and p.stride == 2 for p in pools)
     # Local response normalisation after the first two convolutions only.
     assert [name for name, layer in module.named_modules() if isinstance(layer, nn.LocalResponseNorm)] == [
-        "block0.norm", "block1.norm"]
+        "block0.norm",
+        "block1.norm",
+    ]
     # Three dense layers: 16 x the last convolution's channels, twice, then the logits.
     dense = [layer for layer in module.modules() if isinstance(layer, nn.Linear)]
     assert [d.out_features for d in dense] == [16 * 21, 16 * 21, 5]
@@ -101,7 +103,15 @@ def test_alexnet_dropout_comes_before_each_hidden_dense_layer():
 def test_mlp_layer_names():
     module = MLP(5, 3, (8, 6), normalization="batch", dropout=0.1)
     assert [name for name, _ in module.named_children()] == [
-        "dense0", "norm0", "act0", "dropout0", "dense1", "norm1", "act1", "dropout1", "output"
+        "dense0",
+        "norm0",
+        "act0",
+        "dropout0",
+        "dense1",
+        "norm1",
+        "act1",
+        "dropout1",
+        "output",
     ]
     assert [name for name, _ in MLP(5, 3, ()).named_children()] == ["output"]
     assert module.get_submodule("dense1").in_features == 8
@@ -122,7 +132,14 @@ def test_cnn_layer_names():
     resnet = CNN((1, 8, 8), 10, "resnet", width=4, depth=2)
     assert [name for name, _ in resnet.named_children()] == ["stem", "block0", "block1", "pool", "output"]
     assert [name for name, _ in resnet.block1.named_children()] == [
-        "conv1", "norm1", "act1", "conv2", "norm2", "shortcut", "se", "act2"
+        "conv1",
+        "norm1",
+        "act1",
+        "conv2",
+        "norm2",
+        "shortcut",
+        "se",
+        "act2",
     ]
     inception = CNN((1, 8, 8), 10, "inception", width=4, depth=1)
     assert {"branch1x1", "branch3x3", "branch5x5", "branch_pool"} <= dict(inception.block0.named_children()).keys()

@@ -24,13 +24,14 @@ def _fitted(kind, **params):
     if kind == "mlp":
         X, y = load_iris(return_X_y=True)
         names = np.array(["a", "b", "c"])[y]
-        clf = MLPClassifier((8,), **{"max_epochs": 5, "normalization": "batch", "dropout": 0.2,
-                                     "random_state": 0, "device": "cpu", **params})
+        clf = MLPClassifier(
+            (8,),
+            **{"max_epochs": 5, "normalization": "batch", "dropout": 0.2, "random_state": 0, "device": "cpu", **params},
+        )
         return clf.fit(X, names), X, names
     X, y = load_digits(return_X_y=True)
     X, y = X[:300] / 16, y[:300]
-    clf = CNNClassifier("resnet", width=4, input_shape=(1, 8, 8), max_epochs=2, random_state=0,
-                        device="cpu", **params)
+    clf = CNNClassifier("resnet", width=4, input_shape=(1, 8, 8), max_epochs=2, random_state=0, device="cpu", **params)
     return clf.fit(X, y), X, y
 
 
@@ -121,7 +122,17 @@ def test_a_net_fitted_on_gpu_predicts_in_a_cpu_only_process(kind, tmp_path):
         pickle.dump(gpu, f)
     np.save(tmp_path / "X.npy", X)
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
-    subprocess.run([sys.executable, "-c", _LOAD_ON_CPU, str(tmp_path / "model.pkl"), str(tmp_path / "X.npy"),
-                    str(tmp_path / "out.npy")], env=env, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _LOAD_ON_CPU,
+            str(tmp_path / "model.pkl"),
+            str(tmp_path / "X.npy"),
+            str(tmp_path / "out.npy"),
+        ],
+        env=env,
+        check=True,
+    )
     expected = pickle.loads(pickle.dumps(gpu)).set_params(device="cpu").predict_proba(X)
     assert_array_equal(np.load(tmp_path / "out.npy"), expected)

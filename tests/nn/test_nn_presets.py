@@ -36,8 +36,14 @@ from skdl.nn._presets import (
 
 
 @pytest.mark.parametrize(
-    "table, what", [(ACTIVATIONS, "activation"), (INITS, "weight_init"), (OPTIMIZERS, "optimizer"),
-                    (SCHEDULES, "lr_schedule"), (NORMALIZATIONS, "normalization")]
+    "table, what",
+    [
+        (ACTIVATIONS, "activation"),
+        (INITS, "weight_init"),
+        (OPTIMIZERS, "optimizer"),
+        (SCHEDULES, "lr_schedule"),
+        (NORMALIZATIONS, "normalization"),
+    ],
 )
 def test_an_unknown_name_is_a_value_error_listing_the_valid_names(table, what):
     with pytest.raises(ValueError, match=f"Unknown {what} 'nope'") as error:
@@ -164,8 +170,7 @@ def test_weight_normalisation_computes_with_g_v_over_norm_v(layer):
         layer.scale.copy_(torch.tensor([0.5, 1.0, 2.0, -3.0]))
         layer.bias.normal_(generator=generator)
     effective = (layer.scale[:, None] * v / v.norm(dim=1, keepdim=True)).reshape(layer.weight.shape)
-    assert_allclose(layer.effective_weight().detach().reshape(4, -1).norm(dim=1).numpy(), [0.5, 1, 2, 3],
-                    rtol=1e-6)
+    assert_allclose(layer.effective_weight().detach().reshape(4, -1).norm(dim=1).numpy(), [0.5, 1, 2, 3], rtol=1e-6)
     if isinstance(layer, nn.Linear):
         x = torch.randn(6, 5, generator=generator)
         expected = nn.functional.linear(x, effective, layer.bias)
@@ -251,12 +256,12 @@ def test_optimizer_presets_take_a_step_that_lowers_a_quadratic(name):
     cls, options, lr = resolve_optimizer(name, None)
     w = nn.Parameter(torch.tensor([3.0, -2.0]))
     optimizer = cls([w], lr=lr, **options)
-    before = (w ** 2).sum().item()
+    before = (w**2).sum().item()
     for _ in range(3):
         optimizer.zero_grad()
-        (w ** 2).sum().backward()
+        (w**2).sum().backward()
         optimizer.step()
-    assert (w ** 2).sum().item() < before
+    assert (w**2).sum().item() < before
 
 
 def test_optimizer_presets_are_the_named_rules():

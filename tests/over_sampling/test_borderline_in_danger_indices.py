@@ -11,8 +11,16 @@ from skdl.over_sampling import BorderlineSMOTE
 
 
 def _data():
-    return make_classification(400, 5, n_informative=3, n_classes=3, n_clusters_per_class=1,
-                               weights=[0.7, 0.2, 0.1], flip_y=0.05, random_state=0)
+    return make_classification(
+        400,
+        5,
+        n_informative=3,
+        n_classes=3,
+        n_clusters_per_class=1,
+        weights=[0.7, 0.2, 0.1],
+        flip_y=0.05,
+        random_state=0,
+    )
 
 
 @pytest.mark.parametrize("kind", ["borderline-1", "borderline-2"])
@@ -77,7 +85,7 @@ def test_paper_gap_halves_the_pairs_gap_towards_other_classes():
     default = BorderlineSMOTE(kind="borderline-2", random_state=0, device="cpu")
     X_paper, _ = paper.fit_resample(X, y)
     X_default, _ = default.fit_resample(X, y)
-    new_paper, new_default = X_paper[len(X):], X_default[len(X):]
+    new_paper, new_default = X_paper[len(X) :], X_default[len(X) :]
     same = np.all(new_paper == new_default, axis=1)
     assert same.any() and not same.all()  # same-class pairs agree, other-class pairs differ
     X_one, _ = BorderlineSMOTE(kind="borderline-1", other_class_gap="paper", random_state=0, device="cpu").fit_resample(

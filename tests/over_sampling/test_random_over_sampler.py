@@ -48,7 +48,7 @@ def test_shrinkage_noise_has_the_documented_scale():
     y = np.array([0] * 2000 + [1] * 200)
     sampler = RandomOverSampler(random_state=0, shrinkage=1.0)
     X_res, _ = sampler.fit_resample(X, y)
-    noise = X_res[len(X):] - X[sampler.sample_indices_[len(X):]]
+    noise = X_res[len(X) :] - X[sampler.sample_indices_[len(X) :]]
     n, d = X.shape
     bandwidth = (4 / ((d + 2) * n)) ** (1 / (d + 4))
     expected = bandwidth * X[y == 1].std(axis=0)

@@ -82,7 +82,7 @@ def test_every_synthetic_sample_lies_on_a_segment_to_a_k_nearest_neighbour(k_nei
     X_res, y_res = SMOTE(k_neighbors=k_neighbors, random_state=0, device="cpu").fit_resample(X, y)
     for label in np.unique(y):
         X_class = X[y == label]
-        new = X_res[X.shape[0]:][y_res[X.shape[0]:] == label]
+        new = X_res[X.shape[0] :][y_res[X.shape[0] :] == label]
         if new.size == 0:
             continue
         nn = NearestNeighbors(n_neighbors=k_neighbors + 1).fit(X_class).kneighbors(X_class, return_distance=False)
@@ -105,12 +105,16 @@ def test_counts_are_exactly_what_sampling_strategy_asks(strategy):
     counts = Counter(y)
     X_res, y_res = SMOTE(sampling_strategy=strategy, random_state=0, device="cpu").fit_resample(X, y)
     majority = max(counts.values())
-    wanted = {
-        "auto": {c: majority for c in counts},
-        "not majority": {c: majority for c in counts},
-        "all": {c: majority for c in counts},
-        "minority": {**counts, min(counts, key=counts.get): majority},
-    }.get(strategy) if isinstance(strategy, str) else {**counts, **(strategy(y) if callable(strategy) else strategy)}
+    wanted = (
+        {
+            "auto": {c: majority for c in counts},
+            "not majority": {c: majority for c in counts},
+            "all": {c: majority for c in counts},
+            "minority": {**counts, min(counts, key=counts.get): majority},
+        }.get(strategy)
+        if isinstance(strategy, str)
+        else {**counts, **(strategy(y) if callable(strategy) else strategy)}
+    )
     assert Counter(y_res) == wanted
     assert X_res.shape == (sum(wanted.values()), X.shape[1])
 
@@ -193,8 +197,9 @@ def test_in_an_imblearn_pipeline_and_grid_search():
     keep = np.concatenate([np.flatnonzero(y == 1), np.flatnonzero(y == 0)[:40]])
     X, y = X[keep], y[keep]
     pipe = make_pipeline(SMOTE(random_state=0, device="cpu"), LogisticRegression(max_iter=500))
-    search = GridSearchCV(pipe, {"smote__k_neighbors": [3, 5], "smote__sampling_strategy": [0.5, 1.0]}, cv=3,
-                          scoring="roc_auc")
+    search = GridSearchCV(
+        pipe, {"smote__k_neighbors": [3, 5], "smote__sampling_strategy": [0.5, 1.0]}, cv=3, scoring="roc_auc"
+    )
     search.fit(X, y)
     assert set(search.best_params_) == {"smote__k_neighbors", "smote__sampling_strategy"}
     assert search.best_score_ > 0.95
@@ -241,8 +246,9 @@ def test_borderline_danger_matches_its_definition():
 
 
 def test_borderline_2_segments_and_half_gaps_towards_other_classes():
-    X, y = make_classification(400, 4, n_informative=3, n_redundant=0, weights=[0.8], flip_y=0.05,
-                               class_sep=0.5, random_state=0)
+    X, y = make_classification(
+        400, 4, n_informative=3, n_redundant=0, weights=[0.8], flip_y=0.05, class_sep=0.5, random_state=0
+    )
     k = 5
     sampler = BorderlineSMOTE(kind="borderline-2", k_neighbors=k, random_state=0, device="cpu")
     X_res, y_res = sampler.fit_resample(X, y)
@@ -251,12 +257,12 @@ def test_borderline_2_segments_and_half_gaps_towards_other_classes():
     nn = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X[danger], return_distance=False)[:, 1:]
     starts = np.repeat(X[danger], k, axis=0)
     ends_index = nn.ravel()
-    residual, u = _segment_check(X_res[X.shape[0]:], starts, X[ends_index])
+    residual, u = _segment_check(X_res[X.shape[0] :], starts, X[ends_index])
     assert residual.max() < 1e-9
     assert Counter(y_res) == {0: Counter(y)[0], 1: Counter(y)[0]}
     # which segment each sample is on decides the largest gap allowed
     d = X[ends_index] - starts
-    diff = X_res[X.shape[0]:, None, :] - starts[None]
+    diff = X_res[X.shape[0] :, None, :] - starts[None]
     gaps = np.einsum("nsf,sf->ns", diff, d) / np.einsum("sf,sf->s", d, d)
     on = np.linalg.norm(diff - gaps[..., None] * d[None], axis=2) < 1e-9
     towards_other = (y[ends_index] != 1)[None, :] & on

@@ -53,8 +53,9 @@ def _objectives(model, X, y, *, C, loss, penalty, sample_weight=None, scaling=1.
         positive = model.classes_[1] if len(model.classes_) == 2 else model.classes_[k]
         y_pm = np.where(y == positive, 1.0, -1.0)
         weights = np.r_[w, model.intercept_[k] / scaling]
-        values.append(primal_objective(X, y_pm, cost, weights, bias=scaling,
-                                       squared=loss == "squared_hinge", l1=penalty == "l1"))
+        values.append(
+            primal_objective(X, y_pm, cost, weights, bias=scaling, squared=loss == "squared_hinge", l1=penalty == "l1")
+        )
     return np.array(values)
 
 
@@ -107,8 +108,7 @@ def test_numba_dual_cd_matches_numpy_reference():
     for squared in (False, True):
         w_ref = dual_cd_reference(X, y, cost, bias=1.0, squared=squared, max_iter=5000, tol=1e-10)
         w, _ = dual_cd(X, y, cost, bias=1.0, squared=squared, max_iter=5000, tol=1e-10, seed=0)
-        w_sparse, _ = dual_cd(sp.csr_matrix(X), y, cost, bias=1.0, squared=squared, max_iter=5000,
-                              tol=1e-10, seed=0)
+        w_sparse, _ = dual_cd(sp.csr_matrix(X), y, cost, bias=1.0, squared=squared, max_iter=5000, tol=1e-10, seed=0)
         assert_allclose(w, w_ref, rtol=1e-6, atol=1e-8)
         assert_allclose(w_sparse, w, rtol=1e-10, atol=1e-12)
 
@@ -281,9 +281,7 @@ def test_dual_auto_chooses_as_sklearn(shape, expected):
     X = np.zeros(shape)
     assert _resolve_dual("auto", "l2", "squared_hinge", X) is expected
     for penalty, loss in [("l2", "squared_hinge"), ("l2", "hinge"), ("l1", "squared_hinge"), ("l1", "hinge")]:
-        assert _resolve_dual("auto", penalty, loss, X) == _validate_dual_parameter(
-            "auto", loss, penalty, "ovr", X
-        )
+        assert _resolve_dual("auto", penalty, loss, X) == _validate_dual_parameter("auto", loss, penalty, "ovr", X)
 
 
 def test_sparsify_densify_keep_decisions():
@@ -296,6 +294,7 @@ def test_sparsify_densify_keep_decisions():
 
 
 # Crammer-Singer.
+
 
 def _sparse_classification():
     """make_classification turned CSR at 1% density (a few nonzeros per row)."""
@@ -316,8 +315,7 @@ def _cs_datasets():
 def _cs_objective(model, X, y, cost, scaling=1.0):
     """Crammer-Singer's primal objective at a fitted model's coefficients."""
     weights = np.c_[model.coef_, model.intercept_ / scaling]
-    return crammer_singer_objective(X, np.searchsorted(model.classes_, y), cost, weights,
-                                    bias=scaling)
+    return crammer_singer_objective(X, np.searchsorted(model.classes_, y), cost, weights, bias=scaling)
 
 
 @pytest.mark.parametrize("dataset", ["iris", "digits", "sparse"])
@@ -346,8 +344,14 @@ def test_crammer_singer_objective_and_predictions_match_sklearn(dataset):
 def test_crammer_singer_weights_and_intercept_scaling_match_sklearn():
     X, y = _scaled(load_wine)
     sw = np.random.RandomState(0).uniform(0.2, 2.0, len(y))
-    kw = dict(multi_class="crammer_singer", class_weight={0: 2.0, 1: 0.5, 2: 1.0},
-              intercept_scaling=3.0, tol=1e-8, max_iter=100000, random_state=0)
+    kw = dict(
+        multi_class="crammer_singer",
+        class_weight={0: 2.0, 1: 0.5, 2: 1.0},
+        intercept_scaling=3.0,
+        tol=1e-8,
+        max_iter=100000,
+        random_state=0,
+    )
     ours = LinearSVC(device="cpu", **kw).fit(X, y, sample_weight=sw)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -113,9 +113,7 @@ def smo_reference(Q, y, C, *, tol, max_iter=100_000):
         a = np.where(a > 0, a, TAU)
         obj_diff = -(b * b) / a
         j = candidates[len(candidates) - 1 - np.argmin(obj_diff[::-1])]
-        a_i, a_j = _pair_step.py_func(
-            y[i], y[j], G[i], G[j], alpha[i], alpha[j], C[i], C[j], QD[i], QD[j], Q[i, j]
-        )
+        a_i, a_j = _pair_step.py_func(y[i], y[j], G[i], G[j], alpha[i], alpha[j], C[i], C[j], QD[i], QD[j], Q[i, j])
         G += Q[i] * (a_i - alpha[i]) + Q[j] * (a_j - alpha[j])
         alpha[i], alpha[j] = a_i, a_j
         n_iter += 1
@@ -132,8 +130,8 @@ def _pair_weights(model):
     p = 0
     for a in range(n_classes):
         for b in range(a + 1, n_classes):
-            W[starts[a]:starts[a + 1], p] = model.dual_coef_[b - 1, starts[a]:starts[a + 1]]
-            W[starts[b]:starts[b + 1], p] = model.dual_coef_[a, starts[b]:starts[b + 1]]
+            W[starts[a] : starts[a + 1], p] = model.dual_coef_[b - 1, starts[a] : starts[a + 1]]
+            W[starts[b] : starts[b + 1], p] = model.dual_coef_[a, starts[b] : starts[b + 1]]
             p += 1
     return W, model.intercept_
 
@@ -297,26 +295,39 @@ def _random_problem(seed, n, kernel="rbf"):
     if np.all(y == y[0]):
         y[0] = -y[0]
     C = rng.uniform(0.2, 3.0, size=n)
-    K = {"rbf": rbf_kernel(X, X, gamma=0.5), "linear": X @ X.T,
-         "poly": polynomial_kernel(X, X, degree=2, gamma=0.3, coef0=1.0)}[kernel]
+    K = {
+        "rbf": rbf_kernel(X, X, gamma=0.5),
+        "linear": X @ X.T,
+        "poly": polynomial_kernel(X, X, degree=2, gamma=0.3, coef0=1.0),
+    }[kernel]
     return X, y, C, K, (y[:, None] * y[None, :]) * K
 
 
 @pytest.mark.parametrize("inline", [True, False], ids=["rows-in-loop", "rows-by-blas"])
 @pytest.mark.parametrize("shrinking", [True, False])
 @pytest.mark.parametrize("seed", range(4))
-def test_cached_numba_smo_and_numpy_reference_reach_the_same_optimum(
-    seed, shrinking, inline, monkeypatch
-):
+def test_cached_numba_smo_and_numpy_reference_reach_the_same_optimum(seed, shrinking, inline, monkeypatch):
     if not inline:
         monkeypatch.setattr(smo_cache, "_INLINE_WORK", 0)
     X, y, C, K, Q = _random_problem(seed, 150)
     ref = smo_reference(Q, y, C, tol=1e-8)
     # A cache of 3 rows: eviction, partial rows and their extension all run.
-    for rows, cache_rows in [(FeatureRows(X, KernelSpec("rbf", gamma=0.5)), 3),
-                             (PrecomputedRows(K, np.arange(len(y))), 1000)]:
-        ours = solve_cached(rows, y, C, np.ones(len(y)), tol=1e-8, max_iter=-1, shrinking=shrinking,
-                            cache_rows=cache_rows, chunk_rows=16, cache_dtype=np.float64)
+    for rows, cache_rows in [
+        (FeatureRows(X, KernelSpec("rbf", gamma=0.5)), 3),
+        (PrecomputedRows(K, np.arange(len(y))), 1000),
+    ]:
+        ours = solve_cached(
+            rows,
+            y,
+            C,
+            np.ones(len(y)),
+            tol=1e-8,
+            max_iter=-1,
+            shrinking=shrinking,
+            cache_rows=cache_rows,
+            chunk_rows=16,
+            cache_dtype=np.float64,
+        )
         assert ours.converged and ref.converged
         assert_allclose(ours.objective, ref.objective, rtol=1e-9)
         assert_allclose(ours.alpha, ref.alpha, atol=1e-5 * C.max())
@@ -342,9 +353,18 @@ def test_reference_smo_follows_libsvm_iteration_by_iteration():
     # reference's steps, so the iteration counts agree exactly.
     X, y, C, K, Q = _random_problem(7, 80, "poly")
     ref = smo_reference(Q, y, C, tol=1e-3)
-    ours = solve_cached(PrecomputedRows(K, np.arange(len(y))), y, C, np.diag(K).copy(), tol=1e-3,
-                        max_iter=-1, shrinking=False, cache_rows=100, chunk_rows=16,
-                        cache_dtype=np.float64)
+    ours = solve_cached(
+        PrecomputedRows(K, np.arange(len(y))),
+        y,
+        C,
+        np.diag(K).copy(),
+        tol=1e-3,
+        max_iter=-1,
+        shrinking=False,
+        cache_rows=100,
+        chunk_rows=16,
+        cache_dtype=np.float64,
+    )
     assert ours.n_iter == ref.n_iter
     assert_allclose(ours.alpha, ref.alpha, atol=1e-10)
 
@@ -428,8 +448,9 @@ def test_calibrated_probabilities_match_the_same_wrapper_around_sklearn(multicla
     X, y = DATASETS["synthetic3"] if multiclass == "ovo" else DATASETS["wine"]
     for data in [(X, y), DATASETS["breast_cancer"]]:
         X_train, X_test, y_train, _ = train_test_split(*data, test_size=0.3, random_state=0)
-        ours = CalibratedClassifierCV(SVC(multiclass=multiclass, device="cpu"), method="sigmoid",
-                                      ensemble=False).fit(X_train, y_train)
+        ours = CalibratedClassifierCV(SVC(multiclass=multiclass, device="cpu"), method="sigmoid", ensemble=False).fit(
+            X_train, y_train
+        )
         ref_est = OneVsRestClassifier(sk_svm.SVC()) if multiclass == "ovr" else sk_svm.SVC()
         ref = CalibratedClassifierCV(ref_est, method="sigmoid", ensemble=False).fit(X_train, y_train)
         proba = ours.predict_proba(X_test)
@@ -615,7 +636,8 @@ def test_kernel_diagonal_of_arrays_and_tensors_is_that_of_the_kernel_matrix(kern
     X = np.random.RandomState(0).normal(size=(30, 4))
     spec = (
         KernelSpec("callable", function=lambda A, B: rbf_kernel(A, B, gamma=0.3))
-        if kernel == "callable" else KernelSpec(kernel, gamma=0.3, coef0=0.5, degree=2)
+        if kernel == "callable"
+        else KernelSpec(kernel, gamma=0.3, coef0=0.5, degree=2)
     )
     expected = np.diag(pairwise(X, X, spec))
     assert_allclose(diagonal(X, spec, chunk_rows=7), expected, rtol=1e-12)

@@ -18,9 +18,7 @@ FORMATS = ["csr", "csc", "coo", "lil", "dok"]
 
 
 def _sparse_data(n=300, n_features=40, n_classes=3, density=0.2, seed=0):
-    X, y = make_classification(
-        n, n_features, n_informative=10, n_classes=n_classes, random_state=seed
-    )
+    X, y = make_classification(n, n_features, n_informative=10, n_classes=n_classes, random_state=seed)
     X[np.random.default_rng(seed).random(X.shape) > density] = 0.0
     return X, y
 
@@ -50,9 +48,7 @@ def test_sparse_model_agrees_with_sklearns_sparse_svc(kernel):
     ours = SVC(kernel=kernel, device="cpu").fit(X_sparse, y)
     theirs = sk_svm.SVC(kernel=kernel).fit(X_sparse, y)
     assert_allclose(ours._gamma, theirs._gamma)
-    assert_allclose(
-        ours.decision_function(X_sparse), theirs.decision_function(X_sparse), atol=2e-3
-    )
+    assert_allclose(ours.decision_function(X_sparse), theirs.decision_function(X_sparse), atol=2e-3)
     assert (ours.predict(X_sparse) == theirs.predict(X_sparse)).mean() >= 0.99
 
 
@@ -145,5 +141,6 @@ def test_callable_kernel_on_sparse_input_gets_the_sparse_matrix():
     assert all(seen)
     assert_allclose(
         model.decision_function(sp.csr_matrix(X)),
-        SVC(kernel="linear").fit(X, y).decision_function(X), atol=1e-8,
+        SVC(kernel="linear").fit(X, y).decision_function(X),
+        atol=1e-8,
     )

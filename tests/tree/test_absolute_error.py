@@ -20,8 +20,14 @@ from skdl.tree import DecisionTreeRegressor
 from skdl.tree._criterion import absolute_errors_pass, fenwick_search, ranks_like_sklearn
 
 _ARRAYS = (
-    "children_left", "children_right", "feature", "threshold", "n_node_samples",
-    "weighted_n_node_samples", "value", "impurity",
+    "children_left",
+    "children_right",
+    "feature",
+    "threshold",
+    "n_node_samples",
+    "weighted_n_node_samples",
+    "value",
+    "impurity",
 )
 
 
@@ -110,8 +116,7 @@ def test_multi_output_identical_to_sklearn():
     Y = np.column_stack([y, np.sin(3 * X[:, 0]) + X[:, 1], np.round(X[:, 2] * 4)])
     w = np.random.RandomState(0).uniform(0.5, 2.0, size=600)
     for sample_weight in (None, w):
-        ours, ref = _fit_both(X, Y, sample_weight=sample_weight, min_samples_leaf=2,
-                              random_state=0)
+        ours, ref = _fit_both(X, Y, sample_weight=sample_weight, min_samples_leaf=2, random_state=0)
         assert_identical_tree(ours, ref)
 
 
@@ -167,13 +172,13 @@ def _passes(y, w, samples, start, end):
     n = end - start
     ranks = np.zeros(samples.max() + 1, dtype=np.int64)
     sorted_y = np.zeros(n)
-    ranks_like_sklearn(y.reshape(-1, 1), 0, samples, start, end, ranks, sorted_y, np.empty(n),
-                       np.empty(n, dtype=np.int64))
+    ranks_like_sklearn(
+        y.reshape(-1, 1), 0, samples, start, end, ranks, sorted_y, np.empty(n), np.empty(n, dtype=np.int64)
+    )
     left, right = np.zeros(end), np.zeros(end)
     tree_w, tree_wy = np.zeros(n + 1), np.zeros(n + 1)
     absolute_errors_pass(samples, start, end, True, n, ranks, sorted_y, w, tree_w, tree_wy, left)
-    median = absolute_errors_pass(samples, start, end, False, n, ranks, sorted_y, w, tree_w,
-                                  tree_wy, right)
+    median = absolute_errors_pass(samples, start, end, False, n, ranks, sorted_y, w, tree_w, tree_wy, right)
     return left[start:end], right[start:end], median
 
 
@@ -185,16 +190,13 @@ def test_absolute_errors_pass_matches_numpy_reference():
         w = rng.uniform(0.2, 2.0, size=n) if trial % 3 else np.ones(n)
         left, right, median = _passes(y, w, np.arange(n), 0, n)
         assert_allclose(left, _reference_absolute_errors(y, w), rtol=1e-9, atol=1e-9)
-        assert_allclose(right, _reference_absolute_errors(y[::-1], w[::-1])[::-1], rtol=1e-9,
-                        atol=1e-9)
+        assert_allclose(right, _reference_absolute_errors(y[::-1], w[::-1])[::-1], rtol=1e-9, atol=1e-9)
         # the node's median: a minimiser of the weighted absolute error
         assert_allclose(w @ np.abs(y - median), right[0], rtol=1e-9, atol=1e-9)
 
 
 def test_absolute_errors_pass_is_sklearns():
-    criterion = pytest.importorskip(
-        "sklearn.tree._criterion", reason="scikit-learn's private criterion module moved"
-    )
+    criterion = pytest.importorskip("sklearn.tree._criterion", reason="scikit-learn's private criterion module moved")
     if not hasattr(criterion, "_py_precompute_absolute_errors"):
         pytest.skip("scikit-learn's MAE helper is not there (before its Fenwick MAE)")
     rng = np.random.RandomState(0)
@@ -203,8 +205,7 @@ def test_absolute_errors_pass_is_sklearns():
         y = rng.normal(size=n_total)
         if trial % 3 == 0:
             y = rng.randint(0, 6, size=n_total) / 7.0  # ties: their ranks follow the sort
-        w = [rng.uniform(0.1, 3.0, n_total), np.ones(n_total),
-             rng.choice([0.5, 1.0, 1.5], n_total)][trial % 3]
+        w = [rng.uniform(0.1, 3.0, n_total), np.ones(n_total), rng.choice([0.5, 1.0, 1.5], n_total)][trial % 3]
         samples = rng.permutation(n_total).astype(np.intp)
         start = rng.randint(0, n_total - 1)
         end = rng.randint(start + 1, n_total + 1)
@@ -214,9 +215,7 @@ def test_absolute_errors_pass_is_sklearns():
         Y = np.ascontiguousarray(y.reshape(-1, 1))
         segment = np.ascontiguousarray(samples[start:end])
         ref_left, _ = criterion._py_precompute_absolute_errors(Y, w, segment, 0, n, n)
-        ref_right, ref_medians = criterion._py_precompute_absolute_errors(
-            Y, w, segment, n - 1, -1, n
-        )
+        ref_right, ref_medians = criterion._py_precompute_absolute_errors(Y, w, segment, n - 1, -1, n)
         assert_array_equal(left, ref_left)
         assert_array_equal(right, ref_right)
         assert median == ref_medians[0]
@@ -259,8 +258,9 @@ def test_ranks_like_sklearn_breaks_ties_as_its_sort():
         samples = rng.permutation(n).astype(np.int64)
         ranks = np.zeros(n, dtype=np.int64)
         sorted_y = np.zeros(n)
-        tied = ranks_like_sklearn(y.reshape(-1, 1), 0, samples, 0, n, ranks, sorted_y,
-                                  np.empty(n), np.empty(n, dtype=np.int64))
+        tied = ranks_like_sklearn(
+            y.reshape(-1, 1), 0, samples, 0, n, ranks, sorted_y, np.empty(n), np.empty(n, dtype=np.int64)
+        )
         ref_v, ref_i = y[samples].copy(), np.arange(n, dtype=np.intp)
         sorting._py_simultaneous_sort(ref_v, ref_i, n, use_three_way_partition=True)
         assert_array_equal(sorted_y, ref_v)

@@ -32,9 +32,7 @@ _POISSON_DATA = {
 
 @pytest.mark.parametrize("data", list(_POISSON_DATA))
 @pytest.mark.parametrize("splitter", ["best", "random"])
-@pytest.mark.parametrize(
-    "params", [{}, {"max_depth": 4}, {"max_leaf_nodes": 20}, {"max_features": 3}]
-)
+@pytest.mark.parametrize("params", [{}, {"max_depth": 4}, {"max_leaf_nodes": 20}, {"max_features": 3}])
 def test_poisson_identical_to_sklearn(data, splitter, params):
     X, y = _POISSON_DATA[data]()
     kw = dict(criterion="poisson", splitter=splitter, random_state=0, **params)

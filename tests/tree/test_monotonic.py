@@ -35,8 +35,9 @@ def test_regressor_identical_to_sklearn(data, splitter, criterion, params):
     X, y = _REGRESSION[data]()
     if criterion == "poisson":
         y = np.abs(y)
-    kw = dict(splitter=splitter, criterion=criterion, random_state=0,
-              monotonic_cst=_constraints(X.shape[1], 1), **params)
+    kw = dict(
+        splitter=splitter, criterion=criterion, random_state=0, monotonic_cst=_constraints(X.shape[1], 1), **params
+    )
     ours = DecisionTreeRegressor(**kw).fit(X, y)
     assert_identical_tree(ours, sk_tree.DecisionTreeRegressor(**kw).fit(X, y))
 
@@ -46,8 +47,9 @@ def test_regressor_identical_to_sklearn(data, splitter, criterion, params):
 @pytest.mark.parametrize("params", [{}, {"max_leaf_nodes": 12}])
 def test_binary_classifier_identical_to_sklearn(splitter, criterion, params):
     for X, y in (load_breast_cancer(return_X_y=True), make_classification(500, 6, random_state=0)):
-        kw = dict(splitter=splitter, criterion=criterion, random_state=0,
-                  monotonic_cst=_constraints(X.shape[1], 2), **params)
+        kw = dict(
+            splitter=splitter, criterion=criterion, random_state=0, monotonic_cst=_constraints(X.shape[1], 2), **params
+        )
         ours = DecisionTreeClassifier(**kw).fit(X, y)
         assert_identical_tree(ours, sk_tree.DecisionTreeClassifier(**kw).fit(X, y))
 
@@ -83,22 +85,23 @@ def test_all_zero_constraints_are_no_constraint():
 
 @pytest.mark.parametrize(
     "Ours, Theirs",
-    [(DecisionTreeRegressor, sk_tree.DecisionTreeRegressor),
-     (DecisionTreeClassifier, sk_tree.DecisionTreeClassifier)],
+    [(DecisionTreeRegressor, sk_tree.DecisionTreeRegressor), (DecisionTreeClassifier, sk_tree.DecisionTreeClassifier)],
 )
 def test_bad_constraints_are_sklearns_errors(Ours, Theirs):
     X, y = make_classification(60, 4, n_informative=3, n_redundant=0, random_state=0)
     y3 = np.arange(60) % 3
     cases = [
         ([1, 0, -1], y, "monotonic_cst has shape 3 but the input data X has 4 features."),
-        ([1, 0, 2, 0], y, r"monotonic_cst must be None or an array-like of -1, 0 or 1, but"
-                          r" got \[0 1 2\]"),
-        ([1, 0, 0, 0], np.c_[y, y], "Monotonicity constraints are not supported with multiple"
-                                    " outputs."),
+        (
+            [1, 0, 2, 0],
+            y,
+            r"monotonic_cst must be None or an array-like of -1, 0 or 1, but"
+            r" got \[0 1 2\]",
+        ),
+        ([1, 0, 0, 0], np.c_[y, y], "Monotonicity constraints are not supported with multiple outputs."),
     ]
     if Ours is DecisionTreeClassifier:
-        cases.append(([1, 0, 0, 0], y3, "Monotonicity constraints are not supported with"
-                                        " multiclass classification"))
+        cases.append(([1, 0, 0, 0], y3, "Monotonicity constraints are not supported with multiclass classification"))
     for cst, target, message in cases:
         for Tree in (Ours, Theirs):
             with pytest.raises(ValueError, match=message):

@@ -42,8 +42,7 @@ def _fit_both(Ours, Theirs, X, y, sample_weight=None, **params):
 @pytest.mark.parametrize("seed", [0, 7])
 def test_classifier_identical_to_sklearn(loader, params, seed):
     X, y = loader(return_X_y=True)
-    ours, ref = _fit_both(DecisionTreeClassifier, sk_tree.DecisionTreeClassifier, X, y,
-                          random_state=seed, **params)
+    ours, ref = _fit_both(DecisionTreeClassifier, sk_tree.DecisionTreeClassifier, X, y, random_state=seed, **params)
     assert_identical_tree(ours, ref)
     np.testing.assert_array_equal(ours.predict_proba(X), ref.predict_proba(X))
 
@@ -56,15 +55,14 @@ _REGRESSION_DATA = {
 
 @pytest.mark.parametrize("data", list(_REGRESSION_DATA))
 @pytest.mark.parametrize("criterion", ["squared_error", "absolute_error", "poisson"])
-@pytest.mark.parametrize(
-    "params", [{}, {"max_features": 0.5}, {"max_leaf_nodes": 15}, {"min_samples_leaf": 4}]
-)
+@pytest.mark.parametrize("params", [{}, {"max_features": 0.5}, {"max_leaf_nodes": 15}, {"min_samples_leaf": 4}])
 def test_regressor_identical_to_sklearn(data, criterion, params):
     X, y = _REGRESSION_DATA[data]()
     if criterion == "poisson":
         y = np.abs(y)
-    ours, ref = _fit_both(DecisionTreeRegressor, sk_tree.DecisionTreeRegressor, X, y,
-                          criterion=criterion, random_state=3, **params)
+    ours, ref = _fit_both(
+        DecisionTreeRegressor, sk_tree.DecisionTreeRegressor, X, y, criterion=criterion, random_state=3, **params
+    )
     assert_identical_tree(ours, ref)
 
 
@@ -75,16 +73,18 @@ def test_regressor_identical_with_float_weights_ties_and_multi_output(criterion)
     X = np.round(rng.rand(300, 5) * 8)
     y = np.abs(np.c_[X[:, 0] + rng.rand(300), X[:, 1] * rng.rand(300)])
     w = rng.rand(300) * (rng.rand(300) > 0.1)
-    ours, ref = _fit_both(DecisionTreeRegressor, sk_tree.DecisionTreeRegressor, X, y, w,
-                          criterion=criterion, random_state=1)
+    ours, ref = _fit_both(
+        DecisionTreeRegressor, sk_tree.DecisionTreeRegressor, X, y, w, criterion=criterion, random_state=1
+    )
     assert_identical_tree(ours, ref)
 
 
 def test_classifier_identical_with_class_weight_and_multi_output():
     X, y = make_classification(500, 8, n_informative=5, n_classes=3, random_state=0)
     Y = np.c_[y, (X[:, 0] > 0).astype(int)]
-    ours, ref = _fit_both(DecisionTreeClassifier, sk_tree.DecisionTreeClassifier, X, Y,
-                          class_weight="balanced", random_state=2)
+    ours, ref = _fit_both(
+        DecisionTreeClassifier, sk_tree.DecisionTreeClassifier, X, Y, class_weight="balanced", random_state=2
+    )
     assert_identical_tree(ours, ref)
 
 
@@ -104,6 +104,5 @@ def test_random_differs_from_best_and_follows_random_state():
 
 def test_pruning_of_a_random_tree_same_as_sklearn():
     X, y = load_diabetes(return_X_y=True)
-    ours, ref = _fit_both(DecisionTreeRegressor, sk_tree.DecisionTreeRegressor, X, y,
-                          random_state=0, ccp_alpha=50.0)
+    ours, ref = _fit_both(DecisionTreeRegressor, sk_tree.DecisionTreeRegressor, X, y, random_state=0, ccp_alpha=50.0)
     assert_identical_tree(ours, ref)

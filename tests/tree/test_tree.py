@@ -28,7 +28,11 @@ from skdl.tree._sort import introsort, introsort_ties
 from skdl.tree._splitter import grow_exact
 
 _STRUCTURE = (
-    "children_left", "children_right", "feature", "threshold", "n_node_samples",
+    "children_left",
+    "children_right",
+    "feature",
+    "threshold",
+    "n_node_samples",
 )
 
 
@@ -159,8 +163,7 @@ def test_regressor_identical_to_sklearn_at_full_depth(data, params):
 @pytest.mark.parametrize("loader", [load_breast_cancer, load_iris, load_wine, load_digits])
 @pytest.mark.parametrize(
     "params",
-    [{}, {"criterion": "entropy"}, {"max_features": "sqrt"}, {"class_weight": "balanced"},
-     {"max_leaf_nodes": 12}],
+    [{}, {"criterion": "entropy"}, {"max_features": "sqrt"}, {"class_weight": "balanced"}, {"max_leaf_nodes": 12}],
     ids=["gini", "entropy", "max_features", "class_weight", "max_leaf_nodes"],
 )
 def test_classifier_identical_to_sklearn_at_full_depth(loader, params):
@@ -201,20 +204,16 @@ def test_identical_to_sklearn_on_random_tied_data(n, n_features, n_values, seed,
     X = rng.randint(0, n_values, size=(n, n_features)) / 3.0  # many ties, inexact floats
     if y_kind == "class":
         y = rng.randint(0, 3, size=n)
-        ours, ref = DecisionTreeClassifier(random_state=seed), sk_tree.DecisionTreeClassifier(
-            random_state=seed)
+        ours, ref = DecisionTreeClassifier(random_state=seed), sk_tree.DecisionTreeClassifier(random_state=seed)
     else:
         y = rng.normal(size=n) if y_kind == "float" else rng.randint(0, 50, size=n).astype(float)
-        ours, ref = DecisionTreeRegressor(random_state=seed), sk_tree.DecisionTreeRegressor(
-            random_state=seed)
+        ours, ref = DecisionTreeRegressor(random_state=seed), sk_tree.DecisionTreeRegressor(random_state=seed)
     assert_identical_tree(ours.fit(X, y), ref.fit(X, y))
 
 
 def test_introsort_is_sklearns():
     # The node sort must leave tied values in scikit-learn's order.
-    sorting = pytest.importorskip(
-        "sklearn.utils._sorting", reason="scikit-learn's private sort module moved"
-    )
+    sorting = pytest.importorskip("sklearn.utils._sorting", reason="scikit-learn's private sort module moved")
     rng = np.random.RandomState(0)
     for trial in range(200):
         n = rng.randint(1, 3000)
@@ -229,8 +228,8 @@ def test_introsort_is_sklearns():
         pad_v = np.concatenate([np.zeros(3, np.float32), values, np.zeros(2, np.float32)])
         pad_s = np.concatenate([np.zeros(3, np.intp), samples, np.zeros(2, np.intp)])
         introsort(pad_v, pad_s, 3, 3 + n)
-        assert_array_equal(pad_s[3:3 + n], ref_s)
-        assert_array_equal(pad_v[3:3 + n], ref_v)
+        assert_array_equal(pad_s[3 : 3 + n], ref_s)
+        assert_array_equal(pad_v[3 : 3 + n], ref_v)
 
 
 def test_introsort_ties_gives_introsorts_order():
@@ -249,8 +248,7 @@ def test_introsort_ties_gives_introsorts_order():
         part_v, part_s = xrow[samples], samples.copy()
         s = np.sort(xrow)
         tied = np.unique(s[1:][s[1:] == s[:-1]]).astype(np.float32)
-        introsort_ties(part_v, part_s, 0, n, np.argsort(xrow, kind="stable"), xrow, tied,
-                       tied.shape[0])
+        introsort_ties(part_v, part_s, 0, n, np.argsort(xrow, kind="stable"), xrow, tied, tied.shape[0])
         assert_array_equal(part_s, full_s)
         assert_array_equal(part_v, full_v)
 
@@ -285,10 +283,10 @@ def test_regressor_same_tree_as_sklearn_on_continuous_data(criterion, n_samples,
     # No depth limit. (The absolute error's bit-for-bit identity is tested in
     # test_absolute_error.py.)
     X, y = make_friedman1(n_samples, 5, noise=0.5, random_state=0)
-    ours = DecisionTreeRegressor(criterion=criterion, min_samples_leaf=min_samples_leaf,
-                                 random_state=0).fit(X, y)
-    ref = sk_tree.DecisionTreeRegressor(criterion=criterion, min_samples_leaf=min_samples_leaf,
-                                        random_state=0).fit(X, y)
+    ours = DecisionTreeRegressor(criterion=criterion, min_samples_leaf=min_samples_leaf, random_state=0).fit(X, y)
+    ref = sk_tree.DecisionTreeRegressor(criterion=criterion, min_samples_leaf=min_samples_leaf, random_state=0).fit(
+        X, y
+    )
     assert_same_tree(ours, ref)
     X_new, _ = make_friedman1(200, 5, random_state=1)
     assert_allclose(ours.predict(X_new), ref.predict(X_new))
@@ -355,8 +353,12 @@ def test_export_text_same_as_sklearn():
     iris = load_iris()
     ours = DecisionTreeClassifier(max_depth=3, random_state=0).fit(iris.data, iris.target)
     ref = sk_tree.DecisionTreeClassifier(max_depth=3, random_state=0).fit(iris.data, iris.target)
-    for kwargs in [{}, {"show_weights": True, "decimals": 3}, {"max_depth": 1, "spacing": 2},
-                   {"feature_names": iris.feature_names, "class_names": list(iris.target_names)}]:
+    for kwargs in [
+        {},
+        {"show_weights": True, "decimals": 3},
+        {"max_depth": 1, "spacing": 2},
+        {"feature_names": iris.feature_names, "class_names": list(iris.target_names)},
+    ]:
         assert export_text(ours, **kwargs) == sk_tree.export_text(ref, **kwargs)
     X, y = load_diabetes(return_X_y=True)
     ours = DecisionTreeRegressor(max_depth=2).fit(X, y)
@@ -385,8 +387,13 @@ def test_plot_tree_draws_what_sklearn_draws():
     iris = load_iris()
     ours = DecisionTreeClassifier(max_depth=3, random_state=0).fit(iris.data, iris.target)
     ref = sk_tree.DecisionTreeClassifier(max_depth=3, random_state=0).fit(iris.data, iris.target)
-    kwargs = {"feature_names": iris.feature_names, "class_names": list(iris.target_names),
-              "filled": True, "node_ids": True, "proportion": True}
+    kwargs = {
+        "feature_names": iris.feature_names,
+        "class_names": list(iris.target_names),
+        "filled": True,
+        "node_ids": True,
+        "proportion": True,
+    }
     try:
         ours_texts = [a.get_text() for a in plot_tree(ours, **kwargs)]
         ref_texts = [a.get_text() for a in sk_tree.plot_tree(ref, **kwargs)]
@@ -485,8 +492,26 @@ def test_grow_exact_respects_stopping_rules():
     y = (X[:, 0] + rng.normal(size=200)).reshape(-1, 1)
     Xt = np.ascontiguousarray(X.T)
     sorted_idx = np.argsort(Xt, axis=1, kind="stable")
-    out = grow_exact(Xt, sorted_idx, y, np.zeros((1, 1), np.int32), np.ones(200), 0, 1, 3, 2, 10,
-                     0.0, 0.0, 3, 0, 399, -1, False, np.zeros(3, np.int8))
+    out = grow_exact(
+        Xt,
+        sorted_idx,
+        y,
+        np.zeros((1, 1), np.int32),
+        np.ones(200),
+        0,
+        1,
+        3,
+        2,
+        10,
+        0.0,
+        0.0,
+        3,
+        0,
+        399,
+        -1,
+        False,
+        np.zeros(3, np.int8),
+    )
     node_count, max_depth, left, _, _, _, _, n_node_samples, _, _ = out
     assert max_depth <= 3
     assert n_node_samples[left == -1].min() >= 10
@@ -513,8 +538,7 @@ def test_hist_regression_quality_close_to_best():
     X, y = make_friedman1(6000, 10, noise=1.0, random_state=0)
     X_test, y_test = make_friedman1(3000, 10, noise=1.0, random_state=1)
     best = DecisionTreeRegressor(min_samples_leaf=5, random_state=0).fit(X, y)
-    hist = DecisionTreeRegressor(splitter="hist", max_bins=64, min_samples_leaf=5,
-                                 random_state=0).fit(X, y)
+    hist = DecisionTreeRegressor(splitter="hist", max_bins=64, min_samples_leaf=5, random_state=0).fit(X, y)
     assert abs(hist.score(X_test, y_test) - best.score(X_test, y_test)) < 0.01
     # thresholds are bin edges: at most 63 distinct thresholds per feature
     internal = hist.tree_.feature >= 0
@@ -567,8 +591,13 @@ def test_hist_route_choice():
 
 @pytest.mark.parametrize(
     "params",
-    [{"max_depth": 6}, {"max_depth": 8, "min_samples_leaf": 7}, {"max_depth": 5, "min_impurity_decrease": 0.01},
-     {"max_leaf_nodes": 30}, {"max_leaf_nodes": 60, "min_samples_leaf": 5, "max_depth": 7}],
+    [
+        {"max_depth": 6},
+        {"max_depth": 8, "min_samples_leaf": 7},
+        {"max_depth": 5, "min_impurity_decrease": 0.01},
+        {"max_leaf_nodes": 30},
+        {"max_leaf_nodes": 60, "min_samples_leaf": 5, "max_depth": 7},
+    ],
 )
 def test_torch_hist_route_grows_the_numba_routes_tree(params):
     # Continuous targets: two candidate splits never tie, so the routes agree node for node.
@@ -595,14 +624,22 @@ def test_torch_hist_route_multi_output_and_float_weights():
     Y = np.column_stack([y, np.sin(y)])
     weights = np.random.RandomState(0).uniform(0.1, 3.0, size=len(y))
     weights[:50] = 0.0
-    numba_tree, torch_tree = _hist_pair(DecisionTreeRegressor, X, Y, sample_weight=weights, max_depth=7,
-                                        min_weight_fraction_leaf=0.002)
+    numba_tree, torch_tree = _hist_pair(
+        DecisionTreeRegressor, X, Y, sample_weight=weights, max_depth=7, min_weight_fraction_leaf=0.002
+    )
     assert_same_tree(torch_tree, numba_tree)
 
 
 @pytest.mark.parametrize("loader", [load_breast_cancer, load_wine, load_digits])
-@pytest.mark.parametrize("params", [{"max_depth": 3}, {"criterion": "entropy", "max_depth": 3},
-                                    {"class_weight": "balanced", "max_depth": 3}, {"max_leaf_nodes": 6}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"max_depth": 3},
+        {"criterion": "entropy", "max_depth": 3},
+        {"class_weight": "balanced", "max_depth": 3},
+        {"max_leaf_nodes": 6},
+    ],
+)
 def test_torch_hist_route_classifier_same_partitions(loader, params):
     # Class counts tie often (two features cut the node into children of the
     # same class counts, not always the same samples): nodes of the same
@@ -641,10 +678,16 @@ def test_torch_hist_route_max_features_draws_like_scikit_learn():
         for name in ("numba", "torch"):
             _build.choose_hist_route = lambda device, crit, name=name: name
             # digits has 17 distinct values: 17 bins are the exact thresholds
-            fits = [DecisionTreeClassifier(splitter="hist", max_bins=17, max_features="sqrt",
-                                           random_state=seed).fit(X_train, y_train) for seed in range(8)]
-            summary[name] = (np.mean([f.tree_.node_count for f in fits]),
-                             np.mean([f.score(X_test, y_test) for f in fits]))
+            fits = [
+                DecisionTreeClassifier(splitter="hist", max_bins=17, max_features="sqrt", random_state=seed).fit(
+                    X_train, y_train
+                )
+                for seed in range(8)
+            ]
+            summary[name] = (
+                np.mean([f.tree_.node_count for f in fits]),
+                np.mean([f.score(X_test, y_test) for f in fits]),
+            )
     finally:
         _build.choose_hist_route = route
     assert abs(summary["torch"][0] / summary["numba"][0] - 1) < 0.1
@@ -719,8 +762,7 @@ def test_hist_on_a_cuda_device_is_the_torch_route_and_reproducible():
 def test_hist_best_first_same_as_best_when_few_distinct_values(loader, max_leaf_nodes):
     X, y = loader(return_X_y=True)
     best = DecisionTreeClassifier(max_leaf_nodes=max_leaf_nodes, random_state=0).fit(X, y)
-    hist = DecisionTreeClassifier(splitter="hist", max_leaf_nodes=max_leaf_nodes,
-                                  random_state=0).fit(X, y)
+    hist = DecisionTreeClassifier(splitter="hist", max_leaf_nodes=max_leaf_nodes, random_state=0).fit(X, y)
     for name in ("children_left", "children_right", "feature", "n_node_samples"):
         assert_array_equal(getattr(hist.tree_, name), getattr(best.tree_, name))
     assert_allclose(hist.tree_.value, best.tree_.value)
@@ -732,8 +774,7 @@ def test_hist_absolute_error_same_as_best_when_few_distinct_values():
     X, y = load_diabetes(return_X_y=True)
     for params in [{"max_depth": 4}, {"max_leaf_nodes": 12}]:
         best = DecisionTreeRegressor(criterion="absolute_error", random_state=0, **params)
-        hist = DecisionTreeRegressor(splitter="hist", criterion="absolute_error",
-                                     random_state=0, **params)
+        hist = DecisionTreeRegressor(splitter="hist", criterion="absolute_error", random_state=0, **params)
         best.fit(X, y)
         hist.fit(X, y)
         for name in ("children_left", "feature", "n_node_samples"):
@@ -744,8 +785,11 @@ def test_hist_absolute_error_same_as_best_when_few_distinct_values():
 
 @pytest.mark.parametrize(
     "params",
-    [{"criterion": "absolute_error", "max_depth": 8}, {"max_leaf_nodes": 50},
-     {"criterion": "absolute_error", "max_leaf_nodes": 40}],
+    [
+        {"criterion": "absolute_error", "max_depth": 8},
+        {"max_leaf_nodes": 50},
+        {"criterion": "absolute_error", "max_leaf_nodes": 40},
+    ],
 )
 def test_hist_absolute_error_and_best_first_quality_close_to_sklearn(params):
     X, y = make_friedman1(3000, 10, noise=1.0, random_state=0)

@@ -9,11 +9,7 @@ from skdl.utils._threads import one_torch_thread, single_threaded_blas, torch_th
 
 
 def _blas_threads():
-    return sorted(
-        (info["filepath"], info["num_threads"])
-        for info in threadpool_info()
-        if info["user_api"] == "blas"
-    )
+    return sorted((info["filepath"], info["num_threads"]) for info in threadpool_info() if info["user_api"] == "blas")
 
 
 def test_overlapping_blas_limits_restore_the_original_when_the_last_ends():
