@@ -15,7 +15,6 @@ from sklearn.base import (
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.sparsefuncs import mean_variance_axis
-from sklearn.utils.validation import check_is_fitted
 
 from .._device import DEVICE_CONSTRAINT, chunk_size, resolve_device, to_numpy, to_tensor
 from ..utils._sklearn_compat import (
@@ -27,6 +26,7 @@ from ..utils._sklearn_compat import (
 )
 from ..utils._tags import with_xfail_checks
 from ..utils._validation import (
+    check_fitted,
     check_n_samples_at_least,
     check_squares_are_finite,
     unchanged_on_error,
@@ -437,7 +437,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _validated_tensors(self, X):
         """Validate prediction input and move it and the centers to the device."""
-        check_is_fitted(self)
+        check_fitted(self, hasattr(self, "cluster_centers_"))
         X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], order="C", reset=False)
         if scipy.sparse.issparse(X):
             X_t = CsrData(_canonical_csr(X.copy()) if not X.has_canonical_format else X)

@@ -303,10 +303,14 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
             members = [_seeded_clone(template, seed) for seed in seeds]
             subsets = [_member_subset(member, seed, y_encoded, X.shape[1]) for member, seed in zip(members, seeds)]
             # Threads: each member's classifier step is fitted in place.
-            Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(
+            fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(
                 delayed(_fit_learner)(member.named_steps["classifier"], X[index], y_encoded[index])
                 for member, index in zip(members, subsets)
             )
+            # The fitted learners come back from joblib: under a process or
+            # cluster backend they are copies, not the objects sent.
+            for member, classifier in zip(members, fitted):
+                member.steps[-1] = (member.steps[-1][0], classifier)
             kept = (self.estimators_, self.estimators_samples_) if n_kept else ([], [])
             self.estimator_ = template
             self.estimators_ = kept[0] + members

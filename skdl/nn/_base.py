@@ -27,7 +27,6 @@ import scipy.sparse as sp
 import torch
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
@@ -42,6 +41,7 @@ from ..utils._tags import with_xfail_checks
 from ..utils._threads import torch_threads
 from ..utils._validation import (
     check_binary_or_more_classes,
+    check_fitted,
     class_weighted_sample_weight,
     unchanged_on_error,
 )
@@ -646,11 +646,7 @@ class BaseNetClassifier(NeuralNetClassifier):
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``; float64 rows summing to 1.
         """
-        if not self.__sklearn_is_fitted__():  # check_is_fitted's error, without its tags look-up
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
-                "appropriate arguments before using this estimator."
-            )
+        check_fitted(self, self.__sklearn_is_fitted__())
         X, _ = self._check_X(X, "no_validation", reset=False)
         if self._predicts_directly():
             proba = self._direct_proba(X)
