@@ -108,9 +108,8 @@ def _assign_numba(
     delta_sums,
     delta_weights,
     delta_counts,
-    accumulate,
 ):
-    """:func:`_assign_chunk` over every chunk of rows, one slot of deltas per thread."""
+    """:func:`_assign_chunk` (with the sums) over every chunk of rows, one slot of deltas per thread."""
     n_samples = X.shape[0]
     n_threads = delta_sums.shape[0]
     n_chunks = (n_samples + _CPU_CHUNK_ROWS - 1) // _CPU_CHUNK_ROWS
@@ -128,7 +127,7 @@ def _assign_numba(
                 delta_sums,
                 delta_weights,
                 delta_counts,
-                accumulate,
+                True,
                 start,
                 min(start + _CPU_CHUNK_ROWS, n_samples),
                 thread,
@@ -147,7 +146,6 @@ def _assign_numba_serial(
     delta_sums,
     delta_weights,
     delta_counts,
-    accumulate,
 ):
     """:func:`_assign_numba` on the calling thread (at most ``SERIAL_ROWS`` rows)."""
     _assign_chunk(
@@ -161,7 +159,7 @@ def _assign_numba_serial(
         delta_sums,
         delta_weights,
         delta_counts,
-        accumulate,
+        True,
         0,
         X.shape[0],
         0,
@@ -206,8 +204,8 @@ def _nearest_numba_serial(X, centers_T, half_c_sq, labels, part_dist):
     _nearest_chunk(X, centers_T, half_c_sq, labels, part_dist, 0, X.shape[0])
 
 
-def _run_assign_numba(X_np, w_np, centers_np, owner, n_slots, accumulate):
-    """Call the numba kernel with fresh outputs; BLAS kept to one thread."""
+def _run_assign_numba(X_np, w_np, centers_np, owner, n_slots):
+    """Call the fit's assignment kernel with fresh outputs; BLAS kept to one thread."""
     n_samples, n_features = X_np.shape
     n_clusters = centers_np.shape[0]
     labels = np.empty(n_samples, dtype=np.int64)
@@ -227,7 +225,6 @@ def _run_assign_numba(X_np, w_np, centers_np, owner, n_slots, accumulate):
         delta_sums,
         delta_weights,
         delta_counts,
-        accumulate,
     )
     if n_samples <= SERIAL_ROWS:
         _assign_numba_serial(*arguments)
@@ -257,7 +254,7 @@ class _CpuSums:
     def assign(self, centers):
         """Labels, partial distances, and the sums and weights after this step."""
         labels, part_dist, d_sums, d_weights, d_counts = _run_assign_numba(
-            self.X, self.w, centers.numpy(), self.owner, numba.get_num_threads(), True
+            self.X, self.w, centers.numpy(), self.owner, numba.get_num_threads()
         )
         self.sums += d_sums
         self.weights += d_weights
