@@ -76,6 +76,8 @@ def _check_solver(solver, penalty, dual):
 
 def _convergence_message(solver, n_iter, max_iter, tol, info):
     """The ConvergenceWarning text scikit-learn's same-named solver gives."""
+    if info.get("fallback") == "lbfgs":  # newton-cholesky finished with lbfgs
+        solver, n_iter, max_iter = "lbfgs", info["lbfgs_n_iter"], info["lbfgs_max_iter"]
     if solver == "lbfgs":
         message = (
             f"lbfgs failed to converge after {n_iter} iteration(s) "

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import torch
-from scipy import optimize
+from scipy import linalg, optimize
 from sklearn.exceptions import ConvergenceWarning
 
 from ._losses import (
@@ -82,30 +82,83 @@ def lbfgs(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, ve
     return W, b, min(int(result.nit), max_iter), converged
 
 
-def _solve_psd(H, g):
-    """Solve ``H d = g`` for a positive semi-definite ``H``.
+def _inverse_norm1_estimate(solve, n, dtype, device):
+    """Estimate ``||A^-1||_1`` of a symmetric ``A`` from solves with ``A``.
 
-    The multinomial Hessian is singular along the directions that add the
-    same vector to every class; the gradient has no component there, so a
-    tiny ridge does not change the step.
+    Hager's method, as LAPACK's condition estimators use it: a few solves
+    (O(n^2) each with a factorisation) instead of the inverse.
     """
-    scale = H.diagonal().abs().max().clamp(min=1.0)
-    jitter = scale * torch.finfo(H.dtype).eps * H.shape[0]
-    eye = torch.eye(H.shape[0], dtype=H.dtype, device=H.device)
-    L, info = torch.linalg.cholesky_ex(H + jitter * eye)
-    if int(info) == 0:
-        return torch.cholesky_solve(g[:, None], L)[:, 0]
-    return torch.linalg.lstsq(H + jitter * eye, g[:, None]).solution[:, 0]
+    x = torch.full((n,), 1.0 / n, dtype=dtype, device=device)
+    estimate = 0.0
+    for k in range(5):
+        y = solve(x)
+        new_estimate = float(y.abs().sum())
+        if k > 0 and new_estimate <= estimate:
+            break
+        estimate = new_estimate
+        z = solve(torch.where(y >= 0, 1.0, -1.0).to(dtype))  # A symmetric: A^-T = A^-1
+        j = int(z.abs().argmax())
+        if k > 0 and float(z[j].abs()) <= float(z @ x):
+            break
+        x = torch.zeros_like(x)
+        x[j] = 1.0
+    return estimate
+
+
+def _free_parameters(shape, fit_intercept, *, binary, penalised):
+    """Indices (in ``[W.ravel(), b]`` order) of the parameters the Newton system solves for.
+
+    The multinomial loss does not change when the same vector is added to
+    every class, so its Hessian is singular along those directions: as
+    scikit-learn's newton-cholesky does, the last class's intercept (and,
+    without penalty, its coefficients too) is held fixed, which leaves a
+    system that is non-singular unless X itself is degenerate.
+    """
+    n_rows, n_features = shape
+    n_params = n_rows * n_features + (n_rows if fit_intercept else 0)
+    keep = torch.ones(n_params, dtype=torch.bool)
+    if not binary:
+        if not penalised:
+            keep[(n_rows - 1) * n_features : n_rows * n_features] = False
+        if fit_intercept:
+            keep[-1] = False
+    return keep.nonzero()[:, 0]
+
+
+def _newton_direction(H, grad, free):
+    """The Newton step ``-H^-1 grad`` on the ``free`` parameters, by Cholesky.
+
+    Returns ``(step, problem)``: ``problem`` is None, or the reason the
+    system cannot be trusted (Cholesky fails, or the reciprocal condition
+    number is below the dtype's epsilon, the test of SciPy's ``solve`` that
+    scikit-learn relies on); ``step`` is then None.
+    """
+    free = free.to(H.device)
+    H_free = H[free][:, free]
+    L, info = torch.linalg.cholesky_ex(H_free)
+    if int(info) != 0:
+        return None, f"The leading minor of order {int(info)} is not positive definite."
+
+    def solve(v):
+        return torch.cholesky_solve(v[:, None], L)[:, 0]
+
+    norm = float(H_free.abs().sum(dim=0).max())
+    inverse_norm = _inverse_norm1_estimate(solve, H_free.shape[0], H.dtype, H.device)
+    rcond = 1.0 / (norm * inverse_norm) if norm * inverse_norm > 0 else 0.0
+    if not rcond >= torch.finfo(H.dtype).eps:
+        return None, f"Ill-conditioned matrix (rcond={rcond:.6g}): result may not be accurate."
+    step = torch.zeros_like(grad)
+    step[free] = -solve(grad[free])
+    return step, None
 
 
 def _symmetric_step(step, shape, fit_intercept, *, penalised):
     """Remove from a multinomial step its part along the flat directions.
 
-    Adding the same vector to every class changes no probability. The
-    gradient has no component along these directions, but a solve with a
-    near-singular Hessian can put rounding noise there; removing it keeps
-    the symmetric solution (intercepts, and without penalty coefficients,
-    summing to zero over classes) that scikit-learn's solvers return.
+    Adding the same vector to every class changes no probability, so the
+    step found with the last class held fixed is moved to the symmetric
+    solution (intercepts, and without penalty coefficients, summing to zero
+    over classes) that scikit-learn's solvers return.
     """
     W_step, b_step = _unflat(step, shape, step[:0], fit_intercept)
     if not penalised:
@@ -115,16 +168,70 @@ def _symmetric_step(step, shape, fit_intercept, *, penalised):
     return _flat(W_step, b_step, fit_intercept)
 
 
+# scikit-learn's backtracking: halve the step at most 20 times (t >= 2**-20).
+_LINE_SEARCH_TRIES = 21
+
+
+def _singular_hessian_message(iteration, problem):
+    return (
+        "The inner solver of NewtonCholeskySolver stumbled upon a singular or very "
+        f"ill-conditioned Hessian matrix at iteration {iteration}. It will now resort "
+        "to lbfgs instead.\nFurther options are to use another solver or to avoid such "
+        "situation in the first place. Possible remedies are removing collinear features "
+        "of X or increasing the penalization strengths.\nThe original Linear Algebra "
+        "message was:\n" + problem
+    )
+
+
+def _fallback_to_lbfgs(design, y, sw, W, b, *, n_done, max_iter, info, **kwargs):
+    """Finish a Newton fit with lbfgs from its current iterate, as scikit-learn does.
+
+    scikit-learn gives lbfgs ``max_iter - iteration`` iterations, its
+    iteration being 1-based and counting the Newton iteration that gave up,
+    and reports the Newton iterations done plus those of lbfgs.
+    """
+    budget = max_iter - n_done - 1
+    lbfgs_info = {}
+    W, b, lbfgs_iter, converged = lbfgs(design, y, sw, W, b, max_iter=budget, info=lbfgs_info, **kwargs)
+    if info is not None:
+        info.update(lbfgs_info, fallback="lbfgs", lbfgs_n_iter=lbfgs_iter, lbfgs_max_iter=budget)
+    return W, b, n_done + lbfgs_iter, converged
+
+
 def newton(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, verbose=0, info=None):
-    """Newton's method with the exact Hessian and an Armijo line search.
+    """Newton's method with the exact Hessian (Cholesky) and an Armijo line search.
 
     Stops when the largest absolute gradient entry is at most ``tol`` (the
-    criterion of the lbfgs solver).
+    criterion of the lbfgs solver). As scikit-learn's newton-cholesky, it
+    falls back to lbfgs from the current iterate when the Hessian is
+    singular or very ill-conditioned (LinAlgWarning), when the Newton step
+    is not a descent direction, or when the line search fails
+    (ConvergenceWarning); ``info["fallback"]`` then says so.
     """
     shape = W0.shape
     kwargs = dict(binary=binary, l2=l2)
+    free = _free_parameters(shape, fit_intercept, binary=binary, penalised=l2 > 0)
     W, b = W0.clone(), b0.clone()
     n_iter, converged = 0, False
+
+    def fallback():
+        if verbose:
+            print(f"newton iteration {n_iter}: resorting to lbfgs")
+        return _fallback_to_lbfgs(
+            design,
+            y,
+            sw,
+            W,
+            b,
+            n_done=n_iter,
+            max_iter=max_iter,
+            info=info,
+            fit_intercept=fit_intercept,
+            tol=tol,
+            verbose=verbose,
+            **kwargs,
+        )
+
     for n_iter in range(max_iter + 1):
         value, grad_W, grad_b = loss_gradient(design, y, sw, W, b, fit_intercept=fit_intercept, **kwargs)
         grad = _flat(grad_W, grad_b, fit_intercept)
@@ -136,26 +243,42 @@ def newton(design, y, sw, W0, b0, *, binary, l2, fit_intercept, tol, max_iter, v
         if n_iter == max_iter:
             break
         H = hessian(design, y, sw, W, b, fit_intercept=fit_intercept, **kwargs)
-        step = -_solve_psd(H, grad)
+        step, problem = _newton_direction(H, grad, free)
+        if problem is not None:
+            warnings.warn(_singular_hessian_message(n_iter + 1, problem), linalg.LinAlgWarning, stacklevel=2)
+            return fallback()
         if not binary:
             step = _symmetric_step(step, shape, fit_intercept, penalised=l2 > 0)
         slope = float(grad @ step)
-        if slope >= 0:  # not a descent direction (numerical noise at the optimum)
-            converged = float(grad.abs().max()) <= 10 * tol
-            break
+        # Near the optimum rounding can make the step useless: that is convergence.
+        at_rounding_level = float(grad.abs().max()) <= 10 * tol
+        if slope >= 0:  # not a descent direction
+            if at_rounding_level:
+                converged = True
+                break
+            return fallback()
         x = _flat(W, b, fit_intercept)
         # Near the optimum the decrease is at rounding level: allow for it.
         allowance = 16 * torch.finfo(x.dtype).eps * abs(float(value))
         t = 1.0
-        while True:
+        for _ in range(_LINE_SEARCH_TRIES):
             W_new, b_new = _unflat(x + t * step, shape, b, fit_intercept)
-            new_value = loss_value(design, y, sw, W_new, b_new, **kwargs)
-            if float(new_value) <= float(value) + 1e-4 * t * slope + allowance or t < 1e-10:
+            new_value = float(loss_value(design, y, sw, W_new, b_new, **kwargs))
+            if new_value <= float(value) + 1e-4 * t * slope + allowance:
                 break
             t *= 0.5
-        if t < 1e-10:  # no decrease possible: at the optimum up to rounding
-            converged = float(grad.abs().max()) <= 10 * tol
-            break
+        else:
+            if at_rounding_level:
+                converged = True
+                break
+            warnings.warn(
+                "Line search of Newton solver NewtonCholeskySolver at iteration "
+                f"#{n_iter + 1} did not converge after {_LINE_SEARCH_TRIES} line search "
+                "refinement iterations. It will now resort to lbfgs instead.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+            return fallback()
         W, b = W_new, b_new
     return W, b, n_iter, converged
 

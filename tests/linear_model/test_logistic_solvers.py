@@ -7,6 +7,7 @@ import pytest
 import scipy.sparse as sp
 import torch
 from numpy.testing import assert_allclose
+from scipy.linalg import LinAlgWarning
 from sklearn.datasets import load_breast_cancer, load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
@@ -113,6 +114,40 @@ def test_convergence_warning_texts_are_sklearns(solver, message):
     X = StandardScaler().fit_transform(X)
     with pytest.warns(ConvergenceWarning, match=message):
         LogisticRegression(solver=solver, max_iter=1, tol=1e-12, device="cpu").fit(X, y)
+
+
+def test_newton_cholesky_falls_back_to_lbfgs_on_a_singular_hessian():
+    # 20 features, 10 samples, almost no penalty: the Hessian has rank <= 11 of 21.
+    X, y = make_classification(n_samples=10, n_features=20, random_state=42)
+    lbfgs = LogisticRegression(solver="lbfgs", C=1e30, device="cpu").fit(X, y)
+    with pytest.warns(LinAlgWarning, match="singular or very ill-conditioned Hessian"):
+        newton = LogisticRegression(solver="newton-cholesky", C=1e30, device="cpu").fit(X, y)
+    # The fallback starts before the first Newton step: lbfgs's iterates from zero.
+    assert newton.n_iter_[0] == lbfgs.n_iter_[0]
+    assert_allclose(newton.coef_, lbfgs.coef_)
+    # Out of iterations, lbfgs's warning is the one given (scikit-learn's budget rule).
+    limited = LogisticRegression(solver="newton-cholesky", C=1e30, max_iter=lbfgs.n_iter_[0] - 1, device="cpu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LinAlgWarning)
+        with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
+            limited.fit(X, y)
+    assert limited.n_iter_[0] == limited.max_iter - 1
+
+
+@pytest.mark.parametrize("C", [1.0, np.inf])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_multinomial_newton_cholesky_solves_without_the_flat_directions(C, fit_intercept):
+    # The softmax is unchanged by adding one vector to every class: holding the
+    # last class fixed must leave a regular system (no fallback) and sklearn's solution.
+    X, y = make_classification(300, 5, n_informative=3, n_redundant=0, n_classes=3, flip_y=0.2, random_state=0)
+    kw = dict(solver="newton-cholesky", C=C, fit_intercept=fit_intercept, tol=1e-10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LinAlgWarning)
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = LogisticRegression(device="cpu", **kw).fit(X, y)
+    peer = SklearnLogisticRegression(**kw).fit(X, y)
+    assert_allclose(model.coef_, peer.coef_, rtol=1e-6, atol=1e-8)
+    assert_allclose(model.intercept_, peer.intercept_, rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("solver", SOLVERS + ["liblinear", "proximal", "sgd"])
