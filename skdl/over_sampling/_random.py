@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn.utils import check_array, check_random_state
 
 from ..utils._sklearn_compat import Interval, _safe_indexing
-from ..utils._validation import check_any_X, unchanged_on_error
+from ..utils._validation import RowIndexingSamplerMixin, unchanged_on_error
 
 
 def _smoothing_scale(X, class_index, shrinkage):
@@ -26,7 +26,7 @@ def _smoothing_scale(X, class_index, shrinkage):
     return shrinkage * bandwidth * np.std(X_class, axis=0)
 
 
-class RandomOverSampler(BaseOverSampler):
+class RandomOverSampler(RowIndexingSamplerMixin, BaseOverSampler):
     """Over-sample by drawing samples of each class again, with replacement.
 
     With ``shrinkage``, the drawn samples get Gaussian noise (a *smoothed
@@ -101,9 +101,6 @@ class RandomOverSampler(BaseOverSampler):
         self.random_state = random_state
         self.shrinkage = shrinkage
 
-    def _check_X_y(self, X, y, accept_sparse=None):
-        return check_any_X(self, X, y)
-
     def fit_resample(self, X, y):
         """Resample the dataset: the original samples first, then the drawn ones.
 
@@ -172,10 +169,3 @@ class RandomOverSampler(BaseOverSampler):
         else:
             X_res = np.concatenate(drawn_X)
         return X_res, y[self.sample_indices_]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.sampler_tags.sample_indices = True
-        return tags

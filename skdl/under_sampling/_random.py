@@ -5,10 +5,10 @@ from imblearn.under_sampling.base import BaseUnderSampler
 from sklearn.utils import check_random_state
 
 from ..utils._sklearn_compat import _safe_indexing
-from ..utils._validation import check_any_X, unchanged_on_error
+from ..utils._validation import RowIndexingSamplerMixin, unchanged_on_error
 
 
-class RandomUnderSampler(BaseUnderSampler):
+class RandomUnderSampler(RowIndexingSamplerMixin, BaseUnderSampler):
     """Under-sample by keeping a random subset of each class to reduce.
 
     Read more in the :ref:`User Guide <imbalanced>`.
@@ -76,9 +76,6 @@ class RandomUnderSampler(BaseUnderSampler):
         self.random_state = random_state
         self.replacement = replacement
 
-    def _check_X_y(self, X, y, accept_sparse=None):
-        return check_any_X(self, X, y)
-
     def fit_resample(self, X, y):
         """Resample the dataset: a random subset of each class to reduce.
 
@@ -110,10 +107,3 @@ class RandomUnderSampler(BaseUnderSampler):
             kept.append(class_index)
         self.sample_indices_ = np.concatenate(kept)
         return _safe_indexing(X, self.sample_indices_), y[self.sample_indices_]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.sampler_tags.sample_indices = True
-        return tags

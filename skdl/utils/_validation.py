@@ -163,6 +163,25 @@ def check_any_X(sampler, X, y):
     return X_checked, np.asarray(y), binarize_y
 
 
+class RowIndexingSamplerMixin:
+    """Mixin of the samplers that only index rows (the random samplers).
+
+    Such a sampler accepts any 2-D data, as imbalanced-learn's random samplers
+    do: X passes :func:`check_any_X` unconverted (strings, NaN, sparse,
+    frames), and the tags say so. Put it before the imbalanced-learn base.
+    """
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        return check_any_X(self, X, y)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        tags.sampler_tags.sample_indices = True
+        return tags
+
+
 def check_single_output(y):
     """ValueError for a 2-D target of several columns, as imbalanced-learn raises."""
     ndim, shape = getattr(y, "ndim", None), getattr(y, "shape", None)
