@@ -45,6 +45,20 @@ def _distance(X, i, centers, j):
     return np.sqrt(total)
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _measure(X, i, centers, j, lower, label, bound):
+    """Measure center ``j`` for row ``i``: record it as the lower bound, keep it if nearer.
+
+    Returns the label and distance of the nearer of ``j`` and ``label``
+    (at distance ``bound``).
+    """
+    dist = _distance(X, i, centers, j)
+    lower[i, j] = dist
+    if dist < bound:
+        return j, dist
+    return label, bound
+
+
 @njit(parallel=True, nogil=True, cache=True)
 def _init_bounds(X, centers, half_center_dist, labels, upper, lower):
     """First assignment, filling the bounds; ``lower`` must start at zero.
@@ -59,11 +73,7 @@ def _init_bounds(X, centers, half_center_dist, labels, upper, lower):
         lower[i, 0] = best_dist
         for j in range(1, n_clusters):
             if best_dist > half_center_dist[best, j]:
-                dist = _distance(X, i, centers, j)
-                lower[i, j] = dist
-                if dist < best_dist:
-                    best_dist = dist
-                    best = j
+                best, best_dist = _measure(X, i, centers, j, lower, best, best_dist)
         labels[i] = best
         upper[i] = best_dist
 
@@ -117,11 +127,7 @@ def _assign_with_bounds(
                             tight = True
                             if bound <= lower[i, j] or bound <= half_center_dist[label, j]:
                                 continue
-                        dist = _distance(X, i, centers, j)
-                        lower[i, j] = dist
-                        if dist < bound:
-                            label = j
-                            bound = dist
+                        label, bound = _measure(X, i, centers, j, lower, label, bound)
                     labels[i] = label
                 upper[i] = bound
                 w = np.float64(sample_weight[i])
