@@ -82,7 +82,9 @@ default=None
         ``w = g v / ||v||`` per unit (Salimans and Kingma, 2016);
         ``"cosine"`` makes each unit output the cosine between its input
         (with a constant 1 for the bias) and its weights (with the bias), in
-        [-1, 1] (Luo et al., 2017). The output layer is never normalised.
+        [-1, 1] (Luo et al., 2017). The output layer is never normalised;
+        after cosine-normalised layers it multiplies its input by the square
+        root of the last one's fan-in, the inverse of a random cosine's size.
 
     dropout : float in [0, 1), default=0.0
         Probability of zeroing a unit while training.

@@ -332,3 +332,33 @@ class CosineConv2d(nn.Conv2d):
         constant = 1.0 if self.bias is not None else 0.0
         patch_norm = (patch_squares + constant).sqrt() + COSINE_EPS
         return dot / (patch_norm * _weight_norms_with_bias(self).view(1, -1, 1, 1))
+
+
+class ScaledInputLinear(nn.Linear):
+    """A linear layer applied to its input times a fixed ``input_scale``.
+
+    The output layer after cosine-normalised layers: their outputs are
+    cosines, about ``1 / sqrt(n)`` in size at the start for ``n`` inputs per
+    unit (random directions), where a dot-product layer under the scaled
+    initialisations gives values of order 1. Multiplying them by
+    ``sqrt(n)`` gives the output layer inputs of the size its
+    initialisation assumes, so its logits start, and Adam's steps of its
+    weights move them, as in the other networks. The scale is a constant,
+    not a parameter: the function class is that of a plain ``nn.Linear``.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    input_scale : float, default=1.0
+    bias : bool, default=True
+    """
+
+    def __init__(self, in_features, out_features, input_scale=1.0, bias=True):
+        super().__init__(in_features, out_features, bias=bias)
+        self.input_scale = float(input_scale)
+
+    def forward(self, x):
+        return F.linear(x * self.input_scale, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"{super().extra_repr()}, input_scale={self.input_scale:.4g}"

@@ -30,7 +30,7 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from ._layers import Dropout, GlobalAvgPool, SqueezeExcitation
+from ._layers import CosineConv2d, CosineLinear, Dropout, GlobalAvgPool, ScaledInputLinear, SqueezeExcitation
 from ._presets import (
     activation_pieces,
     has_norm_layer,
@@ -320,6 +320,16 @@ def _alexnet(in_channels, size, width, depth, activation, normalization, se):
     return blocks, current
 
 
+def output_layer(layers, in_features, n_classes):
+    """The output layer after the named ``layers``: a plain ``nn.Linear``, or,
+    after cosine-normalised layers, one that scales its input by the square
+    root of the last such layer's fan-in (see :class:`ScaledInputLinear`)."""
+    cosine = [m for _, layer in layers for m in layer.modules() if isinstance(m, (CosineLinear, CosineConv2d))]
+    if not cosine:
+        return nn.Linear(in_features, n_classes)
+    return ScaledInputLinear(in_features, n_classes, input_scale=math.sqrt(cosine[-1].weight[0].numel()))
+
+
 def alexnet_head(in_features, n_classes, channels, activation, normalization, dropout):
     """AlexNet's classifier: flatten, two dense layers of ``ALEXNET_HEAD_RATIO * channels``
     units (each after dropout, as the paper), then the output layer."""
@@ -335,7 +345,7 @@ def alexnet_head(in_features, n_classes, channels, activation, normalization, dr
             layers.append((f"norm{i}", make_norm(dense_norm, hidden * pieces, "dense")))
         layers.append((f"act{i}", make_activation(activation, hidden * pieces)))
         width_in = hidden
-    layers.append(("output", nn.Linear(width_in, n_classes)))
+    layers.append(("output", output_layer(layers, width_in, n_classes)))
     return layers
 
 
@@ -398,7 +408,7 @@ class MLP(nn.Sequential):
             if dropout > 0:
                 layers.append((f"dropout{i}", Dropout(dropout)))
             width_in = width
-        layers.append(("output", nn.Linear(width_in, n_classes)))
+        layers.append(("output", output_layer(layers, width_in, n_classes)))
         super().__init__(OrderedDict(layers))
 
 
@@ -443,5 +453,5 @@ class CNN(nn.Sequential):
             layers = blocks + [("pool", GlobalAvgPool())]
             if dropout > 0:
                 layers.append(("dropout", Dropout(dropout)))
-            layers.append(("output", nn.Linear(channels, n_classes)))
+            layers.append(("output", output_layer(layers, channels, n_classes)))
         super().__init__(OrderedDict(layers))

@@ -173,6 +173,8 @@ INITS = {
     "orthogonal": nn.init.orthogonal_,
     "sparse": sparse_init,
 }
+# The schemes skdl ships (each draws every unit's weights), named in error messages.
+_BUILTIN_INITS = tuple(INITS)
 
 #: Layers whose weights ``weight_init`` draws (and whose weights ``weight_decay`` decays).
 WEIGHTED_LAYERS = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)
@@ -192,6 +194,14 @@ def init_weights(module, name, generator):
                 if layer.bias is not None:
                     layer.bias.zero_()
             if hasattr(layer, "reset_scale"):  # weight normalisation: w = v at the start
+                if not bool((layer.weight.flatten(1) != 0).any(dim=1).all()):
+                    # v / ||v|| of an all-zero unit is 0/0: every step would be NaN.
+                    raise ValueError(
+                        f"weight_init={name!r} leaves units of a weight-normalised layer with all-zero "
+                        "weights, whose direction v / ||v|| is undefined; use a scheme that draws every "
+                        "unit's weights (any of " + ", ".join(repr(n) for n in _BUILTIN_INITS) + ") or "
+                        "another normalization."
+                    )
                 layer.reset_scale()
     return module
 

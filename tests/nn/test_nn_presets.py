@@ -298,3 +298,23 @@ def test_warmup_cosine_rises_linearly_then_decays():
     assert factors[10] == 1.0
     assert all(a >= b for a, b in zip(factors[10:], factors[11:]))
     assert factors[-1] < 0.01
+
+
+@pytest.mark.parametrize("name", sorted(INITS))
+@pytest.mark.parametrize("kind", ["dense", "conv"])
+def test_every_init_applies_to_weight_normalised_layers(name, kind):
+    # Each scheme draws v, then g = ||v||: the network starts as the scheme drew it.
+    layer = WeightNormLinear(20, 6) if kind == "dense" else WeightNormConv2d(3, 6, 3)
+    init_weights(layer, name, torch.Generator().manual_seed(0))
+    assert torch.isfinite(layer.effective_weight()).all()
+    assert_allclose(layer.effective_weight().detach().numpy(), layer.weight.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_an_init_leaving_a_weight_normalised_unit_all_zero_is_a_value_error(monkeypatch):
+    # No shipped scheme does; a zero unit's direction v / ||v|| would make every step NaN.
+    monkeypatch.setitem(INITS, "zeros", lambda weight, generator=None: nn.init.zeros_(weight))
+    layer = WeightNormLinear(4, 3)
+    with pytest.raises(ValueError, match=r"weight_init='zeros' leaves units .* all-zero.*'sparse'.*normalization"):
+        init_weights(layer, "zeros", torch.Generator().manual_seed(0))
+    plain = init_weights(nn.Linear(4, 3), "zeros", torch.Generator().manual_seed(0))
+    assert (plain.weight == 0).all()
