@@ -2,5 +2,7 @@
 
 from ._random import RandomOverSampler
 from ._smote import SMOTE, BorderlineSMOTE
+from ._smote_nc import SMOTENC
+from ._smoten import SMOTEN
 
-__all__ = ["SMOTE", "BorderlineSMOTE", "RandomOverSampler"]
+__all__ = ["SMOTE", "SMOTENC", "SMOTEN", "BorderlineSMOTE", "RandomOverSampler"]

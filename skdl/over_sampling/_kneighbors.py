@@ -27,6 +27,22 @@ _CPU_QUERY_ROWS = 64
 _CPU_REFERENCE_ROWS = 1024
 
 
+@njit(inline="always")
+def insert_sorted(best, best_j, row, value, j):
+    """Insert ``value`` (index ``j``) into row ``row``'s ascending buffer, dropping its last.
+
+    The caller has checked ``value < best[row, -1]``. An equal value goes
+    after those already kept.
+    """
+    position = best.shape[1] - 1
+    while position > 0 and best[row, position - 1] > value:
+        best[row, position] = best[row, position - 1]
+        best_j[row, position] = best_j[row, position - 1]
+        position -= 1
+    best[row, position] = value
+    best_j[row, position] = j
+
+
 @njit(parallel=True, nogil=True, cache=True)
 def _kneighbors_numba(query, reference, half_r_sq, query_index, out):
     """``out[i]``: the ``k`` nearest reference rows of query row ``i``, sorted.
@@ -54,14 +70,7 @@ def _kneighbors_numba(query, reference, half_r_sq, query_index, out):
                     value = half_r_sq[j] - dots[row, jj]
                     if value >= best[row, k - 1] or j == excluded:
                         continue
-                    # insert, keeping the row's buffer sorted
-                    position = k - 1
-                    while position > 0 and best[row, position - 1] > value:
-                        best[row, position] = best[row, position - 1]
-                        best_j[row, position] = best_j[row, position - 1]
-                        position -= 1
-                    best[row, position] = value
-                    best_j[row, position] = j
+                    insert_sorted(best, best_j, row, value, j)
         out[start:stop] = best_j
 
 

@@ -77,7 +77,18 @@ class _BaseSMOTE(BaseOverSampler):
     def _check_X_y(self, X, y, accept_sparse=None):
         # Interpolation needs numbers: float64 or float32, finite.
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
+        try:
+            X, y = validate_data(
+                self, X=X, y=y, reset=True, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
+            )
+        except ValueError as error:
+            if "could not convert string" not in str(error):
+                raise
+            raise ValueError(
+                f"{type(self).__name__} interpolates numbers, and X holds strings ({error}). "
+                "For categorical features use SMOTENC(categorical_features=...) "
+                "(numerical and categorical features) or SMOTEN (categorical features only)."
+            ) from None
         return X, y, binarize_y
 
     def fit_resample(self, X, y):

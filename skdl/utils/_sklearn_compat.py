@@ -8,6 +8,7 @@ from sklearn.base import _fit_context
 from sklearn.ensemble._base import _set_random_states
 from sklearn.utils import _safe_indexing
 from sklearn.utils._chunking import get_chunk_n_rows
+from sklearn.utils._indexing import _get_column_indices
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -29,6 +30,7 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "_get_column_indices",
     "_ovr_decision_function",
     "_safe_indexing",
     "_set_random_states",

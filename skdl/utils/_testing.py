@@ -19,6 +19,8 @@ FAST_PARAMS = {
     "SVC": {"random_state": 0, "device": "cpu"},
     "SMOTE": {"device": "cpu"},
     "BorderlineSMOTE": {"device": "cpu"},
+    "SMOTENC": {"categorical_features": [-1], "device": "cpu"},
+    "SMOTEN": {"device": "cpu"},
     "EasyEnsembleClassifier": {"n_estimators": 3},
     "BalanceCascadeClassifier": {"n_estimators": 3, "n_boost": 5},
     # Tiny networks, few epochs, small batches (enough steps to learn iris or blobs).
