@@ -50,10 +50,10 @@ def _scan_absolute_error_medians(
     tie (see :func:`~._criterion.ranks_like_sklearn`). Writes to
     ``medians`` the node's weighted medians as the backward pass ends on
     them (scikit-learn's node value when no split follows this reset).
-    ``aligned`` as in :func:`_scan_squared_error`. With a monotonic
+    ``aligned`` as in :func:`~._exact_scan.scan_squared_error`. With a monotonic
     constraint ``cst``, the passes also keep the medians of every prefix and
     suffix (in ``left_medians`` / ``right_medians``), which the constraint
-    compares as :func:`_scan_squared_error` compares means.
+    compares as :func:`~._exact_scan.scan_squared_error` compares means.
     """
     n_out = y.shape[1]
     n = end - start

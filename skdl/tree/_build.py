@@ -8,12 +8,14 @@ the ``splitter`` parameter to its driver.
 """
 
 import numpy as np
+from scipy.sparse import issparse
 
 from .._device import resolve_device
 from ._criterion import ABSOLUTE_ERROR, POISSON, REGRESSION_CRITERIA
 from ._hist import bin_features, grow_hist
 from ._hist_torch import grow_hist_torch
-from ._random_splitter import grow_random
+from ._partitioner import dense_source, sparse_source
+from ._random_splitter import grow_in_place
 from ._splitter import grow_exact
 
 
@@ -44,6 +46,9 @@ def _sums_are_exact(y_reg, w, crit):
 
 
 def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
+    if issparse(X):
+        # scikit-learn's BestSparseSplitter: each node sorts a column's stored values
+        return _grow_in_place(X, y_reg, y_enc, w, crit, K, params, search_best=True)
     Xt = np.ascontiguousarray(X.T)
     if presorted is None:
         sorted_idx = _sorted_indices(Xt, w)
@@ -123,9 +128,17 @@ def _capacity(n, max_depth):
 
 
 def _grow_random(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
+    return _grow_in_place(X, y_reg, y_enc, w, crit, K, params, search_best=False)
+
+
+def _grow_in_place(X, y_reg, y_enc, w, crit, K, params, search_best):
+    """The builder of scikit-learn's in-place splitters, on dense X or a CSC matrix."""
     n_active = int(np.count_nonzero(w > 0))
-    return grow_random(
-        np.ascontiguousarray(X.T),
+    source = sparse_source(X) if issparse(X) else dense_source(np.ascontiguousarray(X.T))
+    return grow_in_place(
+        source,
+        X.shape[0],
+        search_best,
         y_reg,
         y_enc,
         w,

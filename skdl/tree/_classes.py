@@ -59,6 +59,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True
         return tags
 
     def _validate_fit_input(self, X, y, sample_weight):
@@ -81,9 +82,19 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
             X,
             y,
             dtype=np.float32,
+            accept_sparse="csc",
             multi_output=True,
             y_numeric=not isinstance(self, ClassifierMixin),
         )
+        if issparse(X) and max(X.nnz, *X.shape) >= 2**31:
+            # the sparse splitters keep row indices and column pointers as
+            # int32, as scikit-learn's (which refuses int64 indices outright)
+            raise ValueError("No support for np.int64 index based sparse matrices")
+        if issparse(X) and not X.has_sorted_indices:
+            # the sparse splitters binary-search the columns' row indices;
+            # scikit-learn sorts X in place, a copy leaves the caller's alone
+            X = X.copy()
+            X.sort_indices()
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
         return X, y, sample_weight
 
@@ -93,8 +104,10 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training samples; converted to float32 as scikit-learn's trees do.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training samples; converted to float32 as scikit-learn's trees
+            do, a sparse matrix to CSC (its zeros are not stored: see the
+            :ref:`user guide <trees>`).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels (classifier) or real values (regressor).
         sample_weight : array-like of shape (n_samples,), default=None
@@ -148,7 +161,9 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
     def _validate_X_predict(self, X, check_input=True):
         check_is_fitted(self)
         if check_input:
-            X = validate_data(self, X, dtype=np.float32, order="C", reset=False)
+            X = validate_data(self, X, dtype=np.float32, accept_sparse="csr", reset=False)
+        if issparse(X):
+            return X
         return np.ascontiguousarray(X, dtype=np.float32)
 
     def apply(self, X):
@@ -156,7 +171,8 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A sparse matrix is read as CSR.
 
         Returns
         -------
@@ -171,7 +187,8 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A sparse matrix is read as CSR.
 
         Returns
         -------
@@ -211,7 +228,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
 
@@ -452,7 +469,8 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A sparse matrix is read as CSR.
 
         Returns
         -------
@@ -687,7 +705,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A sparse matrix is read as CSR.
 
         Returns
         -------
@@ -706,7 +725,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A sparse matrix is read as CSR.
 
         Returns
         -------
@@ -723,7 +743,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A sparse matrix is read as CSR.
 
         Returns
         -------

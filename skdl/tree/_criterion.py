@@ -594,23 +594,24 @@ def node_value_impurity(crit, sum_total, counts_total, wn, sq, value_out):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def update_left(
-    y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sum_left, counts_left, counts_right
-):
-    """scikit-learn's ``Criterion.reset`` then ``update(pos)``: the left child's sums.
+def update(y, y_enc, w, samples, pos, new_pos, end, crit, totals, wn, wl, left):
+    """scikit-learn's ``Criterion.update(new_pos)`` from position ``pos``: the left child's sums.
 
-    Added forward from ``start`` when the left child is the shorter side,
-    else subtracted from the node totals from ``end`` back, as scikit-learn
-    chooses. Fills ``sum_left`` (sum criteria) or ``counts_left`` and
-    ``counts_right`` (classes); returns the left weight.
+    The samples of ``[pos, new_pos)`` are added forward to the current left
+    sums (weight ``wl``) when they are fewer than those after ``new_pos``;
+    else the left sums are the node totals (``totals = (sum_total,
+    counts_total)``) less the samples from ``end`` back to ``new_pos``, as
+    scikit-learn chooses. Updates ``left = (sum_left, counts_left,
+    counts_right)``: the first (sum criteria) or the other two (classes);
+    returns the new left weight.
     """
-    forward = pos - start <= end - pos
-    wl = 0.0 if forward else wn
+    sum_total, counts_total = totals
+    sum_left, counts_left, counts_right = left
+    forward = new_pos - pos <= end - new_pos
     if sums_targets(crit):
         n_out = y.shape[1]
         if forward:
-            sum_left[:] = 0.0
-            for p in range(start, pos):
+            for p in range(pos, new_pos):
                 i = samples[p]
                 wi = w[i]
                 for k in range(n_out):
@@ -618,7 +619,8 @@ def update_left(
                 wl += wi
         else:
             sum_left[:] = sum_total
-            for p in range(end - 1, pos - 1, -1):
+            wl = wn
+            for p in range(end - 1, new_pos - 1, -1):
                 i = samples[p]
                 for k in range(n_out):
                     sum_left[k] -= w[i] * y[i, k]
@@ -626,15 +628,15 @@ def update_left(
         return wl
     n_out = y_enc.shape[1]
     if forward:
-        counts_left[:, :] = 0.0
-        for p in range(start, pos):
+        for p in range(pos, new_pos):
             i = samples[p]
             for k in range(n_out):
                 counts_left[k, y_enc[i, k]] += w[i]
             wl += w[i]
     else:
         counts_left[:, :] = counts_total
-        for p in range(end - 1, pos - 1, -1):
+        wl = wn
+        for p in range(end - 1, new_pos - 1, -1):
             i = samples[p]
             for k in range(n_out):
                 counts_left[k, y_enc[i, k]] -= w[i]
@@ -643,6 +645,45 @@ def update_left(
         for c in range(counts_left.shape[1]):
             counts_right[k, c] = counts_total[k, c] - counts_left[k, c]
     return wl
+
+
+@njit(cache=True, nogil=True, inline="always")
+def update_left(
+    y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sum_left, counts_left, counts_right
+):
+    """scikit-learn's ``Criterion.reset`` then ``update(pos)``: the left child's sums.
+
+    Fills ``sum_left`` or ``counts_left`` and ``counts_right`` (see
+    :func:`update`); returns the left weight.
+    """
+    sum_left[:] = 0.0
+    counts_left[:, :] = 0.0
+    left = (sum_left, counts_left, counts_right)
+    return update(y, y_enc, w, samples, start, pos, end, crit, (sum_total, counts_total), wn, 0.0, left)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def proxy_improvement(crit, sum_left, sum_total, counts_left, counts_right, wl, wr):
+    """scikit-learn's ``proxy_impurity_improvement`` of the sum and class criteria.
+
+    Returns ``proxy, impurity_left, impurity_right`` (the impurities are the
+    classes' Gini or entropy, zero for the sum criteria, whose proxy needs
+    none).
+    """
+    if crit == POISSON:
+        return poisson_proxy(sum_left, sum_total, wl, wr), 0.0, 0.0
+    if sums_targets(crit):
+        proxy_left = 0.0
+        proxy_right = 0.0
+        for k in range(sum_left.shape[0]):
+            sl = sum_left[k]
+            sr = sum_total[k] - sl
+            proxy_left += sl * sl
+            proxy_right += sr * sr
+        return proxy_left / wl + proxy_right / wr, 0.0, 0.0
+    imp_left = class_impurity(counts_left, wl, crit)
+    imp_right = class_impurity(counts_right, wr, crit)
+    return -wr * imp_right - wl * imp_left, imp_left, imp_right
 
 
 @njit(cache=True, nogil=True)

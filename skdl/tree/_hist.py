@@ -17,6 +17,7 @@ both files short; they share the criteria of :mod:`._criterion`.
 
 import numpy as np
 from numba import njit
+from scipy.sparse import issparse
 
 from ..utils._random import rand_r
 from ._absolute_error_scan import _node_ranks, _scan_absolute_error
@@ -27,12 +28,21 @@ from ._tree import EPSILON, TREE_UNDEFINED, empty_nodes
 _QUANTILE_SUBSAMPLE = 200_000
 
 
+def _dense_column(X_csc, f):
+    """Column ``f`` of a CSC matrix as a dense float32 array."""
+    column = np.zeros(X_csc.shape[0], dtype=np.float32)
+    lo, hi = X_csc.indptr[f], X_csc.indptr[f + 1]
+    column[X_csc.indices[lo:hi]] = X_csc.data[lo:hi]
+    return column
+
+
 def bin_features(X, max_bins, seed):
     """Bin each column of X (float32) into at most ``max_bins`` bins.
 
     Edges are the midpoints between consecutive distinct values when a
     feature has at most ``max_bins`` of them, else midpoint quantiles of (a
-    subsample of at most 200,000 rows of) the feature.
+    subsample of at most 200,000 rows of) the feature. X may be a CSC
+    matrix: each column is expanded alone, so the tree is the dense copy's.
 
     Returns
     -------
@@ -43,14 +53,17 @@ def bin_features(X, max_bins, seed):
         Bin edges, padded with +inf.
     """
     n, d = X.shape
-    Xt = np.ascontiguousarray(X.T)
+    # a CSC matrix is expanded one column at a time: the codes are dense
+    # (one byte per entry), X is never
+    Xt = None if issparse(X) else np.ascontiguousarray(X.T)
     rows = None
     if n > _QUANTILE_SUBSAMPLE:
         rows = np.random.RandomState(seed).choice(n, _QUANTILE_SUBSAMPLE, replace=False)
     edges = np.full((d, max_bins - 1), np.inf)
     codes_t = np.empty((d, n), dtype=np.uint8)
     for f in range(d):
-        col = Xt[f] if rows is None else Xt[f, rows]
+        column = _dense_column(X, f) if Xt is None else Xt[f]
+        col = column if rows is None else column[rows]
         s = np.sort(col).astype(np.float64)
         distinct = s[np.concatenate(([True], s[1:] != s[:-1]))]
         if distinct.shape[0] <= max_bins:
@@ -60,7 +73,7 @@ def bin_features(X, max_bins, seed):
             below, above = np.floor(pos).astype(np.int64), np.ceil(pos).astype(np.int64)
             cut = np.unique(0.5 * (s[below] + s[above]))
         edges[f, : cut.shape[0]] = cut
-        codes_t[f] = np.searchsorted(cut, Xt[f], side="left")
+        codes_t[f] = np.searchsorted(cut, column, side="left")
     return np.ascontiguousarray(codes_t.T), edges
 
 

@@ -1,16 +1,20 @@
-"""The random splitter ("Extremely randomized trees") and its tree builder.
+"""The in-place splitters and their tree builder: random (dense, sparse) and best (sparse).
 
-Private numba kernels, scikit-learn's ``RandomSplitter`` (``node_split_random``
-in ``sklearn/tree/_splitter.pyx``) with its ``DepthFirstTreeBuilder`` and
-``BestFirstTreeBuilder``, step for step. At each node the features are drawn
-as the exact splitter draws them (Fisher-Yates with scikit-learn's xorshift
-generator, known constant features skipped); for each drawn feature one
-threshold is drawn uniformly in the node's ``[min, max)`` range with the same
-generator (``rand_uniform``), the node's samples are partitioned around it in
-place, and the criterion is reset and updated on that partition. The best of
-these candidates is kept. No sort happens: the samples keep the order the
-partitions leave them in, and every float sum adds them in that order, so the
-tree is scikit-learn's bit for bit for the same ``random_state``.
+Private numba kernels, scikit-learn's ``node_split_random`` and
+``node_split_best`` (``sklearn/tree/_splitter.pyx``) over its dense and
+sparse partitioners (:mod:`._partitioner`), with its ``DepthFirstTreeBuilder``
+and ``BestFirstTreeBuilder``, step for step. At each node the features are
+drawn as the exact splitter draws them (Fisher-Yates with scikit-learn's
+xorshift generator, known constant features skipped). The random splitter
+draws, for each drawn feature, one threshold uniformly in the node's ``[min,
+max)`` range with the same generator (``rand_uniform``), partitions the
+node's samples around it in place, and resets and updates the criterion on
+that partition. The best splitter on sparse X sorts the node's stored values
+of the column and scans every candidate (:mod:`._sparse_splitter`). The best
+candidate is kept. The samples keep the order the partitions and sorts leave
+them in, and every float sum adds them in that order, so the tree is
+scikit-learn's bit for bit for the same ``random_state``. (Dense X with
+``splitter="best"`` grows on presorted rows instead, :mod:`._splitter`.)
 
 Monotonic constraints (``monotonic_cst``) follow scikit-learn 1.4+: a
 candidate on a constrained feature is rejected when its children's values are
@@ -32,7 +36,6 @@ from ._criterion import (
     children_impurity,
     children_medians,
     children_values,
-    class_impurity,
     clip_value,
     criterion_init,
     is_regression,
@@ -41,9 +44,8 @@ from ._criterion import (
     node_value_impurity,
     poisson_children,
     poisson_loss,
-    poisson_proxy,
+    proxy_improvement,
     ranks_like_sklearn,
-    sums_targets,
     update_left,
 )
 from ._frontier import (
@@ -53,6 +55,15 @@ from ._frontier import (
     frontier_push,
     stack_push,
 )
+from ._partitioner import (
+    find_min_max,
+    init_node_split,
+    partition_final,
+    partition_samples,
+    sort_sparse_feature,
+    sparse_partitioner,
+)
+from ._sparse_splitter import scan_sorted_sparse
 from ._tree import EPSILON, FEATURE_THRESHOLD, empty_nodes
 
 RAND_R_MAX = 2147483647
@@ -70,49 +81,6 @@ def _rand_uniform(low, high, rng_state):
     """scikit-learn's ``rand_uniform``: a float64 in ``[low, high)``."""
     rng_state[0] = rand_r(rng_state[0])
     return (high - low) * float(rng_state[0] % (RAND_R_MAX + 1)) / float(RAND_R_MAX) + low
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _find_min_max(xrow, samples, start, end, values):
-    """scikit-learn's ``DensePartitioner.find_min_max``; fills ``values[start:end]``."""
-    lo = xrow[samples[start]]
-    hi = lo
-    for p in range(start, end):
-        x = xrow[samples[p]]
-        values[p] = x
-        if x < lo:
-            lo = x
-        elif x > hi:
-            hi = x
-    return lo, hi
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _partition_samples(values, samples, start, end, threshold):
-    """scikit-learn's ``partition_samples``: ``x <= threshold`` first; returns the split position."""
-    p = start
-    q = end
-    while p < q:
-        if values[p] <= threshold:
-            p += 1
-        else:
-            q -= 1
-            values[p], values[q] = values[q], values[p]
-            samples[p], samples[q] = samples[q], samples[p]
-    return q
-
-
-@njit(cache=True, nogil=True)
-def _partition_final(xrow, samples, start, end, threshold):
-    """scikit-learn's ``partition_samples_final`` (no missing values)."""
-    p = start
-    q = end
-    while p < q:
-        if xrow[samples[p]] <= threshold:
-            p += 1
-        else:
-            q -= 1
-            samples[p], samples[q] = samples[q], samples[p]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -142,6 +110,7 @@ def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, tot
         rank_idx,
         medians,
         left_median,
+        _,
     ) = buffers
     if crit == ABSOLUTE_ERROR:
         wl, wr, imp_left, imp_right = absolute_error_children(
@@ -208,31 +177,19 @@ def _reset_update(y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, tot
             counts_right,
         )
         wr = wn - wl
-        imp_left = imp_right = 0.0
-        if not sums_targets(crit):
-            imp_left = class_impurity(counts_left, wl, crit)
-            imp_right = class_impurity(counts_right, wr, crit)
-    if sums_targets(crit):
-        if crit == POISSON:
-            proxy = poisson_proxy(sum_left, sum_total, wl, wr)
-        else:
-            proxy_left = 0.0
-            proxy_right = 0.0
-            for k in range(sum_left.shape[0]):
-                sl = sum_left[k]
-                sr = sum_total[k] - sl
-                proxy_left += sl * sl
-                proxy_right += sr * sr
-            proxy = proxy_left / wl + proxy_right / wr
-    else:
-        proxy = -wr * imp_right - wl * imp_left
+    proxy, class_left, class_right = proxy_improvement(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)
+    if not final:
+        imp_left, imp_right = class_left, class_right
     value_left, value_right = children_values(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)
     return wl, wr, proxy, imp_left, imp_right, value_left, value_right
 
 
 @njit(cache=True, nogil=True)
-def split_random(
-    Xt,
+def split_node(
+    source,
+    sparse_state,
+    sparse,
+    search_best,
     y,
     y_enc,
     w,
@@ -258,11 +215,18 @@ def split_random(
     lower,
     upper,
 ):
-    """scikit-learn's ``node_split_random`` on ``samples[start:end]``.
+    """scikit-learn's ``node_split_random`` (or, with ``search_best``, ``node_split_best``).
 
-    Returns ``feature, threshold, pos, impurity_left, impurity_right,
-    improvement, n_constant_features, middle_value``; ``pos == end`` when no
-    split was found. Leaves ``samples[start:pos]`` the left child's samples.
+    On ``samples[start:end]``, with the dense or the sparse partitioner
+    (``source``, ``sparse_state``, ``sparse``: see :mod:`._partitioner`).
+    The feature draw, the constant-feature bookkeeping and the final
+    partition are scikit-learn's ``node_split_*``; per drawn feature, the
+    random splitter draws one threshold and partitions around it, the best
+    splitter (sparse input) scans the sorted column
+    (:func:`~._sparse_splitter.scan_sorted_sparse`). Returns ``feature,
+    threshold, pos, impurity_left, impurity_right, improvement,
+    n_constant_features, middle_value``; ``pos == end`` when no split was
+    found. Leaves ``samples[start:pos]`` the left child's samples.
     """
     n_features = features.shape[0]
     ft = np.float32(FEATURE_THRESHOLD)
@@ -278,6 +242,9 @@ def split_random(
     n_drawn = 0
     n_total_const = n_known
     n_visited = 0
+    end_negative = start_positive = start
+    init_node_split(source, sparse_state, sparse, samples, start, end, max_features)
+    leaf_limits = (min_samples_leaf, min_weight_leaf)
     while f_i > n_total_const and (n_visited < max_features or n_visited <= n_found + n_drawn):
         n_visited += 1
         f_j = _rand_int(n_drawn, f_i - n_found, rng_state)
@@ -288,8 +255,11 @@ def split_random(
         f_j += n_found
         f = features[f_j]
         current_feature = f
-        xrow = Xt[f]
-        lo, hi = _find_min_max(xrow, samples, start, end, values)
+        if search_best:
+            end_negative, start_positive = sort_sparse_feature(source, sparse_state, f, samples, start, end, values)
+            lo, hi = values[start], values[end - 1]
+        else:
+            lo, hi = find_min_max(source, sparse_state, sparse, f, samples, start, end, values)
         if hi <= lo + ft:
             features[f_j], features[n_total_const] = features[n_total_const], f
             n_found += 1
@@ -297,20 +267,28 @@ def split_random(
             continue
         f_i -= 1
         features[f_i], features[f_j] = features[f_j], features[f_i]
-        threshold = _rand_uniform(np.float64(lo), np.float64(hi), rng_state)
-        if threshold == np.float64(hi):
-            threshold = np.float64(lo)
-        pos = _partition_samples(values, samples, start, end, threshold)
-        if pos - start < min_samples_leaf or end - pos < min_samples_leaf:
-            continue
-        wl, wr, proxy, _, _, value_left, value_right = _reset_update(
-            y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers, False
-        )
-        if wl < min_weight_leaf or wr < min_weight_leaf:
-            continue
         cst = monotonic_cst[f]
-        if cst != 0 and not monotonic_ok(cst, lower, upper, value_left, value_right):
-            continue
+        if search_best:
+            segment = (start, end, end_negative, start_positive)
+            proxy, pos, threshold = scan_sorted_sparse(
+                values, samples, segment, y, y_enc, w, crit, wn, totals, buffers, leaf_limits, (cst, lower, upper)
+            )
+            if pos < 0:
+                continue
+        else:
+            threshold = _rand_uniform(np.float64(lo), np.float64(hi), rng_state)
+            if threshold == np.float64(hi):
+                threshold = np.float64(lo)
+            pos = partition_samples(sparse_state, sparse, values, samples, start, end, threshold)
+            if pos - start < min_samples_leaf or end - pos < min_samples_leaf:
+                continue
+            wl, wr, proxy, _, _, value_left, value_right = _reset_update(
+                y, y_enc, w, samples, start, pos, end, crit, wn, sq_total, totals, buffers, False
+            )
+            if wl < min_weight_leaf or wr < min_weight_leaf:
+                continue
+            if cst != 0 and not monotonic_ok(cst, lower, upper, value_left, value_right):
+                continue
         if proxy > best_proxy:
             best_proxy = proxy
             best_feature = f
@@ -321,8 +299,10 @@ def split_random(
     improvement = -np.inf
     middle = 0.0
     if best_pos < end:
-        if current_feature != best_feature:
-            _partition_final(Xt[best_feature], samples, start, end, best_threshold)
+        # the best splitter's last sort was another feature's, the random
+        # splitter's last partition another candidate's
+        if search_best or current_feature != best_feature:
+            partition_final(source, sparse_state, sparse, best_feature, samples, start, end, best_threshold, values)
         wl, wr, _, imp_left, imp_right, value_left, value_right = _reset_update(
             y, y_enc, w, samples, start, best_pos, end, crit, wn, sq_total, totals, buffers, True
         )
@@ -350,7 +330,7 @@ def _node_reset(y, y_enc, w, samples, start, end, crit, totals, buffers, value_o
     """
     sum_total, counts_total = totals
     if crit == ABSOLUTE_ERROR:
-        (_, _, _, ranks, sorted_y, left_err, right_err, tree_w, tree_wy, rank_vals, rank_idx, medians, _) = buffers
+        (_, _, _, ranks, sorted_y, left_err, right_err, tree_w, tree_wy, rank_vals, rank_idx, medians, _, _) = buffers
         wn = 0.0
         for p in range(start, end):
             wn += w[samples[p]]
@@ -371,8 +351,10 @@ def _node_reset(y, y_enc, w, samples, start, end, crit, totals, buffers, value_o
 
 
 @njit(cache=True, nogil=True)
-def grow_random(
-    Xt,
+def grow_in_place(
+    source,
+    n_total,
+    search_best,
     y,
     y_enc,
     w,
@@ -389,12 +371,22 @@ def grow_random(
     max_leaf_nodes,
     monotonic_cst,
 ):
-    """Grow a tree with the random splitter, depth first or best first.
+    """Grow a tree on scikit-learn's ``samples`` array, depth first or best first.
+
+    scikit-learn's ``DepthFirstTreeBuilder`` and ``BestFirstTreeBuilder``
+    over its in-place splitters: the random splitter (dense or sparse X) and
+    the best splitter on sparse X (:func:`split_node`).
 
     Parameters
     ----------
-    Xt : float32 array (n_features, n_samples)
-        X transposed.
+    source : tuple
+        X as the partitioner reads it (:mod:`._partitioner`): X transposed
+        (float32, n_features x n_samples) for dense input, the CSC arrays
+        for sparse input.
+    n_total : int
+        Number of samples of X (weight zero included).
+    search_best : bool
+        The best splitter (sparse ``source`` only) instead of the random one.
     y, y_enc, w, crit, n_classes_max, max_depth, min_samples_split,
     min_samples_leaf, min_weight_leaf, min_impurity_decrease, max_features,
     seed, capacity, max_leaf_nodes
@@ -409,7 +401,8 @@ def grow_random(
     node_count, max_depth_seen, left, right, feature, threshold, impurity,
     n_node_samples, weighted_n_node_samples, value
     """
-    n_features, n_total = Xt.shape
+    sparse = source[3].shape[0] > 0
+    n_features = source[3].shape[0] - 1 if sparse else source[0].shape[0]
     regression = is_regression(crit)
     n_out = y.shape[1] if regression else y_enc.shape[1]
     K = 1 if regression else n_classes_max
@@ -449,8 +442,11 @@ def grow_random(
         np.empty(m),
         np.empty(m, dtype=np.int64),
         np.zeros(n_out),
-        np.zeros(1 if with_monotonic else 0),
+        # the prefix and suffix medians of a monotonic absolute error
+        np.zeros(m if with_monotonic else 0),
+        np.zeros(m if with_monotonic else 0),
     )
+    sparse_state = sparse_partitioner(source, samples, n_total, sparse)
     values = np.empty(n, dtype=np.float32)
     features = np.arange(n_features)
     constant_features = np.arange(n_features)
@@ -519,8 +515,11 @@ def grow_random(
         n_const = n_known
         imp_left = imp_right = improvement = middle = 0.0
         if not is_leaf:
-            (best_feature, thr, pos, imp_left, imp_right, improvement, n_const, middle) = split_random(
-                Xt,
+            (best_feature, thr, pos, imp_left, imp_right, improvement, n_const, middle) = split_node(
+                source,
+                sparse_state,
+                sparse,
+                search_best,
                 y,
                 y_enc,
                 w,

@@ -31,53 +31,66 @@ def empty_nodes(capacity):
     )
 
 
-def _dense_rows(X):
-    """X as the C-contiguous float32 rows the walks read.
+def _rows(X):
+    """X as the walks read it: float32 C-contiguous rows, or the arrays of a CSR matrix.
 
-    scikit-learn's ``Tree.apply`` also takes a sparse matrix; the walks read
-    dense rows, so it is expanded here (the estimators refuse sparse X
-    before this point).
+    Returns ``X_dense, data, indices, indptr`` (the unused part empty).
+    scikit-learn's ``Tree.apply`` reads CSR rows without expanding them;
+    another sparse format is converted to CSR first.
     """
-    if issparse(X):
-        X = X.toarray()
-    return np.ascontiguousarray(X, dtype=np.float32)
+    empty_index = np.empty(0, dtype=np.int64)
+    if not issparse(X):
+        return np.ascontiguousarray(X, dtype=np.float32), np.empty(0, dtype=np.float32), empty_index, empty_index
+    X = X.tocsr()
+    return (
+        np.empty((0, X.shape[1]), dtype=np.float32),
+        np.ascontiguousarray(X.data, dtype=np.float32),
+        np.ascontiguousarray(X.indices, dtype=np.int64),
+        np.ascontiguousarray(X.indptr, dtype=np.int64),
+    )
 
 
 @njit(cache=True, nogil=True)
-def _apply(X, left, right, feature, threshold):
-    """Leaf reached by each row of X (float32, C order)."""
-    out = np.empty(X.shape[0], dtype=np.int64)
-    for i in range(X.shape[0]):
-        node = 0
-        while left[node] != TREE_LEAF:
-            if X[i, feature[node]] <= threshold[node]:
-                node = left[node]
-            else:
-                node = right[node]
-        out[i] = node
-    return out
+def _walk(X, data, indices, indptr, left, right, feature, threshold, path_capacity):
+    """Leaf reached by each row, and the nodes each row goes through.
 
-
-@njit(cache=True, nogil=True)
-def _decision_path(X, left, right, feature, threshold, max_depth):
-    """CSR (indptr, indices) of the nodes each row of X goes through."""
-    n = X.shape[0]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    indices = np.empty(n * (max_depth + 1), dtype=np.int64)
+    Rows are those of the dense ``X`` or, when ``indptr`` is not empty, of
+    the CSR matrix ``(data, indices, indptr)``, whose row is scattered into a
+    dense buffer of the features (and cleared after). With ``path_capacity
+    > 0``, also returns the CSR ``indptr, indices`` of the visited nodes.
+    """
+    sparse = indptr.shape[0] > 0
+    n = indptr.shape[0] - 1 if sparse else X.shape[0]
+    buffer = np.zeros(X.shape[1], dtype=np.float32)
+    out = np.empty(n, dtype=np.int64)
+    path_indptr = np.zeros(n + 1, dtype=np.int64)
+    path = np.empty(path_capacity, dtype=np.int64)
     nnz = 0
     for i in range(n):
+        if sparse:
+            for k in range(indptr[i], indptr[i + 1]):
+                buffer[indices[k]] = data[k]
+            row = buffer
+        else:
+            row = X[i]
         node = 0
-        indices[nnz] = 0
-        nnz += 1
+        if path_capacity > 0:
+            path[nnz] = 0
+            nnz += 1
         while left[node] != TREE_LEAF:
-            if X[i, feature[node]] <= threshold[node]:
+            if row[feature[node]] <= threshold[node]:
                 node = left[node]
             else:
                 node = right[node]
-            indices[nnz] = node
-            nnz += 1
-        indptr[i + 1] = nnz
-    return indptr, indices[:nnz]
+            if path_capacity > 0:
+                path[nnz] = node
+                nnz += 1
+        out[i] = node
+        path_indptr[i + 1] = nnz
+        if sparse:
+            for k in range(indptr[i], indptr[i + 1]):
+                buffer[indices[k]] = 0.0
+    return out, path_indptr, path[:nnz]
 
 
 @njit(cache=True, nogil=True)
@@ -273,8 +286,7 @@ class Tree:
 
     def apply(self, X):
         """Leaf id reached by each row of X (float32, C-contiguous, or a sparse matrix)."""
-        X = _dense_rows(X)
-        return _apply(X, self.children_left, self.children_right, self.feature, self.threshold)
+        return self._walk(X, with_path=False)[0]
 
     def predict(self, X):
         """Value of the leaf reached by each row: shape (n_samples, n_outputs, K)."""
@@ -282,16 +294,14 @@ class Tree:
 
     def decision_path(self, X):
         """Sparse CSR indicator of shape (n_samples, node_count) of visited nodes."""
-        indptr, indices = _decision_path(
-            _dense_rows(X),
-            self.children_left,
-            self.children_right,
-            self.feature,
-            self.threshold,
-            self.max_depth,
-        )
+        _, indptr, indices = self._walk(X, with_path=True)
         data = np.ones(indices.shape[0], dtype=np.intp)
         return csr_matrix((data, indices, indptr), shape=(X.shape[0], self.node_count))
+
+    def _walk(self, X, with_path):
+        rows = _rows(X)
+        capacity = X.shape[0] * (self.max_depth + 1) if with_path else 0
+        return _walk(*rows, self.children_left, self.children_right, self.feature, self.threshold, capacity)
 
     def compute_feature_importances(self, normalize=True):
         """Total weighted impurity decrease brought by each feature."""
