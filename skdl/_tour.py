@@ -97,17 +97,19 @@ def _imbalanced_cases():
     from imblearn import over_sampling as imb_over
     from imblearn import under_sampling as imb_under
     from imblearn.pipeline import Pipeline as ImbPipeline
+    from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import AdaBoostClassifier as SklearnAdaBoost
     from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
+    from sklearn.preprocessing import KBinsDiscretizer
 
     from .ensemble import BalanceCascadeClassifier, EasyEnsembleClassifier
-    from .over_sampling import SMOTE, BorderlineSMOTE, RandomOverSampler
+    from .over_sampling import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, RandomOverSampler
     from .under_sampling import RandomUnderSampler
 
-    def sampler_case(name, ours, peer, grid, quick):
+    def sampler_case(name, ours, peer, grid, quick, prepare=StandardScaler):
         def pipe(sampler):
             return ImbPipeline(
-                [("scale", StandardScaler()), ("sampler", sampler), ("clf", SklearnLogisticRegression(max_iter=1000))]
+                [("prepare", prepare()), ("sampler", sampler), ("clf", SklearnLogisticRegression(max_iter=1000))]
             )
 
         return TourCase(
@@ -132,6 +134,17 @@ def _imbalanced_cases():
             peer_note=peer_note,
         )
 
+    def two_binned_columns():
+        # The last two features in 4 quantile bins (placed first), the others scaled:
+        # breast cancer with two categorical columns, for SMOTENC.
+        return ColumnTransformer(
+            [("levels", KBinsDiscretizer(n_bins=4, encode="ordinal"), [28, 29])],
+            remainder=StandardScaler(),
+        )
+
+    def all_binned():
+        return KBinsDiscretizer(n_bins=4, encode="ordinal")
+
     k_grid = {"sampler__k_neighbors": [3, 5, 7], "sampler__sampling_strategy": [0.8, 1.0]}
     return [
         sampler_case(
@@ -143,6 +156,22 @@ def _imbalanced_cases():
             imb_over.BorderlineSMOTE(random_state=0),
             {**k_grid, "sampler__kind": ["borderline-1", "borderline-2"]},
             {"sampler__kind": ["borderline-1", "borderline-2"]},
+        ),
+        sampler_case(
+            "SMOTENC",
+            SMOTENC(categorical_features=[0, 1], random_state=0),
+            imb_over.SMOTENC(categorical_features=[0, 1], random_state=0),
+            k_grid,
+            {"sampler__k_neighbors": [3, 5]},
+            prepare=two_binned_columns,
+        ),
+        sampler_case(
+            "SMOTEN",
+            SMOTEN(random_state=0),
+            imb_over.SMOTEN(random_state=0),
+            k_grid,
+            {"sampler__k_neighbors": [3, 5]},
+            prepare=all_binned,
         ),
         sampler_case(
             "RandomOverSampler",
