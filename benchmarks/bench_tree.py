@@ -4,6 +4,8 @@ The quality figure is the held-out R^2 (regression) or accuracy
 (classification) on a second sample of the same generator.
 """
 
+import numpy as np
+import scipy.sparse as sp
 from sklearn.datasets import make_classification, make_friedman1
 from sklearn.tree import DecisionTreeClassifier as SklearnTreeClassifier
 from sklearn.tree import DecisionTreeRegressor as SklearnTreeRegressor
@@ -30,6 +32,28 @@ def _classification(n_samples, n_features):
         n = n_samples // 20 if quick else n_samples
         X, y = make_classification(2 * n, n_features, n_informative=10, random_state=0)
         return {"X": X[:n], "y": y[:n], "X_test": X[n:], "y_test": y[n:]}
+
+    return make_data
+
+
+def _one_hot(n_samples, n_categorical=20, n_levels=100):
+    """One-hot encoded categoricals: ``n_categorical`` features of ``n_levels`` levels.
+
+    X is CSC (``n_categorical`` stored ones a row); the class is the sign of
+    the effects of the first four categoricals' levels plus noise.
+    """
+
+    def make_data(quick):
+        n = n_samples // 20 if quick else n_samples
+        rng = np.random.RandomState(0)
+        levels = rng.randint(0, n_levels, (2 * n, n_categorical))
+        effect = rng.randn(4, n_levels)
+        y = (effect[np.arange(4), levels[:, :4]].sum(axis=1) + rng.randn(2 * n) > 0).astype(int)
+        rows = np.repeat(np.arange(2 * n), n_categorical)
+        columns = (levels + n_levels * np.arange(n_categorical)).ravel()
+        ones = np.ones(rows.shape[0], dtype=np.float32)
+        X = sp.csc_matrix((ones, (rows, columns)), shape=(2 * n, n_categorical * n_levels))
+        return {"X": X[:n], "y": y[:n], "X_test": X[n:].tocsr(), "y_test": y[n:]}
 
     return make_data
 
@@ -116,6 +140,15 @@ WORKLOADS = [
         _friedman(100_000, 20),
         "test R2",
         "ratio <= 1.5, identical tree",
+    ),
+    _tree_workload(
+        "tree_clf_onehot_200k_x_2000_sparse",
+        "DecisionTreeClassifier",
+        lambda device: DecisionTreeClassifier(random_state=0),
+        lambda: SklearnTreeClassifier(random_state=0),
+        _one_hot(200_000),
+        "test accuracy",
+        "ratio <= 1.0, identical tree",
     ),
     _tree_workload(
         "tree_clf_100k_best",
