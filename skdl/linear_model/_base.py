@@ -7,6 +7,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._device import resolve_device, to_numpy, to_tensor
 from ..utils._sklearn_compat import validate_data
+from ..utils._threads import one_torch_thread
 from ._losses import Design, raw_prediction
 
 
@@ -28,7 +29,10 @@ class LinearClassifierMixin:
         coef = self.coef_.toarray() if sp.issparse(self.coef_) else self.coef_
         W = to_tensor(coef, device, dtype=X.dtype)
         b = to_tensor(self.intercept_, device, dtype=X.dtype)
-        return raw_prediction(design, W, b)
+        # One thread: a (n, n_classes) product is memory-bound, and torch's
+        # threads lose more than they gain on a busy machine.
+        with one_torch_thread(device):
+            return raw_prediction(design, W, b)
 
     def decision_function(self, X):
         """Confidence score of each sample: its linear predictor.

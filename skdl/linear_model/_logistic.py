@@ -22,14 +22,14 @@ from ..utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
-from ..utils._threads import one_torch_thread
+from ..utils._threads import one_torch_thread, single_threaded_blas
 from ..utils._validation import (
     check_binary_or_more_classes,
     check_squares_are_finite,
     class_weighted_sample_weight,
     unchanged_on_error,
 )
-from . import _liblinear, _sag, _solvers
+from . import _liblinear, _loss_kernels, _sag, _solvers
 from ._base import LinearClassifierMixin, SparseCoefMixin
 from ._losses import Design, loss_value, predict_log_proba, predict_proba
 
@@ -165,7 +165,9 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         - ``"newton-cholesky"`` (also ``"newton"``): Newton's method with
           the exact Hessian solved by Cholesky and a line search; L2 or no
           penalty; for small ``n_features * n_classes`` (sparse X is
-          densified to form the Hessian).
+          densified to form the Hessian). As scikit-learn's, it falls back
+          to lbfgs (with a LinAlgWarning) when the Hessian is singular or
+          very ill-conditioned.
         - ``"liblinear"``: liblinear's solvers of its problem, whose
           intercept is a penalised extra feature of value
           ``intercept_scaling``: trust-region Newton on the primal for
@@ -589,7 +591,8 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         else:
             design = Design(X, device)
             sw = to_tensor(sample_weight / sw_sum, device, dtype=dtype)
-            with one_torch_thread(device):
+            # One thread for torch and for the BLAS calls of the fused kernels.
+            with one_torch_thread(device), single_threaded_blas():
                 if self.solver == "proximal":
                     W, b, n_iter, converged = _solvers.proximal(design, target, sw, W0, b0, l1=l1, l2=l2, **common)
                 else:
@@ -743,7 +746,13 @@ class LogisticRegression(SparseCoefMixin, LinearClassifierMixin, ClassifierMixin
         proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``.
         """
-        return to_numpy(predict_proba(self._raw(X), len(self.classes_) == 2))
+        Z = self._raw(X)
+        if Z.device.type == "cpu" and len(self.classes_) > 2:
+            # Z is this call's own tensor: its rows become the probabilities.
+            proba = Z.numpy()
+            _loss_kernels.softmax_in_place(proba)
+            return proba
+        return to_numpy(predict_proba(Z, len(self.classes_) == 2))
 
     def predict_log_proba(self, X):
         """Logarithm of the probability of each class, computed stably.

@@ -13,8 +13,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from skdl.linear_model import LogisticRegression, _liblinear
-from skdl.linear_model._losses import Design, hessian, hessian_product
+from skdl.linear_model import LogisticRegression, _liblinear, _losses
+from skdl.linear_model._losses import Design, hessian, hessian_product, loss_gradient
 
 SOLVERS = ["lbfgs", "newton-cg", "newton-cholesky", "sag", "saga"]
 
@@ -79,12 +79,15 @@ def test_saga_l1_and_elastic_net_match_sklearn(l1_ratio):
 
 @pytest.mark.parametrize("binary", [True, False])
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_hessian_product_is_the_hessian_times_the_vector(binary, fit_intercept):
+@pytest.mark.parametrize("fused", [True, False])
+def test_hessian_product_is_the_hessian_times_the_vector(binary, fit_intercept, fused):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(50, 4))
     n_rows = 1 if binary else 3
     y = rng.randint(0, 2 if binary else 3, size=50)
     design = Design(X, torch.device("cpu"))
+    # The one-pass kernels (large dense X on the CPU), or the two-pass tensor code.
+    design.rows = X if fused else None
     target = torch.tensor(y, dtype=torch.float64 if binary else torch.int64)
     sw = torch.full((50,), 1 / 50, dtype=torch.float64)
     W = torch.tensor(rng.normal(size=(n_rows, 4)))
@@ -97,6 +100,33 @@ def test_hessian_product_is_the_hessian_times_the_vector(binary, fit_intercept):
     expected = H @ flat
     got = torch.cat([H_W.reshape(-1), h_b]) if fit_intercept else H_W.reshape(-1)
     assert_allclose(got.numpy(), expected.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fused_loss_gradient_equals_the_tensor_code(binary, dtype, monkeypatch):
+    monkeypatch.setattr(_losses, "FUSED_BINARY_MIN_FEATURES", 1)
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 7)).astype(dtype)
+    n_rows = 1 if binary else 4
+    y = rng.randint(0, 2 if binary else 4, size=300)
+    target = torch.tensor(y, dtype=torch.float64 if binary else torch.int64)
+    if binary:
+        target = target.to(torch.from_numpy(X).dtype)
+    sw = torch.from_numpy(rng.uniform(0.5, 2.0, size=300).astype(dtype) / 300)
+    # Logits up to about +-600: exp overflows unless the kernels shift / use |z|.
+    W = torch.from_numpy((rng.normal(size=(n_rows, 7)) * 80).astype(dtype))
+    b = torch.from_numpy(rng.normal(size=n_rows).astype(dtype))
+    fused, tensor = Design(X, torch.device("cpu")), Design(X, torch.device("cpu"))
+    fused.rows, tensor.rows = X, None
+    kw = dict(binary=binary, l2=0.1, fit_intercept=True)
+    got = loss_gradient(fused, target, sw, W, b, **kw)
+    expected = loss_gradient(tensor, target, sw, W, b, **kw)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    for g, e in zip(got, expected):
+        assert g.dtype == e.dtype
+        assert torch.isfinite(g).all()
+        assert_allclose(g.numpy(), e.numpy(), rtol=rtol, atol=rtol * float(e.abs().max()))
 
 
 @pytest.mark.parametrize(
