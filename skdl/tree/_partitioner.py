@@ -276,7 +276,7 @@ def sort_sparse_feature(source, sparse_state, feature, samples, start, end, valu
     return end_negative, start_positive
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def find_min_max(source, sparse_state, sparse, feature, samples, start, end, values):
     """The node's smallest and largest value of ``feature`` (float32).
 
@@ -315,7 +315,7 @@ def find_min_max(source, sparse_state, sparse, feature, samples, start, end, val
     return lo, hi
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def partition_samples(sparse_state, sparse, values, samples, start, end, threshold):
     """Samples with ``x <= threshold`` first, after :func:`find_min_max`; returns the split position.
 
@@ -323,8 +323,8 @@ def partition_samples(sparse_state, sparse, values, samples, start, end, thresho
     Sparse: its ``_partition``, within the negative or the positive part
     only (a zero threshold is the zeros block's end).
     """
+    index_to_samples, bounds = sparse_state[0], sparse_state[2]
     if sparse:
-        index_to_samples, bounds = sparse_state[0], sparse_state[2]
         if threshold < 0.0:
             p, q = start, bounds[0]
         elif threshold > 0.0:
@@ -339,10 +339,10 @@ def partition_samples(sparse_state, sparse, values, samples, start, end, thresho
         else:
             q -= 1
             values[p], values[q] = values[q], values[p]
+            samples[p], samples[q] = samples[q], samples[p]
             if sparse:
-                _sparse_swap(index_to_samples, samples, p, q)
-            else:
-                samples[p], samples[q] = samples[q], samples[p]
+                index_to_samples[samples[p]] = p
+                index_to_samples[samples[q]] = q
     return q
 
 
