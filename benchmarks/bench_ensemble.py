@@ -102,6 +102,12 @@ def _cost_sets():
     malignant = rng.choice(np.flatnonzero(y == 1), size=40, replace=False)
     keep = np.sort(np.concatenate([np.flatnonzero(y == 0), malignant]))
     yield "breast cancer, 40 malignant (10%)", X[keep], y[keep]
+    from imbalance_table import imbalanced_sets
+
+    # the imbalanced guide's 2% set and breast cancer with 36 malignant kept
+    for name, X, y in imbalanced_sets():
+        if name.startswith(("make_classification(20000", "breast cancer")):
+            yield name, X, y
 
 
 def _cost_models(ratio, n_estimators):
@@ -127,13 +133,18 @@ def _cost_models(ratio, n_estimators):
     }
 
 
-def cost_table(n_estimators=50, ratios=(2, 5, 10)):
-    """Print the cost table (see the comment above); returns its rows."""
+def cost_table(n_estimators=50, ratios=(2, 5, 10), sets=None):
+    """Print the cost table (see the comment above); returns its rows.
+
+    ``sets``: words, one of which a set's name must contain (None: every set).
+    """
     from sklearn.metrics import recall_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
     rows = []
     for set_name, X, y in _cost_sets():
+        if sets and not any(word in set_name for word in sets):
+            continue
         folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
         for ratio in ratios:
             matrix = np.array([[0, 1], [ratio, 0]])
@@ -147,7 +158,7 @@ def cost_table(n_estimators=50, ratios=(2, 5, 10)):
                     auc.append(roc_auc_score(y[test], fitted.predict_proba(X[test])[:, 1]))
                 row = (set_name, ratio, model_name, np.mean(cost), np.mean(recall), np.mean(auc))
                 rows.append(row)
-                print("%-36s %3d  %-15s cost %.4f  recall %.3f  AUC %.4f" % row, flush=True)
+                print("%-36s %3d  %-15s cost %.4f  recall %.3f  AUC %.4f" % (set_name[:36], *row[1:]), flush=True)
     return rows
 
 
@@ -156,4 +167,6 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n-estimators", type=int, default=50)
-    cost_table(parser.parse_args().n_estimators)
+    parser.add_argument("--sets", nargs="*", help="only the sets whose name contains one of these words")
+    args = parser.parse_args()
+    cost_table(args.n_estimators, sets=args.sets)

@@ -9,7 +9,7 @@ a false alarm costing 1. Raising the cost raises the recall of the
 positive class, and the total misclassification cost on held-out data
 (measured with the same cost ratio) stays at or below that of the cost-blind
 :class:`skdl.ensemble.AdaBoostClassifier`: equal at a ratio of 1, where
-AdaCost is AdaBoost, and about a fifth of it at a ratio of 50. The first
+AdaCost is AdaBoost, and about a sixth of it at a ratio of 50. The first
 stump is fitted to the cost-weighted start, so boosting never stalls there
 (a single-stump ensemble, which would be marked ``x``, does not occur).
 See :ref:`boosting`.

@@ -1,12 +1,16 @@
 """AdaCost (Fan et al., ICML 1999) and AdaMEC (Nikolaou et al., 2016).
 
 Both are cost-sensitive AdaBoost. AdaCost puts the costs into the training:
-SAMME started from the cost-weighted distribution, with mistakes between
-cheaply confused classes counting less. AdaMEC trains a cost-blind AdaBoost,
-calibrates its scores and predicts the class of least expected cost.
+boosting on the exponential loss with a cost-weighted start and a margin
+scale per class (a costlier class must be classified with a wider margin),
+mistakes between cheaply confused classes counting less. AdaMEC trains a
+cost-blind AdaBoost, calibrates its scores and predicts the class of least
+expected cost.
 """
 
 import numpy as np
+from scipy.optimize import brentq
+from scipy.special import logsumexp
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -16,10 +20,52 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from ..tree import DecisionTreeClassifier
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils._validation import check_binary_or_more_classes, unchanged_on_error
-from ._weight_boosting import AdaBoostClassifier, BaseBoostingClassifier
+from ._weight_boosting import AdaBoostClassifier, BaseBoostingClassifier, _floored, _Members
 
 # Folds of the out-of-fold scores AdaMEC's calibration map is fitted on.
 _CALIBRATION_FOLDS = 3
+
+# The margin scale of a class is (cheapest cost / its cost) ** _MARGIN_EXPONENT:
+# once the training error reaches zero, a class of cost C is kept C ** 1/2
+# times as far (in the scaled margin) from the vote's zero as one of cost 1.
+# 0 would leave the costs only in the start, where they fade once the rounds
+# separate the training set; 1 pushes the boundary deep into the cheap class.
+# The user guide derives the choice.
+_MARGIN_EXPONENT = 0.5
+
+
+def _margin_scales(class_costs):
+    """Per-class margin scales ``b_k``: 1 for the cheapest positive cost, smaller for costlier classes.
+
+    A class whose mistakes cost nothing gets 1: its samples have zero weight
+    from the start, so its scale never acts.
+    """
+    positive = class_costs > 0
+    reference = class_costs[positive].min()
+    scales = np.ones_like(class_costs)
+    scales[positive] = (reference / class_costs[positive]) ** _MARGIN_EXPONENT
+    return scales
+
+
+def _exact_step(weight, slope):
+    """``argmin_a sum_i weight_i exp(-a slope_i)``, for a positive edge ``sum_i weight_i slope_i``.
+
+    The sum is convex in ``a``; its derivative changes sign where the
+    weighted slopes of the samples that gain weight (``slope < 0``) balance
+    those of the samples that lose it, compared in logs so that no
+    exponential overflows.
+    """
+    gain, lose = (slope < 0) & (weight > 0), (slope > 0) & (weight > 0)
+
+    def balance(a):
+        return logsumexp(-a * slope[lose], b=weight[lose] * slope[lose]) - logsumexp(
+            -a * slope[gain], b=-weight[gain] * slope[gain]
+        )
+
+    high = 1.0
+    while balance(high) > 0:
+        high *= 2.0
+    return brentq(balance, 0.0, high, xtol=1e-14, rtol=4 * np.finfo(float).eps)
 
 
 def _validated_cost_matrix(cost_matrix, classes):
@@ -89,12 +135,16 @@ class AdaCostClassifier(BaseBoostingClassifier):
     """Cost-sensitive AdaBoost: AdaCost, or AdaMEC's least-expected-cost decision.
 
     ``method="adacost"`` (Fan et al. [1]_, with the choices derived in the
-    :ref:`user guide <boosting>`): the SAMME rounds of
-    :class:`AdaBoostClassifier`, started from ``D_1(i) ∝ sample_weight_i *
-    max_j cost_matrix[y_i, j]``, with a mistake ``y_i -> h(x_i)`` counting
-    ``s_i = cost_matrix[y_i, h(x_i)] / max_j cost_matrix[y_i, j]`` in the
-    error and in the weight update (``s = 1`` for two classes). Equal costs
-    give exactly :class:`AdaBoostClassifier`.
+    :ref:`user guide <boosting>`): boosting on the exponential loss
+    ``sum_i D_1(i) exp(-b_i y_i F(x_i))`` with a margin scale ``b_k =
+    (C_min / C_k) ** 1/2`` per class (``C_k = max_j cost_matrix[k, j]``, so a
+    costlier class is held to a wider margin) and ``D_1(i) ∝
+    sample_weight_i * C_{y_i} / b_{y_i}`` (so that the vote's sign is the
+    decision of least expected cost), the exact step each round, and a
+    mistake ``y_i -> h(x_i)`` counting ``s_i = cost_matrix[y_i, h(x_i)] /
+    C_{y_i}`` (``s = 1`` for two classes). When every class has the same
+    ``C_k`` this is the SAMME rounds of :class:`AdaBoostClassifier` started
+    from ``D_1``; equal costs give exactly :class:`AdaBoostClassifier`.
 
     ``method="adamec"`` (Nikolaou et al. [2]_): a cost-blind
     :class:`AdaBoostClassifier`, whose scores are calibrated by a logistic
@@ -154,8 +204,14 @@ class AdaCostClassifier(BaseBoostingClassifier):
         misclassifying it (for two classes, the cost of misclassifying it).
 
     cost_factors_ : ndarray of shape (n_classes,)
-        ``class_costs_ / class_costs_.max()``: how AdaCost's ``D_1`` weighs
-        each class's samples relative to ``sample_weight``.
+        ``class_costs_ / margin_scales_``, divided by its largest entry: how
+        AdaCost's ``D_1`` weighs each class's samples relative to
+        ``sample_weight``.
+
+    margin_scales_ : ndarray of shape (n_classes,)
+        AdaCost's ``b_k = (C_min / class_costs_[k]) ** 1/2`` (``C_min`` the
+        smallest positive class cost; 1 for a class whose mistakes cost
+        nothing).
 
     calibrator_ : LogisticRegression or None
         AdaMEC's map from ``decision_function`` to probabilities; None for
@@ -190,13 +246,16 @@ class AdaCostClassifier(BaseBoostingClassifier):
     loss that is not a function of the margin ``sum_t alpha_t h_t(x)``, so the
     sign of that margin is not the decision of least expected cost, and
     equal costs do not give AdaBoost. With ``beta`` independent of
-    correctness the bounded loss is the cost-weighted exponential loss, whose
-    minimiser's sign is the cost-optimal decision; skdl takes ``beta = 1``
-    and the costs in ``D_1``, which keeps AdaBoost's exact step and makes the
-    first learner's error on ``D_1`` at most the lighter class's weight (so
-    below chance). The user guide has the derivation. A first learner no
-    better than chance (all classes of equal weight and no useful split) is
-    kept alone with ``alpha = 1`` instead of failing.
+    correctness the bounded loss is a cost-weighted exponential loss of the
+    margin, whose minimiser's sign is the cost-optimal decision when ``b *
+    D_1`` carries the cost. Costs only in ``D_1`` (``b = 1``) fade once the
+    rounds separate the training set; skdl splits them so that, there, a
+    class of cost ``C`` keeps ``sqrt(C / C_min)`` times the margin. The first
+    learner is fitted to ``D_1 * b ∝ sample_weight * C``, so its error is at
+    most the lighter class's weight (below chance). The user guide has the
+    derivation. A first learner no better than chance (all classes of equal
+    weight and no useful split) is kept alone with ``alpha = 1`` instead of
+    failing.
 
     AdaMEC's ``staged_predict`` and ``staged_predict_proba`` apply the
     calibration map fitted to the final ensemble's scores to each stage.
@@ -279,10 +338,14 @@ class AdaCostClassifier(BaseBoostingClassifier):
             self.classes_ = classes
             self.n_classes_ = classes.shape[0]
             class_costs = matrix.max(axis=1)
-            factors = class_costs / class_costs.max()
+            scales = _margin_scales(class_costs)
+            # D_1 * b carries the cost, so that the vote's sign is the decision of least expected cost
+            factors = class_costs / scales
+            factors /= factors.max()
             calibrator = None
             if self.method == "adacost":
-                initial = sample_weight * factors[np.searchsorted(classes, y)]
+                y_index = np.searchsorted(classes, y)
+                initial = sample_weight * factors[y_index]
                 total = initial.sum()
                 if not total > 0:
                     raise ValueError(
@@ -292,17 +355,75 @@ class AdaCostClassifier(BaseBoostingClassifier):
                 if not np.all(factors == 1.0):
                     # (equal costs keep sample_weight's bits: AdaBoost's rounds exactly)
                     initial /= total
-                members, weights, errors = self._samme(
-                    X, y, initial, _mistake_scale(matrix, classes, y), first_no_better="keep"
-                )
+                mistake_scale = _mistake_scale(matrix, classes, y)
+                if np.all(scales == 1.0):
+                    # one margin scale: the exact step is SAMME's closed form
+                    members, weights, errors = self._samme(X, y, initial, mistake_scale, first_no_better="keep")
+                else:
+                    members, weights, errors = self._scaled_margin_rounds(X, y, initial, scales[y_index], mistake_scale)
             else:
                 members, weights, errors = self._samme(X, y, sample_weight, first_no_better="keep")
                 calibrator = self._fitted_calibrator(X, y, sample_weight)
         self.cost_matrix_ = matrix
-        self.class_costs_, self.cost_factors_ = class_costs, factors
+        self.class_costs_, self.cost_factors_, self.margin_scales_ = class_costs, factors, scales
         self.calibrator_ = calibrator
         self.estimators_, self.estimator_weights_, self.estimator_errors_ = members, weights, errors
         return self
+
+    def _scaled_margin_rounds(self, X, y, initial, scale, mistake_scale):
+        """Boosting on ``sum_i D_1(i) exp(-b_i y_i . F(x_i) / K)``; returns members, weights, errors.
+
+        ``y_i . F`` is the margin in SAMME's symmetric coding of the classes
+        and ``b_i = scale[i]`` the margin scale of sample i's class. Each round
+        fits the learner to ``D * b`` (the loss's gradient at the current
+        vote), takes the exact step along it and multiplies ``D`` by
+        ``exp(-a b_i u_i)``, ``u_i = K / (K - 1)`` for a correct prediction and
+        ``-s_i K / (K - 1) ** 2`` for a mistake (``s_i`` its cost share). The
+        member's weight is ``a K**2 / (K - 1)**2``, SAMME's ``alpha`` when
+        every ``b_i`` is 1. Stops as :meth:`_samme` does.
+        """
+        random_state = check_random_state(self.random_state)
+        fitter = _Members(self.estimator_, X, presort=True)
+        K = self.n_classes_
+        zero_weight = initial == 0.0
+        weight = initial
+        members = []
+        weights = np.zeros(self.n_estimators)
+        errors = np.ones(self.n_estimators)
+        for iboost in range(self.n_estimators):
+            weight = _floored(weight, zero_weight)
+            gradient = weight * scale
+            gradient /= gradient.sum()
+            member = self._make_member(random_state)
+            fitter.fit(member, y, gradient)
+            prediction = fitter.predict(member)
+            incorrect = prediction != y
+            share = incorrect.astype(np.float64)
+            if mistake_scale is not None:
+                share *= mistake_scale(prediction)
+            error = float(np.dot(share, gradient))
+            if error <= 0:
+                members.append(member)
+                weights[iboost], errors[iboost] = 1.0, 0.0
+                break
+            slope = scale * np.where(incorrect, -share * K / (K - 1.0) ** 2, K / (K - 1.0))
+            if not np.dot(weight, slope) > 0:
+                # no better than chance on the scaled margin
+                if not members:
+                    members.append(member)
+                    weights[iboost], errors[iboost] = 1.0, error
+                break
+            step = self.learning_rate * _exact_step(weight, slope)
+            members.append(member)
+            weights[iboost], errors[iboost] = step * K**2 / (K - 1.0) ** 2, error
+            if iboost == self.n_estimators - 1:
+                break
+            # in logs, shifted by the largest, so that no weight overflows
+            with np.errstate(divide="ignore"):
+                log_weight = np.log(weight) - step * slope
+            weight = np.exp(log_weight - log_weight.max())
+            weight /= weight.sum()
+        return members, weights, errors
 
     def _fitted_calibrator(self, X, y, sample_weight):
         """AdaMEC's calibration: a logistic map fitted to out-of-fold AdaBoost scores.

@@ -54,6 +54,13 @@ def _as_float32(X):
 _X_CHECKS = {"accept_sparse": ["csr", "csc"], "allow_nd": True, "dtype": None}
 
 
+def _floored(sample_weight, zero_weight):
+    """Weights raised to at least machine epsilon (so logs stay finite), the zero ones kept zero."""
+    sample_weight = np.clip(sample_weight, np.finfo(np.float64).eps, None)
+    sample_weight[zero_weight] = 0.0
+    return sample_weight
+
+
 class _Members:
     """How an ensemble fits and queries its members on already validated X.
 
@@ -202,14 +209,12 @@ class BaseBoostingClassifier(ClassifierMixin, BaseWeightBoosting):
         random_state = check_random_state(self.random_state)
         fitter = _Members(self.estimator_, X, presort=True)
         n_classes = self.n_classes_
-        epsilon = np.finfo(np.float64).eps
         zero_weight = sample_weight == 0.0
         members = []
         weights = np.zeros(self.n_estimators)
         errors = np.ones(self.n_estimators)
         for iboost in range(self.n_estimators):
-            sample_weight = np.clip(sample_weight, epsilon, None)
-            sample_weight[zero_weight] = 0.0
+            sample_weight = _floored(sample_weight, zero_weight)
             member = self._make_member(random_state)
             fitter.fit(member, y, sample_weight)
             prediction = fitter.predict(member)
@@ -651,15 +656,13 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
         """The AdaBoost.R2 rounds; returns the members, their weights and losses."""
         random_state = check_random_state(self.random_state)
         fitter = _Members(self.estimator_, X, presort=False)
-        epsilon = np.finfo(np.float64).eps
         zero_weight = sample_weight == 0.0
         n = X.shape[0]
         members = []
         weights = np.zeros(self.n_estimators)
         errors = np.ones(self.n_estimators)
         for iboost in range(self.n_estimators):
-            sample_weight = np.clip(sample_weight, epsilon, None)
-            sample_weight[zero_weight] = 0.0
+            sample_weight = _floored(sample_weight, zero_weight)
             member = self._make_member(random_state)
             rows = random_state.choice(np.arange(n), size=n, replace=True, p=sample_weight)
             fitter.fit(member, y, rows=rows)

@@ -48,55 +48,84 @@ class _ByRound(_Fixed):
 
 
 def test_two_rounds_by_hand():
-    # 10 samples; missing class 1 costs 3, a false alarm 1.
-    X = np.arange(10, dtype=float).reshape(-1, 1)
-    y = np.array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1])
-    h1 = np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 0])  # wrong on 7 (cheap) and 9 (costly)
-    h2 = np.array([1, 0, 0, 0, 0, 0, 0, 0, 0, 1])  # wrong on 0 (cheap) and 8 (costly)
-    D1 = np.array([1, 1, 1, 1, 1, 1, 1, 1, 3, 3]) / 14
-    clf = AdaCostClassifier(_ByRound(h1, h2, D1), n_estimators=2, cost_matrix=[[0, 1], [3, 0]]).fit(X, y)
-    # round 1: D_1 is proportional to the cost, err = (1 + 3) / 14
-    assert_allclose(clf.estimators_[0].seen_weight_, D1)
-    err1 = 4 / 14
-    alpha1 = np.log((1 - err1) / err1)  # log(10 / 4)
-    assert clf.estimator_weights_[0] == pytest.approx(np.log(2.5))
-    assert clf.estimator_weights_[0] == pytest.approx(alpha1)
-    # round 2: the mistakes of round 1 are multiplied by exp(alpha1) = 2.5
-    D2 = np.array([1, 1, 1, 1, 1, 1, 1, 2.5, 3, 7.5]) / 20
-    assert_allclose(clf.estimators_[1].seen_weight_, D2)
-    err2 = (1 + 3) / 20
-    assert clf.estimator_errors_[1] == pytest.approx(err2)
-    alpha2 = np.log(16 / 4)
-    assert clf.estimator_weights_[1] == pytest.approx(alpha2)
+    # 20 samples, 18 of class 0 and 2 of class 1; missing class 1 costs 4, a false alarm 1.
+    # Margin scales b = (1, (1/4) ** 1/2) = (1, 1/2); D_1 * b carries the cost: D_1 ∝ (1, 8).
+    X = np.arange(20, dtype=float).reshape(-1, 1)
+    y = np.array([0] * 18 + [1, 1])
+    h1 = y.copy()
+    h1[[0, 1]] = 1  # wrong on two cheap samples
+    h2 = y.copy()
+    h2[19] = 0  # wrong on one costly sample
+    D1 = np.array([1] * 18 + [8, 8]) / 34
+    seen1 = np.array([1] * 18 + [4, 4]) / 26  # D_1 * b, normalised
+    clf = AdaCostClassifier(_ByRound(h1, h2, seen1), n_estimators=2, cost_matrix=[[0, 1], [4, 0]]).fit(X, y)
+    assert_allclose(clf.margin_scales_, [1, 0.5])
+    assert_allclose(clf.cost_factors_, [1 / 8, 1])
+    assert_allclose(clf.estimators_[0].seen_weight_, seen1)
+    assert clf.estimator_errors_[0] == pytest.approx(2 / 26)
+    # Round 1 minimises Z(a) = sum_i D_1(i) exp(-a b_i u_i), u = +2 right, -2 wrong (K = 2):
+    # with x = e^a, 34 Z = 16 x^-2 + 2 x^2 + 16 x^-1, and Z' = 0 at x^4 - 4 x - 8 = 0: x = 2.
+    a1 = np.log(2)
+    v1 = np.where(y == 1, 0.5, 1) * np.where(h1 == y, 2, -2)
+    assert np.sum(D1 * v1 * np.exp(-a1 * v1)) == pytest.approx(0, abs=1e-15)
+    # the member's weight is a K^2 / (K - 1)^2 = 4 a, SAMME's alpha when b = 1
+    assert clf.estimator_weights_[0] == pytest.approx(4 * a1)
+    # D_2 ∝ D_1 exp(-a1 b u): right cheap x 1/4, wrong cheap x 4, right costly x 1/2
+    D2 = np.array([4, 4] + [1 / 4] * 16 + [4, 4]) / 20
+    seen2 = D2 * np.where(y == 1, 0.5, 1)
+    assert_allclose(clf.estimators_[1].seen_weight_, seen2 / seen2.sum())
+    assert clf.estimator_errors_[1] == pytest.approx(2 / 16)
+    # 20 Z = 12 x^-2 + 4 x^-1 + 4 x, and Z' = 0 at x^3 - x - 6 = 0: x = 2 again
+    assert clf.estimator_weights_[1] == pytest.approx(4 * np.log(2))
     # prediction: sign(alpha1 h1 + alpha2 h2) with h in {-1, +1}
+    alpha1, alpha2 = clf.estimator_weights_
     margin = alpha1 * np.where(h1 == 1, 1, -1) + alpha2 * np.where(h2 == 1, 1, -1)
     assert_array_equal(clf.predict(X), (margin > 0).astype(int))
     assert_allclose(clf.decision_function(X), 2 * margin / (alpha1 + alpha2))
 
 
 def test_multiclass_two_rounds_by_hand():
-    # A confusion costs cost(y, h) / max_j cost(y, j) of a full mistake.
+    # A confusion costs cost(y, h) / max_j cost(y, j) of a full mistake; costlier
+    # classes get smaller margin scales b_k = (min_j C_j / C_k) ** 1/2.
     X = np.arange(9, dtype=float).reshape(-1, 1)
     y = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
     h1 = np.array([0, 0, 1, 1, 1, 2, 2, 2, 0])  # mistakes 0->1, 1->2, 2->0
     h2 = np.array([2, 0, 0, 1, 1, 1, 2, 2, 2])  # mistake 0->2
-    matrix = np.array([[0, 1, 4], [2, 0, 1], [1, 1, 0]], dtype=float)
-    D1 = np.array([4, 4, 4, 2, 2, 2, 1, 1, 1]) / 21
-    clf = AdaCostClassifier(_ByRound(h1, h2, D1), n_estimators=2, cost_matrix=matrix).fit(X, y)
-    assert_allclose(clf.estimators_[0].seen_weight_, D1)
-    s1 = np.array([0, 0, 1 / 4, 0, 0, 1 / 2, 0, 0, 1])
-    err1 = np.sum(D1 * s1)  # (1 + 1 + 1) / 21
-    assert err1 == pytest.approx(3 / 21)
-    alpha1 = np.log((1 - err1) / err1) + np.log(2)  # log(18 / 3 * 2) = log 12
-    assert clf.estimator_weights_[0] == pytest.approx(np.log(12))
-    D2 = D1 * np.exp(alpha1 * s1)
-    D2 /= D2.sum()
-    assert_allclose(clf.estimators_[1].seen_weight_, D2)
-    err2 = D2[0] * 1.0  # 0 -> 2 is the costliest mistake of class 0
-    assert clf.estimator_errors_[1] == pytest.approx(err2)
-    assert clf.estimator_weights_[1] == pytest.approx(np.log((1 - err2) / err2) + np.log(2))
-    assert_allclose(clf.class_costs_, [4, 2, 1])
-    assert_allclose(clf.cost_factors_, [1, 0.5, 0.25])
+    matrix = np.array([[0, 1, 4], [1, 0, 1], [1, 1, 0]], dtype=float)
+    b = np.repeat([0.5, 1, 1], 3)
+    D1 = np.repeat([8, 1, 1], 3) / 30  # C_k / b_k
+    seen1 = D1 * b / np.sum(D1 * b)
+    clf = AdaCostClassifier(_ByRound(h1, h2, seen1), n_estimators=2, cost_matrix=matrix).fit(X, y)
+    assert_allclose(clf.margin_scales_, [0.5, 1, 1])
+    assert_allclose(clf.estimators_[0].seen_weight_, seen1)
+    s1 = np.array([0, 0, 1 / 4, 0, 0, 1, 0, 0, 1])
+    assert clf.estimator_errors_[0] == pytest.approx(np.sum(seen1 * s1))
+    # u = K / (K - 1) = 3/2 when right, -s K / (K - 1)^2 = -3 s / 4 when wrong
+    u1 = np.where(h1 == y, 1.5, -0.75 * s1)
+    a1 = clf.estimator_weights_[0] * 4 / 9  # weight = a K^2 / (K - 1)^2
+    # the exact step: the derivative of sum_i D_1(i) exp(-a b_i u_i) vanishes
+    assert np.sum(D1 * b * u1 * np.exp(-a1 * b * u1)) == pytest.approx(0, abs=1e-12)
+    D2 = D1 * np.exp(-a1 * b * u1)
+    seen2 = D2 * b / np.sum(D2 * b)
+    assert_allclose(clf.estimators_[1].seen_weight_, seen2)
+    assert clf.estimator_errors_[1] == pytest.approx(seen2[0])  # 0 -> 2 is the costliest mistake of class 0
+    u2 = np.where(h2 == y, 1.5, -0.75)
+    a2 = clf.estimator_weights_[1] * 4 / 9
+    assert np.sum(D2 * b * u2 * np.exp(-a2 * b * u2)) == pytest.approx(0, abs=1e-12)
+    assert_allclose(clf.class_costs_, [4, 1, 1])
+    assert_allclose(clf.cost_factors_, [1, 1 / 8, 1 / 8])
+
+
+def test_equal_class_costs_with_cheap_confusions_are_samme_rounds():
+    # every class has the same largest cost: one margin scale, SAMME's closed-form step
+    X = np.arange(9, dtype=float).reshape(-1, 1)
+    y = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
+    h1 = np.array([0, 0, 1, 1, 1, 2, 2, 2, 0])
+    matrix = np.array([[0, 1, 2], [2, 0, 1], [2, 2, 0]], dtype=float)
+    clf = AdaCostClassifier(_Fixed(h1), n_estimators=1, cost_matrix=matrix).fit(X, y)
+    assert_allclose(clf.margin_scales_, [1, 1, 1])
+    err = np.sum(np.array([0, 0, 1 / 2, 0, 0, 1 / 2, 0, 0, 1]) / 9)
+    assert clf.estimator_weights_[0] == pytest.approx(np.log((1 - err) / err) + np.log(2))
 
 
 @pytest.mark.parametrize("loader", [load_breast_cancer, load_wine, load_digits])
