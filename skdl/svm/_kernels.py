@@ -21,6 +21,7 @@ No estimator state and no validation here.
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 from numba import njit
 
@@ -311,9 +312,32 @@ def _sparse_block_dots(data, indices, indptr, targets, columns, dense_x, out):
             dense_x[indices[p]] = 0.0
 
 
+@njit(cache=True, nogil=True)
+def _csr_sq_norms(data, indptr, out):
+    for r in range(out.shape[0]):
+        total = 0.0
+        for p in range(indptr[r], indptr[r + 1]):
+            total += data[p] * data[p]
+        out[r] = total
+
+
 def sparse_sq_norms(X):
-    """Squared Euclidean norm of each row of a CSR matrix."""
-    return np.asarray(X.multiply(X).sum(axis=1)).ravel().astype(X.dtype)
+    """Squared Euclidean norm of each row of a CSR matrix.
+
+    Summed in the order of the stored values, one after the other: libsvm's
+    ``dot(x, x)``. (scipy's row sums are pairwise and round otherwise: the
+    diagonal of a linear kernel then differs in the last bit on rows of
+    eight values or more, and on a problem of 16,000 rows SMO took other
+    pairs at near-ties, 62.2 million steps against libsvm's 70.2 million.)
+    """
+    X = sp.csr_matrix(X)
+    if not X.has_canonical_format:
+        # Duplicate entries add up before they are squared.
+        X = X.copy()
+        X.sum_duplicates()
+    out = np.empty(X.shape[0], dtype=X.dtype)
+    _csr_sq_norms(X.data, X.indptr, out)
+    return out
 
 
 class SparseRows:

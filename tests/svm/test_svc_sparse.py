@@ -11,7 +11,7 @@ from sklearn.datasets import make_classification
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from skdl.svm import SVC
-from skdl.svm._kernels import FeatureRows, KernelSpec, SparseRows
+from skdl.svm._kernels import FeatureRows, KernelSpec, SparseRows, sparse_sq_norms
 
 KERNELS = ["linear", "poly", "rbf", "sigmoid"]
 FORMATS = ["csr", "csc", "coo", "lil", "dok"]
@@ -82,6 +82,23 @@ def test_sparse_rows_equal_the_dense_feature_rows():
         assert_allclose(sparse_rows.diagonal(10)[active], dense_rows.diagonal(10))
 
 
+def test_sparse_squared_norms_are_libsvms_sequential_sums():
+    # libsvm's dot(x, x) adds the products in the order of the stored values;
+    # the diagonal of the linear kernel must be that sum to the last bit
+    # (scipy's pairwise row sums differ on rows of 8 values or more, and SMO
+    # then took other pairs on a problem of 16,000 rows).
+    rng = np.random.default_rng(4)
+    X = sp.random(300, 2_000, density=0.02, format="csr", random_state=4, data_rvs=rng.standard_normal)
+    expected = np.array([sum(float(v) * float(v) for v in X.data[X.indptr[r] : X.indptr[r + 1]]) for r in range(300)])
+    assert np.diff(X.indptr).max() >= 8
+    assert_array_equal(sparse_sq_norms(X), expected)
+    index = np.arange(300)
+    assert_array_equal(SparseRows(X, KernelSpec("linear"), index).diagonal(10), expected)
+    # Duplicate entries add up before they are squared.
+    duplicated = sp.csr_matrix((np.array([1.0, 2.0, 3.0]), np.array([0, 0, 1]), np.array([0, 2, 3])), shape=(2, 3))
+    assert_array_equal(sparse_sq_norms(duplicated), [9.0, 9.0])
+
+
 def test_probability_on_sparse_input_matches_dense():
     X, y = _sparse_data(n=200, seed=3)
     with warnings.catch_warnings():
@@ -144,3 +161,24 @@ def test_callable_kernel_on_sparse_input_gets_the_sparse_matrix():
         SVC(kernel="linear").fit(X, y).decision_function(X),
         atol=1e-8,
     )
+
+
+@pytest.mark.parametrize("cache_size", [200, 0.5])
+def test_sparse_linear_kernel_takes_libsvms_path(cache_size):
+    # The benchmark's sparse classification set, smaller: a nearly
+    # hard-margin linear problem in 2,000 dimensions on which SMO needs many
+    # pair steps (libsvm too: ~n^2.6). The same pairs as libsvm, so the same
+    # n_iter_ and support; a cache of a few rows (0.5 MB: 163 rows, fewer
+    # than the support vectors) reuses and drops rows all along the way and
+    # must not change the path either.
+    X, y = make_classification(800, 2_000, n_informative=200, random_state=0)
+    mask = sp.random(800, 2_000, density=0.01, format="csr", random_state=0)
+    mask.data[:] = 1.0
+    X = sp.csr_matrix(mask.multiply(X))
+    ours = SVC(kernel="linear", cache_size=cache_size, device="cpu").fit(X, y)
+    theirs = sk_svm.SVC(kernel="linear", cache_size=cache_size).fit(X, y)
+    assert ours.n_iter_[0] > 10 * X.shape[0]
+    assert_array_equal(ours.n_iter_, theirs.n_iter_)
+    assert_array_equal(ours.support_, theirs.support_)
+    assert_allclose(ours.dual_coef_, theirs.dual_coef_.toarray(), rtol=0, atol=1e-9)
+    assert_allclose(ours.intercept_, theirs.intercept_, rtol=0, atol=1e-9)
