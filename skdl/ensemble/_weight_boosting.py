@@ -116,6 +116,13 @@ class BaseWeightBoosting(BaseEstimator):
         "random_state": ["random_state"],
     }
 
+    def __sklearn_tags__(self):
+        # X goes to the learners unconverted (sparse too), as scikit-learn's
+        # boosters pass it; the default trees take sparse X.
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def _validated_estimator(self, default):
         """The estimator to boost (``default`` when None); its fit must take sample_weight."""
         estimator = default if self.estimator is None else self.estimator

@@ -350,6 +350,14 @@ class SMOTENC(_BaseSMOTE):
             numeric, class_codes = X_continuous[class_index], codes[class_index]
             _, variances = mean_variance_axis(sparse.csr_matrix(numeric), axis=0)
             median_std[label] = np.median(np.sqrt(variances))
+            if not np.isfinite(median_std[label]):
+                # The variances of values near the float64 limit overflow; the
+                # distances built from them would be inf or NaN.
+                raise ValueError(
+                    f"The standard deviations of the numerical features of class {label!r} overflow "
+                    f"(median {median_std[label]}): the values are too large to measure distances. "
+                    "Scale X first, e.g. with sklearn.preprocessing.StandardScaler."
+                )
             # imbalanced-learn's one-hot entry: median / sqrt(2), stored in the
             # data's dtype (so truncated for integer data).
             entry = np.asarray(median_std[label] / np.sqrt(2)).astype(dtype)[()]
