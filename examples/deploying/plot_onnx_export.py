@@ -43,21 +43,21 @@ smote_pipeline = make_imbalanced_pipeline(StandardScaler(), SMOTE(random_state=0
 )
 
 
-def session_of(pipeline):
-    """An ONNX Runtime session of the pipeline's graph (probabilities as a matrix)."""
+def runtime_of(pipeline):
+    """ONNX Runtime's runner of the pipeline's graph (probabilities as a matrix)."""
     onnx_model = to_onnx(pipeline, X_train[:1], options={id(pipeline[-1]): {"zipmap": False}})
     options = rt.SessionOptions()
     options.intra_op_num_threads = 1
     return rt.InferenceSession(onnx_model.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
-sessions = {"StandardScaler + SVC": session_of(svc_pipeline), "SMOTE + LogisticRegression": session_of(smote_pipeline)}
+runtimes = {"StandardScaler + SVC": runtime_of(svc_pipeline), "SMOTE + LogisticRegression": runtime_of(smote_pipeline)}
 
 # %%
 # ONNX Runtime predicts what skdl predicts
 # ----------------------------------------
-for (name, session), pipeline in zip(sessions.items(), [svc_pipeline, smote_pipeline]):
-    labels = session.run(None, {"X": X_test})[0]
+for (name, runtime), pipeline in zip(runtimes.items(), [svc_pipeline, smote_pipeline]):
+    labels = runtime.run(None, {"X": X_test})[0]
     agreement = np.mean(labels == pipeline.predict(X_test))
     print(f"{name}: labels agree on {agreement:.1%} of {len(X_test)} held-out rows")
 
@@ -80,10 +80,10 @@ def median_microseconds(predict_one, n_calls=200):
     return 1e6 * np.median(times)
 
 
-svc_session = sessions["StandardScaler + SVC"]
+svc_runtime = runtimes["StandardScaler + SVC"]
 latency = {
     "skdl predict": median_microseconds(svc_pipeline.predict),
-    "ONNX Runtime": median_microseconds(lambda row: svc_session.run(None, {"X": row})),
+    "ONNX Runtime": median_microseconds(lambda row: svc_runtime.run(None, {"X": row})),
 }
 for name, microseconds in latency.items():
     print(f"{name}: {microseconds:.0f} us per row")
@@ -98,8 +98,8 @@ digits_X, digits_y = load_digits(return_X_y=True)
 digits_X = (digits_X / 16.0).astype(np.float32)
 cnn = CNNClassifier(input_shape=(1, 8, 8), max_epochs=3, verbose=0, random_state=0)
 cnn.fit(digits_X[:1000], digits_y[:1000])
-cnn_session = rt.InferenceSession(export_net(cnn).SerializeToString(), providers=["CPUExecutionProvider"])
-cnn_labels, cnn_proba = cnn_session.run(None, {"X": digits_X[1000:]})
+cnn_runtime = rt.InferenceSession(export_net(cnn).SerializeToString(), providers=["CPUExecutionProvider"])
+cnn_labels, cnn_proba = cnn_runtime.run(None, {"X": digits_X[1000:]})
 print(
     f"CNN: labels agree on {np.mean(cnn_labels == cnn.predict(digits_X[1000:])):.1%} of rows, "
     f"largest probability difference {np.abs(cnn_proba - cnn.predict_proba(digits_X[1000:])).max():.1e}"
