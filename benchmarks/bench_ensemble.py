@@ -110,34 +110,12 @@ def _cost_sets():
             yield name, X, y
 
 
-def _cost_models(ratio, n_estimators):
-    from sklearn.metrics import make_scorer
-    from sklearn.model_selection import TunedThresholdClassifierCV
-
-    matrix = np.array([[0, 1], [ratio, 0]])
-
-    def negative_cost(y, pred):
-        return -(confusion_matrix(y, pred, labels=[0, 1]) * matrix).sum()
-
-    boost = dict(n_estimators=n_estimators, random_state=0)
-    return {
-        "AdaBoost": AdaBoostClassifier(**boost),
-        "AdaCost": AdaCostClassifier(cost_matrix=matrix, **boost),
-        "AdaMEC": AdaCostClassifier(cost_matrix=matrix, method="adamec", **boost),
-        "tuned AdaBoost": TunedThresholdClassifierCV(
-            AdaBoostClassifier(**boost),
-            scoring=make_scorer(negative_cost),
-            cv=3,
-            random_state=0,
-        ),
-    }
-
-
 def cost_table(n_estimators=50, ratios=(2, 5, 10), sets=None):
     """Print the cost table (see the comment above); returns its rows.
 
     ``sets``: words, one of which a set's name must contain (None: every set).
     """
+    from imbalance_table import cost_aware_boosters
     from sklearn.metrics import recall_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
@@ -148,7 +126,7 @@ def cost_table(n_estimators=50, ratios=(2, 5, 10), sets=None):
         folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
         for ratio in ratios:
             matrix = np.array([[0, 1], [ratio, 0]])
-            for model_name, model in _cost_models(ratio, n_estimators).items():
+            for model_name, model in cost_aware_boosters(ratio, n_estimators).items():
                 cost, recall, auc = [], [], []
                 for train, test in folds:
                     fitted = model.fit(X[train], y[train])
@@ -158,7 +136,7 @@ def cost_table(n_estimators=50, ratios=(2, 5, 10), sets=None):
                     auc.append(roc_auc_score(y[test], fitted.predict_proba(X[test])[:, 1]))
                 row = (set_name, ratio, model_name, np.mean(cost), np.mean(recall), np.mean(auc))
                 rows.append(row)
-                print("%-36s %3d  %-15s cost %.4f  recall %.3f  AUC %.4f" % (set_name[:36], *row[1:]), flush=True)
+                print("%-36s %3d  %-24s cost %.4f  recall %.3f  AUC %.4f" % (set_name[:36], *row[1:]), flush=True)
     return rows
 
 

@@ -44,14 +44,14 @@ def imbalanced_sets():
     yield "digits, 0 versus rest", X, (digit == 0).astype(int)
 
 
-def remedies(cost):
-    """The models of the table, unfitted, for a false-negative cost ``cost``."""
+def cost_aware_boosters(cost, n_estimators=50):
+    """Cost-blind AdaBoost and the three ways of telling it a false-negative cost ``cost``."""
     matrix = np.array([[0, 1], [cost, 0]])
 
     def negative_cost(y, pred):
         return -(confusion_matrix(y, pred, labels=[0, 1]) * matrix).sum()
 
-    boost = dict(n_estimators=50, random_state=0)
+    boost = dict(n_estimators=n_estimators, random_state=0)
     return {
         "AdaBoost": AdaBoostClassifier(**boost),
         "AdaCost": AdaCostClassifier(cost_matrix=matrix, **boost),
@@ -59,6 +59,14 @@ def remedies(cost):
         "threshold-tuned AdaBoost": TunedThresholdClassifierCV(
             AdaBoostClassifier(**boost), scoring=make_scorer(negative_cost), cv=3, random_state=0
         ),
+    }
+
+
+def remedies(cost):
+    """The models of the table, unfitted, for a false-negative cost ``cost``."""
+    boost = dict(n_estimators=50, random_state=0)
+    return {
+        **cost_aware_boosters(cost),
         "SMOTE + AdaBoost": make_pipeline(SMOTE(random_state=0), AdaBoostClassifier(**boost)),
         "EasyEnsemble": EasyEnsembleClassifier(10, random_state=0),
         "BalanceCascade": BalanceCascadeClassifier(10, n_boost=50, random_state=0),
