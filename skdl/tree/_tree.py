@@ -51,13 +51,16 @@ def _rows(X):
 
 
 @njit(cache=True, nogil=True)
-def _walk(X, data, indices, indptr, left, right, feature, threshold, path_capacity):
+def _walk(X, data, indices, indptr, left, right, feature, threshold, missing_go_to_left, path_capacity):
     """Leaf reached by each row, and the nodes each row goes through.
 
     Rows are those of the dense ``X`` or, when ``indptr`` is not empty, of
     the CSR matrix ``(data, indices, indptr)``, whose row is scattered into a
-    dense buffer of the features (and cleared after). With ``path_capacity
-    > 0``, also returns the CSR ``indptr, indices`` of the visited nodes.
+    dense buffer of the features (and cleared after). A NaN goes to the
+    side ``missing_go_to_left`` names (``NaN <= threshold`` is false, so it
+    is tested first, as scikit-learn's ``Tree.apply``). With
+    ``path_capacity > 0``, also returns the CSR ``indptr, indices`` of the
+    visited nodes.
     """
     sparse = indptr.shape[0] > 0
     n = indptr.shape[0] - 1 if sparse else X.shape[0]
@@ -78,7 +81,10 @@ def _walk(X, data, indices, indptr, left, right, feature, threshold, path_capaci
             path[nnz] = 0
             nnz += 1
         while left[node] != TREE_LEAF:
-            if row[feature[node]] <= threshold[node]:
+            x = row[feature[node]]
+            if np.isnan(x):
+                node = left[node] if missing_go_to_left[node] else right[node]
+            elif x <= threshold[node]:
                 node = left[node]
             else:
                 node = right[node]
@@ -202,6 +208,18 @@ def preorder_keep(left, right, is_leaf):
     return order[:count]
 
 
+def larger_child_is_left(left, right, n_node_samples):
+    """scikit-learn's ``missing_go_to_left`` of a split whose node had no NaN.
+
+    1 where the left child holds more training samples than the right (NaN
+    met at predict time goes to the larger child), 0 at leaves and ties.
+    """
+    internal = left != TREE_LEAF
+    out = np.zeros(left.shape[0], dtype=np.uint8)
+    out[internal] = n_node_samples[left[internal]] > n_node_samples[right[internal]]
+    return out
+
+
 class Tree:
     """A binary decision tree stored as parallel flat arrays.
 
@@ -243,6 +261,12 @@ class Tree:
         Number of training samples (with positive weight) reaching each node.
     weighted_n_node_samples : ndarray of shape (node_count,)
         Their total weight.
+    missing_go_to_left : ndarray of shape (node_count,), uint8
+        Where a sample whose split feature is NaN goes at each split node: 1
+        to the left child, 0 to the right (0 at leaves). Set by the split
+        search when the node's training samples had NaN in the feature;
+        otherwise the child with more training samples, as scikit-learn's
+        ``tree_.missing_go_to_left``.
 
     Examples
     --------
@@ -257,6 +281,7 @@ class Tree:
     """
 
     def __init__(self, n_features, n_classes, arrays):
+        """``arrays``: a grower's ten arrays, and an eleventh, ``missing_go_to_left``, if it sets it."""
         (
             self.node_count,
             self.max_depth,
@@ -268,7 +293,11 @@ class Tree:
             self.n_node_samples,
             self.weighted_n_node_samples,
             self.value,
-        ) = arrays
+        ) = arrays[:10]
+        if len(arrays) > 10:
+            self.missing_go_to_left = np.ascontiguousarray(arrays[10], dtype=np.uint8)
+        else:
+            self.missing_go_to_left = larger_child_is_left(self.children_left, self.children_right, self.n_node_samples)
         self.node_count = int(self.node_count)
         self.max_depth = int(self.max_depth)
         self.n_features = n_features
@@ -301,7 +330,15 @@ class Tree:
     def _walk(self, X, with_path):
         rows = _rows(X)
         capacity = X.shape[0] * (self.max_depth + 1) if with_path else 0
-        return _walk(*rows, self.children_left, self.children_right, self.feature, self.threshold, capacity)
+        return _walk(
+            *rows,
+            self.children_left,
+            self.children_right,
+            self.feature,
+            self.threshold,
+            self.missing_go_to_left,
+            capacity,
+        )
 
     def compute_feature_importances(self, normalize=True):
         """Total weighted impurity decrease brought by each feature."""
@@ -351,6 +388,7 @@ class Tree:
             self.n_node_samples[old],
             self.weighted_n_node_samples[old],
             self.value[old],
+            np.where(leaf, 0, self.missing_go_to_left[old]),
         )
         return Tree(self.n_features, self.n_classes, arrays)
 
