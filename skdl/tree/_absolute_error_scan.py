@@ -38,6 +38,8 @@ def _scan_absolute_error_medians(
     upper,
     left_medians,
     right_medians,
+    scan_start=-1,
+    scan_end=-1,
 ):
     """Best proxy improvement and position over one feature (absolute error).
 
@@ -54,6 +56,10 @@ def _scan_absolute_error_medians(
     constraint ``cst``, the passes also keep the medians of every prefix and
     suffix (in ``left_medians`` / ``right_medians``), which the constraint
     compares as :func:`~._exact_scan.scan_squared_error` compares means.
+    With ``scan_end >= 0``, only the positions in ``(scan_start,
+    scan_end]`` are candidates: the node's NaN block (before ``scan_start``
+    or from ``scan_end`` on) is in the passes but never split inside; see
+    :func:`~._sparse_splitter.scan_sorted_feature`.
     """
     n_out = y.shape[1]
     n = end - start
@@ -106,6 +112,8 @@ def _scan_absolute_error_medians(
         if x_next <= x_i + ft:
             continue
         pos = p + 1
+        if scan_end >= 0 and (pos <= scan_start or pos > scan_end):
+            continue
         if pos - start < msl or end - pos < msl:
             continue
         wr = wn - wl

@@ -46,8 +46,10 @@ def _sums_are_exact(y_reg, w, crit):
 
 
 def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
-    if issparse(X):
-        # scikit-learn's BestSparseSplitter: each node sorts a column's stored values
+    if issparse(X) or params["has_missing"]:
+        # scikit-learn's BestSparseSplitter (each node sorts a column's
+        # stored values), or its dense BestSplitter where X has NaN: each
+        # node sorts a feature's values with the NaN block at one end
         return _grow_in_place(X, y_reg, y_enc, w, crit, K, params, search_best=True)
     Xt = np.ascontiguousarray(X.T)
     if presorted is None:
@@ -88,6 +90,11 @@ def choose_hist_route(device, crit):
 
 
 def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
+    if params["has_missing"]:
+        raise ValueError(
+            "Input X contains NaN. splitter='hist' does not take missing values yet; "
+            "use splitter='best' or 'random', which split on them as scikit-learn's trees do."
+        )
     active = np.flatnonzero(w > 0)
     codes, edges = bin_features(X, tree.max_bins, params["seed"])
     device = resolve_device(tree.device)

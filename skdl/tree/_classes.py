@@ -22,7 +22,14 @@ from ..utils._sklearn_compat import (
 from ..utils._validation import unchanged_on_error
 from ._build import SPLITTERS
 from ._criterion import CLASSIFICATION_CRITERIA, REGRESSION_CRITERIA
-from ._params import check_splitter_support, resolve_monotonic_cst, resolve_params
+from ._params import (
+    MISSING_VALUE_SPLITTERS,
+    check_splitter_support,
+    has_missing_values,
+    resolve_monotonic_cst,
+    resolve_params,
+    supports_missing_values,
+)
 from ._tree import Tree, cost_complexity_prune
 
 
@@ -58,7 +65,8 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        # NaN in dense X, as scikit-learn's trees (its sparse input refuses it)
+        tags.input_tags.allow_nan = self.splitter in MISSING_VALUE_SPLITTERS
         tags.input_tags.sparse = True
         return tags
 
@@ -85,7 +93,9 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
             accept_sparse="csc",
             multi_output=True,
             y_numeric=not isinstance(self, ClassifierMixin),
+            ensure_all_finite=False,
         )
+        has_missing = has_missing_values(self, X)
         if issparse(X) and max(X.nnz, *X.shape) >= 2**31:
             # the sparse splitters keep row indices and column pointers as
             # int32, as scikit-learn's (which refuses int64 indices outright)
@@ -96,7 +106,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
             X = X.copy()
             X.sort_indices()
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
-        return X, y, sample_weight
+        return X, y, sample_weight, has_missing
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -135,8 +145,9 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         """
         with unchanged_on_error(self):
             if check_input:
-                X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
+                X, y, sample_weight, has_missing = self._validate_fit_input(X, y, sample_weight)
             else:
+                has_missing = not issparse(X) and bool(np.isnan(np.sum(X)))
                 self.n_features_in_ = X.shape[1]
                 if sample_weight is None:
                     sample_weight = np.ones(X.shape[0])
@@ -146,6 +157,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
             n_samples, n_features = X.shape
             params = resolve_params(self, n_samples, n_features, sample_weight)
             params["sklearn_order"] = sklearn_order
+            params["has_missing"] = has_missing
             params["monotonic_cst"] = resolve_monotonic_cst(self, n_features, target_info["n_classes"])
             check_splitter_support(self, crit, params["monotonic_cst"])
             arrays = SPLITTERS[self.splitter](self, X, y_reg, y_enc, sample_weight, crit, K, params, presorted)
@@ -161,7 +173,15 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
     def _validate_X_predict(self, X, check_input=True):
         check_is_fitted(self)
         if check_input:
-            X = validate_data(self, X, dtype=np.float32, accept_sparse="csr", reset=False)
+            allow_nan = supports_missing_values(self, X)
+            X = validate_data(
+                self,
+                X,
+                dtype=np.float32,
+                accept_sparse="csr",
+                reset=False,
+                ensure_all_finite="allow-nan" if allow_nan else True,
+            )
         if issparse(X):
             return X
         return np.ascontiguousarray(X, dtype=np.float32)

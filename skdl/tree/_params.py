@@ -5,10 +5,41 @@ from math import ceil
 from numbers import Integral
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import ClassifierMixin
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import assert_all_finite
 
 from ._criterion import POISSON
+
+# The splitters that take NaN in dense X (scikit-learn's trees take it with
+# both of theirs); the others refuse it as scikit-learn refuses NaN where its
+# trees cannot use it.
+MISSING_VALUE_SPLITTERS = {"best", "random"}
+
+
+def supports_missing_values(tree, X):
+    """scikit-learn's ``_support_missing_values``: dense X and a splitter that takes NaN."""
+    return not issparse(X) and tree.__sklearn_tags__().input_tags.allow_nan
+
+
+def has_missing_values(tree, X):
+    """Whether X holds NaN the tree will split on; refuses infinity, and NaN the tree cannot take.
+
+    scikit-learn's ``_compute_missing_values_in_feature_mask``: one sum
+    tells that X is finite (the common case costs one pass); otherwise the
+    element-wise check names an infinity, and NaN is an error unless
+    :func:`supports_missing_values`.
+    """
+    if not supports_missing_values(tree, X):
+        assert_all_finite(X, estimator_name=type(tree).__name__, input_name="X")
+        return False
+    with np.errstate(over="ignore"):
+        overall_sum = np.sum(X)
+    if np.isfinite(overall_sum):
+        return False
+    assert_all_finite(X, allow_nan=True, estimator_name=type(tree).__name__, input_name="X")
+    return bool(np.isnan(overall_sum))
 
 
 def resolve_params(tree, n_samples, n_features, sample_weight):

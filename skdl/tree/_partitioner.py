@@ -20,6 +20,11 @@ the column's stored entries through a map from row to position in ``samples``
 (``O(nnz of the column)``), or binary searches of the node's sorted samples in
 the column (``O(n_node log nnz)``, for nodes much smaller than the column).
 
+Dense X may hold NaN (sparse X may not): the sort moves a node's NaN
+samples to the end of its segment, the best splitter's second search moves
+them to the front (:func:`shift_missing_to_the_left`), and the partitions
+send them the side the split chose, as scikit-learn's dense partitioner.
+
 A partitioner's state is a tuple: ``source = (Xt, data, indices, indptr)``
 (X transposed for dense input, the CSC arrays for sparse input; the other
 part empty) and, for sparse input, ``sparse_state = (index_to_samples,
@@ -277,25 +282,85 @@ def sort_sparse_feature(source, sparse_state, feature, samples, start, end, valu
 
 
 @njit(cache=True, nogil=True, inline="always")
+def sort_dense_feature(xrow, samples, start, end, values):
+    """scikit-learn's ``DensePartitioner.sort_samples_and_feature_values``.
+
+    The node's samples with a NaN value move to the end of ``samples[start:
+    end]`` by scikit-learn's swaps (each NaN found from the left trades
+    places with the right-most sample not yet known to be NaN), then the
+    others are sorted with its introsort. Fills ``values[start:end]`` (NaN
+    in the missing block) and returns the number of NaN. On a feature
+    without NaN in the node the swaps move nothing, so the result does not
+    depend on whether the feature has NaN elsewhere.
+    """
+    i = start
+    current_end = end - 1
+    n_missing = 0
+    while i <= current_end:
+        if np.isnan(xrow[samples[current_end]]):
+            n_missing += 1
+            current_end -= 1
+            continue
+        if np.isnan(xrow[samples[i]]):
+            samples[i], samples[current_end] = samples[current_end], samples[i]
+            n_missing += 1
+            current_end -= 1
+        values[i] = xrow[samples[i]]
+        i += 1
+    end_non_missing = end - n_missing
+    values[end_non_missing:end] = np.nan
+    introsort(values, samples, start, end_non_missing)
+    return n_missing
+
+
+@njit(cache=True, nogil=True, inline="always")
+def shift_missing_to_the_left(samples, values, start, end, n_missing):
+    """scikit-learn's ``shift_missing_to_the_left``: the NaN block moves before the sorted values.
+
+    ``[sorted values, NaN block]`` becomes ``[NaN block, sorted values]``,
+    each block keeping its inner order (the rotation of scikit-learn's
+    ``swap_array_slices``), for the search that sends NaN left.
+    """
+    n_non_missing = end - start - n_missing
+    if n_missing == 0 or n_non_missing == 0:
+        return
+    moved_samples = samples[start + n_non_missing : end].copy()
+    moved_values = values[start + n_non_missing : end].copy()
+    for p in range(start + n_non_missing - 1, start - 1, -1):
+        samples[p + n_missing] = samples[p]
+        values[p + n_missing] = values[p]
+    samples[start : start + n_missing] = moved_samples
+    values[start : start + n_missing] = moved_values
+
+
+@njit(cache=True, nogil=True, inline="always")
 def find_min_max(source, sparse_state, sparse, feature, samples, start, end, values):
-    """The node's smallest and largest value of ``feature`` (float32).
+    """The node's smallest and largest value of ``feature`` (float32), and its number of NaN.
 
     Dense: scikit-learn's ``DensePartitioner.find_min_max`` (fills
-    ``values[start:end]``). Sparse: the extraction, then zero if the node
-    holds a zero.
+    ``values[start:end]``; NaN are counted and left out of the range).
+    Sparse: the extraction, then zero if the node holds a zero (no NaN).
     """
     if not sparse:
         xrow = source[0][feature]
-        lo = xrow[samples[start]]
-        hi = lo
+        lo = np.float32(np.inf)
+        hi = np.float32(-np.inf)
+        n_missing = 0
+        seen = False
         for p in range(start, end):
             x = xrow[samples[p]]
             values[p] = x
-            if x < lo:
+            if np.isnan(x):
+                n_missing += 1
+            elif not seen:
+                lo = x
+                hi = x
+                seen = True
+            elif x < lo:
                 lo = x
             elif x > hi:
                 hi = x
-        return lo, hi
+        return lo, hi, n_missing
     end_negative, start_positive = extract_nnz(source, sparse_state, feature, samples, start, end, values)
     if end_negative != start_positive:
         lo = np.float32(0.0)
@@ -312,16 +377,17 @@ def find_min_max(source, sparse_state, sparse, feature, samples, start, end, val
             lo = values[p]
         elif values[p] > hi:
             hi = values[p]
-    return lo, hi
+    return lo, hi, 0
 
 
 @njit(cache=True, nogil=True, inline="always")
-def partition_samples(sparse_state, sparse, values, samples, start, end, threshold):
+def partition_samples(sparse_state, sparse, values, samples, start, end, threshold, missing_go_to_left):
     """Samples with ``x <= threshold`` first, after :func:`find_min_max`; returns the split position.
 
-    Dense: scikit-learn's ``partition_samples`` over ``values[start:end]``.
-    Sparse: its ``_partition``, within the negative or the positive part
-    only (a zero threshold is the zeros block's end).
+    Dense: scikit-learn's ``partition_samples`` over ``values[start:end]``,
+    a NaN going left when ``missing_go_to_left``. Sparse: its
+    ``_partition``, within the negative or the positive part only (a zero
+    threshold is the zeros block's end).
     """
     index_to_samples, bounds = sparse_state[0], sparse_state[2]
     if sparse:
@@ -334,7 +400,8 @@ def partition_samples(sparse_state, sparse, values, samples, start, end, thresho
     else:
         p, q = start, end
     while p < q:
-        if values[p] <= threshold:
+        x = values[p]
+        if (missing_go_to_left and np.isnan(x)) or x <= threshold:
             p += 1
         else:
             q -= 1
@@ -347,17 +414,22 @@ def partition_samples(sparse_state, sparse, values, samples, start, end, thresho
 
 
 @njit(cache=True, nogil=True)
-def partition_final(source, sparse_state, sparse, feature, samples, start, end, threshold, values):
-    """scikit-learn's ``partition_samples_final``: the chosen split's left samples first."""
+def partition_final(source, sparse_state, sparse, feature, samples, start, end, threshold, values, missing_go_to_left):
+    """scikit-learn's ``partition_samples_final``: the chosen split's left samples first.
+
+    A NaN goes left when ``missing_go_to_left`` (dense X only: sparse X
+    holds no NaN).
+    """
     if sparse:
         extract_nnz(source, sparse_state, feature, samples, start, end, values)
-        partition_samples(sparse_state, True, values, samples, start, end, threshold)
+        partition_samples(sparse_state, True, values, samples, start, end, threshold, False)
         return
     xrow = source[0][feature]
     p = start
     q = end
     while p < q:
-        if xrow[samples[p]] <= threshold:
+        x = xrow[samples[p]]
+        if (missing_go_to_left and np.isnan(x)) or x <= threshold:
             p += 1
         else:
             q -= 1

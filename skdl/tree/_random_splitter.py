@@ -60,10 +60,12 @@ from ._partitioner import (
     init_node_split,
     partition_final,
     partition_samples,
+    shift_missing_to_the_left,
+    sort_dense_feature,
     sort_sparse_feature,
     sparse_partitioner,
 )
-from ._sparse_splitter import scan_sorted_sparse
+from ._sparse_splitter import scan_sorted_feature
 from ._tree import EPSILON, FEATURE_THRESHOLD, empty_nodes
 
 RAND_R_MAX = 2147483647
@@ -223,10 +225,18 @@ def split_node(
     partition are scikit-learn's ``node_split_*``; per drawn feature, the
     random splitter draws one threshold and partitions around it, the best
     splitter (sparse input) scans the sorted column
-    (:func:`~._sparse_splitter.scan_sorted_sparse`). Returns ``feature,
+    (:func:`~._sparse_splitter.scan_sorted_feature`). Returns ``feature,
     threshold, pos, impurity_left, impurity_right, improvement,
-    n_constant_features, middle_value``; ``pos == end`` when no split was
-    found. Leaves ``samples[start:pos]`` the left child's samples.
+    n_constant_features, middle_value, missing_go_to_left``; ``pos == end``
+    when no split was found. Leaves ``samples[start:pos]`` the left child's
+    samples.
+
+    NaN in dense X follow scikit-learn 1.9: a feature whose node values are
+    all NaN counts as constant; the best splitter searches once with the
+    node's NaN on the right (scoring the split of the values from the NaN,
+    at a threshold of ``inf``) and once with them on the left, and keeps the
+    side of the better split; the random splitter draws the side with one
+    more ``rand_int(0, 2)`` after the threshold.
     """
     n_features = features.shape[0]
     ft = np.float32(FEATURE_THRESHOLD)
@@ -236,6 +246,7 @@ def split_node(
     best_feature = 0
     best_threshold = 0.0
     best_pos = end
+    best_missing_left = False
     current_feature = -1
     f_i = n_features
     n_found = 0
@@ -255,12 +266,19 @@ def split_node(
         f_j += n_found
         f = features[f_j]
         current_feature = f
-        if search_best:
+        n_missing = 0
+        if search_best and sparse:
             end_negative, start_positive = sort_sparse_feature(source, sparse_state, f, samples, start, end, values)
             lo, hi = values[start], values[end - 1]
+        elif search_best:
+            n_missing = sort_dense_feature(source[0][f], samples, start, end, values)
+            end_negative = start_positive = start
+            lo, hi = values[start], values[max(end - n_missing - 1, start)]
         else:
-            lo, hi = find_min_max(source, sparse_state, sparse, f, samples, start, end, values)
-        if hi <= lo + ft:
+            lo, hi, n_missing = find_min_max(source, sparse_state, sparse, f, samples, start, end, values)
+        # all NaN, or constant without NaN (constant values and NaN still
+        # split the values from the NaN)
+        if end - start == n_missing or (hi <= lo + ft and n_missing == 0):
             features[f_j], features[n_total_const] = features[n_total_const], f
             n_found += 1
             n_total_const += 1
@@ -268,18 +286,34 @@ def split_node(
         f_i -= 1
         features[f_i], features[f_j] = features[f_j], features[f_i]
         cst = monotonic_cst[f]
+        constraint = (cst, lower, upper)
         if search_best:
-            segment = (start, end, end_negative, start_positive)
-            proxy, pos, threshold = scan_sorted_sparse(
-                values, samples, segment, y, y_enc, w, crit, wn, totals, buffers, leaf_limits, (cst, lower, upper)
+            # the NaN block right of the sorted values, then (when there is
+            # one) left of them: scikit-learn's two searches
+            segment = (start, end, start, end - n_missing, end_negative, start_positive)
+            proxy, pos, threshold = scan_sorted_feature(
+                values, samples, segment, y, y_enc, w, crit, wn, totals, buffers, leaf_limits, constraint
             )
+            missing_go_to_left = False
+            if n_missing > 0:
+                shift_missing_to_the_left(samples, values, start, end, n_missing)
+                sorted_start = start + n_missing
+                segment = (start, end, sorted_start, end, sorted_start, sorted_start)
+                proxy_left, pos_left, threshold_left = scan_sorted_feature(
+                    values, samples, segment, y, y_enc, w, crit, wn, totals, buffers, leaf_limits, constraint
+                )
+                if pos_left >= 0 and (pos < 0 or proxy_left > proxy):
+                    proxy, pos, threshold = proxy_left, pos_left, threshold_left
+                    missing_go_to_left = True
             if pos < 0:
                 continue
         else:
             threshold = _rand_uniform(np.float64(lo), np.float64(hi), rng_state)
+            # with NaN in the node, a fair draw sends them left or right
+            missing_go_to_left = n_missing > 0 and _rand_int(0, 2, rng_state) == 1
             if threshold == np.float64(hi):
                 threshold = np.float64(lo)
-            pos = partition_samples(sparse_state, sparse, values, samples, start, end, threshold)
+            pos = partition_samples(sparse_state, sparse, values, samples, start, end, threshold, missing_go_to_left)
             if pos - start < min_samples_leaf or end - pos < min_samples_leaf:
                 continue
             wl, wr, proxy, _, _, value_left, value_right = _reset_update(
@@ -294,6 +328,8 @@ def split_node(
             best_feature = f
             best_threshold = threshold
             best_pos = pos
+            # without NaN in the node, NaN met later go to the larger child
+            best_missing_left = missing_go_to_left if n_missing > 0 else pos - start > end - pos
     imp_left = np.inf
     imp_right = np.inf
     improvement = -np.inf
@@ -302,7 +338,18 @@ def split_node(
         # the best splitter's last sort was another feature's, the random
         # splitter's last partition another candidate's
         if search_best or current_feature != best_feature:
-            partition_final(source, sparse_state, sparse, best_feature, samples, start, end, best_threshold, values)
+            partition_final(
+                source,
+                sparse_state,
+                sparse,
+                best_feature,
+                samples,
+                start,
+                end,
+                best_threshold,
+                values,
+                best_missing_left,
+            )
         wl, wr, _, imp_left, imp_right, value_left, value_right = _reset_update(
             y, y_enc, w, samples, start, best_pos, end, crit, wn, sq_total, totals, buffers, True
         )
@@ -317,7 +364,17 @@ def split_node(
     # record the newly found ones
     features[:n_known] = constant_features[:n_known]
     constant_features[n_known:n_total_const] = features[n_known:n_total_const]
-    return (best_feature, best_threshold, best_pos, imp_left, imp_right, improvement, n_total_const, middle)
+    return (
+        best_feature,
+        best_threshold,
+        best_pos,
+        imp_left,
+        imp_right,
+        improvement,
+        n_total_const,
+        middle,
+        best_missing_left,
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -386,7 +443,9 @@ def grow_in_place(
     n_total : int
         Number of samples of X (weight zero included).
     search_best : bool
-        The best splitter (sparse ``source`` only) instead of the random one.
+        The best splitter instead of the random one (dense ``source``: when
+        X holds NaN; dense X without NaN grows on presorted rows,
+        :mod:`._splitter`).
     y, y_enc, w, crit, n_classes_max, max_depth, min_samples_split,
     min_samples_leaf, min_weight_leaf, min_impurity_decrease, max_features,
     seed, capacity, max_leaf_nodes
@@ -399,7 +458,7 @@ def grow_in_place(
     Returns
     -------
     node_count, max_depth_seen, left, right, feature, threshold, impurity,
-    n_node_samples, weighted_n_node_samples, value
+    n_node_samples, weighted_n_node_samples, value, missing_go_to_left
     """
     sparse = source[3].shape[0] > 0
     n_features = source[3].shape[0] - 1 if sparse else source[0].shape[0]
@@ -411,6 +470,7 @@ def grow_in_place(
 
     left, right, feature, threshold, impurity, n_node_samples, wns = empty_nodes(capacity)
     value = np.zeros((capacity, n_out, K))
+    missing_go_to_left = np.zeros(capacity, dtype=np.uint8)
 
     # scikit-learn's weighted_n_samples (every weight) and samples (the
     # positive-weight indices in index order)
@@ -515,7 +575,7 @@ def grow_in_place(
         n_const = n_known
         imp_left = imp_right = improvement = middle = 0.0
         if not is_leaf:
-            (best_feature, thr, pos, imp_left, imp_right, improvement, n_const, middle) = split_node(
+            (best_feature, thr, pos, imp_left, imp_right, improvement, n_const, middle, goes_left) = split_node(
                 source,
                 sparse_state,
                 sparse,
@@ -552,6 +612,7 @@ def grow_in_place(
             if not is_leaf:
                 feature[node] = best_feature
                 threshold[node] = thr
+                missing_go_to_left[node] = goes_left
         if with_monotonic:
             clip_value(value[node], crit, lower, upper)
         if parent >= 0:
@@ -592,4 +653,7 @@ def grow_in_place(
         n_node_samples[:node_count],
         wns[:node_count],
         value[:node_count],
+        # a best-first node whose split was found keeps its side when the
+        # budget leaves it a leaf, as in scikit-learn's node store
+        missing_go_to_left[:node_count],
     )

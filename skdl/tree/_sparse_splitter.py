@@ -1,11 +1,14 @@
-"""The best split of one feature of a node from a CSC column (``splitter="best"``, sparse X).
+"""The best split of one sorted feature of a node (``splitter="best"``, in place).
 
-Private numba kernels, scikit-learn's ``BestSparseSplitter`` for one drawn
-feature: the sparse partitioner sorts the node's stored values of the column
-and places the zeros as one block (:func:`~._partitioner.sort_sparse_feature`),
-then the criterion is reset and updated at each candidate position, the
-positions visited as scikit-learn's sparse ``next_p`` visits them (the zeros
-block is one run, crossed in one step). ``update`` adds the samples between
+Private numba kernels, scikit-learn's ``node_split_best`` scan of one drawn
+feature: on sparse X, the sparse partitioner sorts the node's stored values
+of the column and places the zeros as one block
+(:func:`~._partitioner.sort_sparse_feature`); on dense X with NaN, the dense
+partitioner sorts the values and puts the NaN block at one end
+(:func:`~._partitioner.sort_dense_feature`). Then the criterion is reset and
+updated at each candidate position, the positions visited as scikit-learn's
+``next_p`` visits them (the zeros block is one run, crossed in one step; the
+NaN block is never split inside). ``update`` adds the samples between
 two candidates forward or takes the node totals less the samples after the
 candidate, whichever side is shorter, exactly as scikit-learn, so a column
 whose zeros fill most of the node costs about its stored values, and every
@@ -32,18 +35,26 @@ from ._tree import FEATURE_THRESHOLD
 
 
 @njit(cache=True, nogil=True, inline="always")
-def scan_sorted_sparse(values, samples, segment, y, y_enc, w, crit, wn, totals, buffers, leaf_limits, constraint):
-    """Best proxy improvement, position and threshold over one sorted sparse feature.
+def scan_sorted_feature(values, samples, segment, y, y_enc, w, crit, wn, totals, buffers, leaf_limits, constraint):
+    """Best proxy improvement, position and threshold over one sorted feature.
 
-    ``values`` and ``samples`` as :func:`~._partitioner.sort_sparse_feature`
-    leaves them, ``segment = (start, end, end_negative, start_positive)``;
+    ``values`` and ``samples`` as the partitioner's sort leaves them;
+    ``segment = (start, end, scan_start, scan_end, end_negative,
+    start_positive)``: the node is ``[start, end)``, its sorted values
+    ``[scan_start, scan_end)`` (a zeros block ``[end_negative,
+    start_positive)`` inside for sparse X; ``end_negative = start_positive
+    = scan_start`` for dense X). The samples outside ``[scan_start,
+    scan_end)`` are the node's NaN block, on the left child of every
+    candidate when it comes first, on the right child when it comes last,
+    where the candidate ``scan_end`` (every value left, the NaN right, a
+    threshold of ``inf``) is scored too, as scikit-learn's two searches do.
     ``totals`` and ``buffers`` the in-place builder's
     (:func:`~._random_splitter.grow_in_place`), ``leaf_limits =
     (min_samples_leaf, min_weight_leaf)``, ``constraint = (cst, lower,
     upper)`` the feature's monotonic constraint. Returns ``proxy, pos,
     threshold``; ``pos == -1`` when no position is admissible.
     """
-    start, end, end_negative, start_positive = segment
+    start, end, scan_start, scan_end, end_negative, start_positive = segment
     min_samples_leaf, min_weight_leaf = leaf_limits
     cst, lower, upper = constraint
     sum_total, counts_total = totals
@@ -80,8 +91,12 @@ def scan_sorted_sparse(values, samples, segment, y, y_enc, w, crit, wn, totals, 
             upper,
             buffers[12],
             buffers[13],
+            scan_start,
+            scan_end,
         )
-        if best_pos >= 0:
+        if best_pos == scan_end:
+            best_threshold = np.inf
+        elif best_pos >= 0:
             best_threshold = values[best_pos - 1] / 2.0 + values[best_pos] / 2.0
         return best, best_pos, best_threshold
     # criterion.reset()
@@ -89,8 +104,8 @@ def scan_sorted_sparse(values, samples, segment, y, y_enc, w, crit, wn, totals, 
     counts_left[:, :] = 0.0
     wl = 0.0
     pos = start
-    p = start
-    while p < end:
+    p = scan_start
+    while p < scan_end:
         # scikit-learn's sparse ``next_p``: the next position, the zeros
         # block crossed in one step, equal values (within the gap) skipped.
         # (Written out here: an inlined helper returning the two positions
@@ -98,18 +113,19 @@ def scan_sorted_sparse(values, samples, segment, y, y_enc, w, crit, wn, totals, 
         # A part (negative or positive, sorted) whose last value is within
         # the gap of p's is one run to its end: jump there (the steps would
         # all pass, their rounded comparisons being monotone).
-        if p >= start_positive and values[end - 1] <= values[p] + threshold_gap:
-            p = end - 1
+        if p >= start_positive and values[scan_end - 1] <= values[p] + threshold_gap:
+            p = scan_end - 1
         elif p < end_negative and values[end_negative - 1] <= values[p] + threshold_gap:
             p = end_negative - 1
         p_next = p + 1 if p + 1 != end_negative else start_positive
-        while p_next < end and values[p_next] <= values[p] + threshold_gap:
+        while p_next < scan_end and values[p_next] <= values[p] + threshold_gap:
             p = p_next
             p_next = p + 1 if p + 1 != end_negative else start_positive
         p_prev = p
         p = p_next
         if p == end:
             continue
+        # p == scan_end < end: the values left, the NaN block right
         if p - start < min_samples_leaf or end - p < min_samples_leaf:
             continue
         wl = update(y, y_enc, w, samples, pos, p, end, crit, totals, wn, wl, (sum_left, counts_left, counts_right))
@@ -125,5 +141,5 @@ def scan_sorted_sparse(values, samples, segment, y, y_enc, w, crit, wn, totals, 
         if proxy > best:
             best = proxy
             best_pos = p
-            best_threshold = values[p_prev] / 2.0 + values[p] / 2.0
+            best_threshold = np.inf if p == scan_end else values[p_prev] / 2.0 + values[p] / 2.0
     return best, best_pos, best_threshold

@@ -129,7 +129,7 @@ def grow_exact(
     Returns
     -------
     node_count, max_depth_seen, left, right, feature, threshold, impurity,
-    n_node_samples, weighted_n_node_samples, value
+    n_node_samples, weighted_n_node_samples, value, missing_go_to_left
 
     Notes
     -----
@@ -160,6 +160,8 @@ def grow_exact(
     left, right, feature, threshold, impurity, n_node_samples, wns = empty_nodes(capacity)
     # value grows by doubling: with many classes a full-size block would be large
     value = np.zeros((min(capacity, 1024), n_out, K))
+    # X has no NaN on this route: a NaN met at predict time goes to the larger child
+    missing_go_to_left = np.zeros(capacity, dtype=np.uint8)
 
     # scikit-learn's weighted_n_samples: every weight, in index order
     n_total = w.shape[0]
@@ -634,6 +636,7 @@ def grow_exact(
             order = sorted_idx[best_feature]
             feature[node] = best_feature
             threshold[node] = thr
+            missing_go_to_left[node] = best_pos - start > end - best_pos
             partition_rows(sorted_idx, best_feature, start, end, goes_left, tmp)
 
         if best_first:
@@ -675,4 +678,5 @@ def grow_exact(
         n_node_samples[:node_count],
         wns[:node_count],
         value[:node_count],
+        missing_go_to_left[:node_count],
     )
