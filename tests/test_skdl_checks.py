@@ -141,7 +141,7 @@ def test_failed_fit_and_bad_predict_leave_the_fitted_state_untouched(estimator):
     fitted = _with_random_state(estimator, 0).fit(X, y)
     expected = _outputs(fitted, X, y)
     with pytest.raises(ValueError):
-        fitted.fit(np.full((len(X), X.shape[1] + 1), np.nan), y)
+        fitted.fit(np.full((len(X), X.shape[1] + 1), np.inf), y)
     with pytest.raises(ValueError, match=f"X has {X.shape[1] - 1} features"):
         fitted.predict(X[:, :-1]) if hasattr(fitted, "predict") else fitted.transform(X[:, :-1])
     assert fitted.n_features_in_ == X.shape[1]
