@@ -104,7 +104,7 @@ def test_regressor_same_tree_as_sklearn_on_diabetes(params):
 # each feature, its partition of each split), so every float sum, and hence
 # every split, is scikit-learn's, ties in the data or not.
 
-_ALL_ARRAYS = _STRUCTURE + ("value", "impurity", "weighted_n_node_samples")
+_ALL_ARRAYS = _STRUCTURE + ("value", "impurity", "weighted_n_node_samples", "missing_go_to_left")
 
 
 def assert_identical_tree(ours, ref):
