@@ -15,13 +15,17 @@ from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from _workload import Workload
 
 
-def _friedman(n_samples, n_features, non_negative=False):
+def _friedman(n_samples, n_features, non_negative=False, missing_fraction=0.0):
     def make_data(quick):
         n = n_samples // 20 if quick else n_samples
         X, y = make_friedman1(n, n_features, noise=1.0, random_state=0)
         X_test, y_test = make_friedman1(max(n // 5, 100), n_features, noise=1.0, random_state=1)
         if non_negative:  # the Poisson deviance needs y >= 0
             y, y_test = abs(y), abs(y_test)
+        if missing_fraction:  # each entry missing at random, in both samples
+            rng = np.random.RandomState(0)
+            X[rng.rand(*X.shape) < missing_fraction] = np.nan
+            X_test[rng.rand(*X_test.shape) < missing_fraction] = np.nan
         return {"X": X, "y": y, "X_test": X_test, "y_test": y_test}
 
     return make_data
@@ -122,6 +126,15 @@ WORKLOADS = [
         _friedman(100_000, 20),
         "test R2",
         "ratio <= 1.5, identical tree",
+    ),
+    _tree_workload(
+        "tree_reg_friedman1_100k_nan",
+        "DecisionTreeRegressor",
+        lambda device: DecisionTreeRegressor(random_state=0),
+        lambda: SklearnTreeRegressor(random_state=0),
+        _friedman(100_000, 20, missing_fraction=0.1),
+        "test R2",
+        "ratio <= 1.0, identical tree",
     ),
     _tree_workload(
         "tree_reg_friedman1_100k_poisson",
