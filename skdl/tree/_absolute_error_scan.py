@@ -11,35 +11,13 @@ import numpy as np
 from numba import njit
 
 from ._criterion import absolute_errors_pass_medians, monotonic_ok
+from ._exact_scan import sorted_pair
 from ._tree import FEATURE_THRESHOLD
 
 
 @njit(cache=True, nogil=True)
 def _scan_absolute_error_medians(
-    xrow,
-    y,
-    w,
-    order,
-    start,
-    end,
-    wn,
-    msl,
-    mwl,
-    ranks,
-    sorted_y,
-    left_err,
-    right_err,
-    tree_w,
-    tree_wy,
-    aligned,
-    medians,
-    cst,
-    lower,
-    upper,
-    left_medians,
-    right_medians,
-    scan_start=-1,
-    scan_end=-1,
+    xrow, y, w, order, start, end, wn, leaf_limits, medians_state, aligned, constraint, scan_range
 ):
     """Best proxy improvement and position over one feature (absolute error).
 
@@ -48,19 +26,26 @@ def _scan_absolute_error_medians(
     each candidate position, its ``update`` (the left weight, a running sum)
     and its ``proxy_impurity_improvement``,
     ``-wr * (right_err / (wr * n_outputs)) - wl * (left_err / (wl * n_outputs))``.
-    ``ranks`` must be the ranks of the samples in this order where targets
-    tie (see :func:`~._criterion.ranks_like_sklearn`). Writes to
-    ``medians`` the node's weighted medians as the backward pass ends on
-    them (scikit-learn's node value when no split follows this reset).
-    ``aligned`` as in :func:`~._exact_scan.scan_squared_error`. With a monotonic
-    constraint ``cst``, the passes also keep the medians of every prefix and
-    suffix (in ``left_medians`` / ``right_medians``), which the constraint
-    compares as :func:`~._exact_scan.scan_squared_error` compares means.
-    With ``scan_end >= 0``, only the positions in ``(scan_start,
-    scan_end]`` are candidates: the node's NaN block (before ``scan_start``
-    or from ``scan_end`` on) is in the passes but never split inside; see
-    :func:`~._sparse_splitter.scan_sorted_feature`.
+    ``leaf_limits = (min_samples_leaf, min_weight_leaf)``; ``medians_state``
+    is :func:`~._criterion.criterion_buffers`'s absolute-error part
+    (``buffers[3:]``), whose ``ranks`` must be the ranks of the samples in
+    this order where targets tie (see :func:`~._criterion.ranks_like_sklearn`).
+    Writes to ``medians`` the node's weighted medians as the backward pass
+    ends on them (scikit-learn's node value when no split follows this
+    reset). ``aligned`` as in :func:`~._exact_scan.scan_presorted`. With a
+    monotonic constraint ``constraint = (cst, lower, upper)``, the passes
+    also keep the medians of every prefix and suffix (in ``left_medians`` /
+    ``right_medians``), which the constraint compares as
+    :func:`~._exact_scan.scan_presorted` compares means. With
+    ``scan_range = (scan_start, scan_end)``, ``scan_end >= 0``, only the
+    positions in ``(scan_start, scan_end]`` are candidates: the node's NaN
+    block (before ``scan_start`` or from ``scan_end`` on) is in the passes
+    but never split inside; see :func:`~._sparse_splitter.scan_sorted_feature`.
     """
+    min_samples_leaf, min_weight_leaf = leaf_limits
+    ranks, sorted_y, left_err, right_err, tree_w, tree_wy, _, _, medians, left_medians, right_medians = medians_state
+    cst, lower, upper = constraint
+    scan_start, scan_end = scan_range
     n_out = y.shape[1]
     n = end - start
     ft = np.float32(FEATURE_THRESHOLD)
@@ -103,21 +88,16 @@ def _scan_absolute_error_medians(
     for p in range(start, end - 1):
         i = order[p]
         wl += w[i]
-        if aligned:
-            x_i = xrow[p]
-            x_next = xrow[p + 1]
-        else:
-            x_i = xrow[i]
-            x_next = xrow[order[p + 1]]
+        x_i, x_next = sorted_pair(xrow, order, aligned, p)
         if x_next <= x_i + ft:
             continue
         pos = p + 1
         if scan_end >= 0 and (pos <= scan_start or pos > scan_end):
             continue
-        if pos - start < msl or end - pos < msl:
+        if pos - start < min_samples_leaf or end - pos < min_samples_leaf:
             continue
         wr = wn - wl
-        if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
+        if wl < min_weight_leaf or wr < min_weight_leaf or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
         if cst != 0 and not monotonic_ok(cst, lower, upper, left_medians[pos - 1], right_medians[pos]):
             continue
@@ -132,33 +112,21 @@ def _scan_absolute_error_medians(
 
 @njit(cache=True, nogil=True)
 def _scan_absolute_error(
-    xrow, y, w, order, start, end, wn, msl, mwl, ranks, sorted_y, left_err, right_err, tree_w, tree_wy
+    xrow, y, w, order, start, end, wn, min_samples, min_weight, ranks, sorted_y, left_err, right_err, tree_w, tree_wy
 ):
-    """:func:`_scan_absolute_error_medians` without the medians (the hist route)."""
-    medians = np.empty(y.shape[1])
+    """:func:`_scan_absolute_error_medians` without the medians (the hist route).
+
+    ``min_samples`` and ``min_weight`` are the leaf minimums.
+    """
+    # the rank scratch is unused by the scan, the prefix / suffix medians
+    # kept only under a monotonic constraint
+    unused = np.empty(0)
+    fenwick = (ranks, sorted_y, left_err, right_err, tree_w, tree_wy)
+    medians_state = fenwick + (unused, np.empty(0, dtype=np.int64), np.empty(y.shape[1]), unused, unused)
+    no_constraint = (0, -np.inf, np.inf)
+    limits = (min_samples, min_weight)
     return _scan_absolute_error_medians(
-        xrow,
-        y,
-        w,
-        order,
-        start,
-        end,
-        wn,
-        msl,
-        mwl,
-        ranks,
-        sorted_y,
-        left_err,
-        right_err,
-        tree_w,
-        tree_wy,
-        False,
-        medians,
-        0,
-        -np.inf,
-        np.inf,
-        np.empty(0),
-        np.empty(0),
+        xrow, y, w, order, start, end, wn, limits, medians_state, False, no_constraint, (-1, -1)
     )
 
 

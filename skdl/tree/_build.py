@@ -11,12 +11,12 @@ import numpy as np
 from scipy.sparse import issparse
 
 from .._device import resolve_device
+from ._builder import IN_PLACE_BEST, IN_PLACE_RANDOM, PRESORTED, grow_tree
 from ._criterion import ABSOLUTE_ERROR, POISSON, REGRESSION_CRITERIA
 from ._hist import bin_features, grow_hist
 from ._hist_torch import grow_hist_torch
 from ._partitioner import dense_source, sparse_source
-from ._random_splitter import grow_in_place
-from ._splitter import grow_exact
+from ._splitter import no_presorted_rows, presorted_rows
 
 
 def _sorted_indices(Xt, w):
@@ -57,26 +57,26 @@ def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
     else:
         # An ensemble's presorted rows over all samples: keep positive weights.
         sorted_idx = presorted[w[presorted] > 0].reshape(presorted.shape[0], -1)
-    n = sorted_idx.shape[1]
-    return grow_exact(
-        Xt,
-        sorted_idx,
-        y_reg,
-        y_enc,
-        w,
-        crit,
-        K,
-        params["max_depth"],
-        params["min_samples_split"],
-        params["min_samples_leaf"],
-        params["min_weight_leaf"],
-        params["min_impurity_decrease"],
-        params["max_features"],
-        params["seed"],
-        _capacity(n, params["max_depth"]),
-        params["max_leaf_nodes"],
-        not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit),
-        params["monotonic_cst"],
+    exact_sums = not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit)
+    rows = presorted_rows(Xt, sorted_idx)
+    return _grow(
+        PRESORTED, rows, dense_source(np.empty((0, 0), dtype=np.float32)), y_reg, y_enc, w, crit, K, params, exact_sums
+    )
+
+
+def _rules(params):
+    """The stopping rules, features per node and seed, in the order the tree growers take them."""
+    names = ("max_depth", "min_samples_split", "min_samples_leaf", "min_weight_leaf", "min_impurity_decrease")
+    return tuple(params[name] for name in names + ("max_features", "seed"))
+
+
+def _grow(splitter, rows, source, y_reg, y_enc, w, crit, K, params, exact_sums):
+    """The tree builder (:func:`~._builder.grow_tree`) with ``splitter`` plugged in."""
+    capacity = _capacity(int(np.count_nonzero(w > 0)), params["max_depth"])
+    rules = _rules(params)
+    cst = params["monotonic_cst"]
+    return grow_tree(
+        splitter, rows, source, y_reg, y_enc, w, crit, K, rules, capacity, params["max_leaf_nodes"], exact_sums, cst
     )
 
 
@@ -139,29 +139,10 @@ def _grow_random(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
 
 
 def _grow_in_place(X, y_reg, y_enc, w, crit, K, params, search_best):
-    """The builder of scikit-learn's in-place splitters, on dense X or a CSC matrix."""
-    n_active = int(np.count_nonzero(w > 0))
+    """scikit-learn's in-place splitters, on dense X or a CSC matrix."""
     source = sparse_source(X) if issparse(X) else dense_source(np.ascontiguousarray(X.T))
-    return grow_in_place(
-        source,
-        X.shape[0],
-        search_best,
-        y_reg,
-        y_enc,
-        w,
-        crit,
-        K,
-        params["max_depth"],
-        params["min_samples_split"],
-        params["min_samples_leaf"],
-        params["min_weight_leaf"],
-        params["min_impurity_decrease"],
-        params["max_features"],
-        params["seed"],
-        _capacity(n_active, params["max_depth"]),
-        params["max_leaf_nodes"],
-        params["monotonic_cst"],
-    )
+    splitter = IN_PLACE_BEST if search_best else IN_PLACE_RANDOM
+    return _grow(splitter, no_presorted_rows(), source, y_reg, y_enc, w, crit, K, params, False)
 
 
 SPLITTERS = {"best": _grow_best, "random": _grow_random, "hist": _grow_hist}

@@ -32,6 +32,99 @@ from ._params import (
 )
 from ._tree import Tree, cost_complexity_prune
 
+# The parameters and fitted attributes both trees document alike: each
+# class docstring is assembled from them, so that it reads whole in help()
+# and on its API page.
+_SHARED_PARAMETERS = """\
+    splitter : {"best", "random", "hist"}, default="best"
+        How splits are searched:
+
+        - ``"best"``: exact thresholds, every midpoint between consecutive
+          distinct values of a feature (scikit-learn's ``"best"``);
+        - ``"random"``: one threshold per drawn feature, uniform in the
+          node's range of that feature (scikit-learn's ``"random"``, the
+          same draws for the same ``random_state``);
+        - ``"hist"``: each feature is binned once into at most ``max_bins``
+          quantile bins and splits are searched over bin boundaries with
+          histograms of the gradient statistics; much faster on large data.
+
+    max_depth : int, default=None
+        Maximum depth; None grows until leaves are pure or hold fewer than
+        ``min_samples_split`` samples.
+
+    min_samples_split : int or float, default=2
+        Minimum number of samples to split a node (a fraction of n_samples
+        when a float).
+
+    min_samples_leaf : int or float, default=1
+        Minimum number of samples in each leaf (a fraction when a float).
+
+    min_weight_fraction_leaf : float, default=0.0
+        Minimum fraction of the total sample weight in each leaf.
+
+    max_features : int, float, {"sqrt", "log2"} or None, default=None
+        Number of features drawn at random (with ``random_state``) and
+        examined at each split; None examines all of them.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the feature draws of ``max_features`` (and the quantile
+        subsample of ``"hist"`` binning on large data).
+
+    max_leaf_nodes : int, default=None
+        Grow best first (the frontier node whose split most decreases the
+        weighted impurity is split next) until the tree has this many
+        leaves; None grows depth first without a leaf limit. Both splitters
+        support it.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the split decreases the weighted impurity
+        ``N_t / N * (impurity - N_t_R / N_t * right_impurity - N_t_L / N_t *
+        left_impurity)`` by at least this much.
+
+    ccp_alpha : float, default=0.0
+        Complexity parameter of minimal cost-complexity pruning: after
+        growing, the weakest links are pruned while their effective alpha is
+        at most ``ccp_alpha``. See :meth:`cost_complexity_pruning_path`.
+
+    monotonic_cst : array-like of int of shape (n_features,), default=None
+        Monotonicity constraint per feature: 1 increasing, -1 decreasing, 0
+        none (scikit-learn's semantics: a split on a constrained feature
+        must order its children's values, and values are clipped to bounds
+        inherited from the ancestors). Single output only; for a classifier,
+        binary only, constraining the probability of the positive class.
+        Not with ``splitter="hist"``.
+
+    max_bins : int, default=255
+        Maximum number of bins per feature for ``splitter="hist"``.
+
+    device : str, torch.device or None, default=None
+        Device for ``splitter="hist"``: on a CUDA device the histograms
+        and the split search run in torch, level by level; on the CPU they
+        run in numba, node by node (faster there). Both use the same bins
+        and split rules; they grow the same tree except where two candidate
+        splits tie. ``criterion="absolute_error"`` (no histogram form) runs
+        on the CPU whatever the device, and so does the exact route.
+        ``None`` follows :func:`skdl.get_config` (``"auto"``: CUDA when
+        available).
+"""
+_SHARED_ATTRIBUTES = """\
+    max_features_ : int
+        The resolved number of features examined per split.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
+        Normalised total impurity decrease brought by each feature.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit; only when X has string feature
+        names.
+"""
+
 
 class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
     """Shared parameters, validation and prediction of the CART trees."""
@@ -202,6 +295,24 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         X = self._validate_X_predict(X)
         return self.tree_.apply(X).astype(np.intp)
 
+    def predict(self, X):
+        """Predict the target of X: the value of the leaf each sample reaches.
+
+        A classifier predicts the most frequent (weighted) class of the
+        leaf, a regressor its mean (or median, ``criterion="absolute_error"``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A sparse matrix is read as CSR.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels (classifier) or real values (regressor).
+        """
+        return self._predict(self._validate_X_predict(X))
+
     def decision_path(self, X):
         """Nodes each sample goes through.
 
@@ -282,7 +393,8 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
 
 
 class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
-    """A CART regression tree.
+    __doc__ = (
+        """A CART regression tree.
 
     A leaf predicts the weighted mean of its training targets
     (``criterion="squared_error"``) or their weighted median
@@ -300,77 +412,9 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         histograms: a median is not a sum). ``"friedman_mse"``, deprecated
         in scikit-learn 1.9, is accepted with its FutureWarning and becomes
         ``"squared_error"``, which it always equalled.
-    splitter : {"best", "random", "hist"}, default="best"
-        How splits are searched:
-
-        - ``"best"``: exact thresholds, every midpoint between consecutive
-          distinct values of a feature (scikit-learn's ``"best"``);
-        - ``"random"``: one threshold per drawn feature, uniform in the
-          node's range of that feature (scikit-learn's ``"random"``, the
-          same draws for the same ``random_state``);
-        - ``"hist"``: each feature is binned once into at most ``max_bins``
-          quantile bins and splits are searched over bin boundaries with
-          histograms of the gradient statistics; much faster on large data.
-
-    max_depth : int, default=None
-        Maximum depth; None grows until leaves are pure or hold fewer than
-        ``min_samples_split`` samples.
-
-    min_samples_split : int or float, default=2
-        Minimum number of samples to split a node (a fraction of n_samples
-        when a float).
-
-    min_samples_leaf : int or float, default=1
-        Minimum number of samples in each leaf (a fraction when a float).
-
-    min_weight_fraction_leaf : float, default=0.0
-        Minimum fraction of the total sample weight in each leaf.
-
-    max_features : int, float, {"sqrt", "log2"} or None, default=None
-        Number of features drawn at random (with ``random_state``) and
-        examined at each split; None examines all of them.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the feature draws of ``max_features`` (and the quantile
-        subsample of ``"hist"`` binning on large data).
-
-    max_leaf_nodes : int, default=None
-        Grow best first (the frontier node whose split most decreases the
-        weighted impurity is split next) until the tree has this many
-        leaves; None grows depth first without a leaf limit. Both splitters
-        support it.
-
-    min_impurity_decrease : float, default=0.0
-        A node is split only if the split decreases the weighted impurity
-        ``N_t / N * (impurity - N_t_R / N_t * right_impurity - N_t_L / N_t *
-        left_impurity)`` by at least this much.
-
-    ccp_alpha : float, default=0.0
-        Complexity parameter of minimal cost-complexity pruning: after
-        growing, the weakest links are pruned while their effective alpha is
-        at most ``ccp_alpha``. See :meth:`cost_complexity_pruning_path`.
-
-    monotonic_cst : array-like of int of shape (n_features,), default=None
-        Monotonicity constraint per feature: 1 increasing, -1 decreasing, 0
-        none (scikit-learn's semantics: a split on a constrained feature
-        must order its children's values, and values are clipped to bounds
-        inherited from the ancestors). Single output only; for a classifier,
-        binary only, constraining the probability of the positive class.
-        Not with ``splitter="hist"``.
-
-    max_bins : int, default=255
-        Maximum number of bins per feature for ``splitter="hist"``.
-
-    device : str, torch.device or None, default=None
-        Device for ``splitter="hist"``: on a CUDA device the histograms
-        and the split search run in torch, level by level; on the CPU they
-        run in numba, node by node (faster there). Both use the same bins
-        and split rules; they grow the same tree except where two candidate
-        splits tie. ``criterion="absolute_error"`` (no histogram form) runs
-        on the CPU whatever the device, and so does the exact route.
-        ``None`` follows :func:`skdl.get_config` (``"auto"``: CUDA when
-        available).
-
+"""
+        + _SHARED_PARAMETERS
+        + """
     Attributes
     ----------
     tree_ : Tree
@@ -379,22 +423,9 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         ``impurity``, ``n_node_samples``, ``weighted_n_node_samples``,
         ``node_count``, ``max_depth``); see :class:`skdl.tree.Tree`.
 
-    max_features_ : int
-        The resolved number of features examined per split.
-
-    n_outputs_ : int
-        Number of outputs.
-
-    feature_importances_ : ndarray of shape (`n_features_in_`,)
-        Normalised total impurity decrease brought by each feature.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit; only when X has string feature
-        names.
-
+"""
+        + _SHARED_ATTRIBUTES
+        + """
     See Also
     --------
     DecisionTreeClassifier : The classification tree.
@@ -408,7 +439,9 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     scikit-learn's bit for bit for the same ``random_state`` (ties in the
     data, weights and ``max_features`` included): samples are added in
     scikit-learn's order, see the :ref:`user guide <trees>`. Samples are
-    assigned left when ``x <= threshold``. NaN is rejected.
+    assigned left when ``x <= threshold``. NaN in dense X is split on as
+    scikit-learn's trees split it (``splitter="best"`` or ``"random"``: each
+    split sends it the side it chose).
 
     References
     ----------
@@ -427,6 +460,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     >>> reg.predict([[0.5], [2.5]]).round(2).tolist()
     [1.1, 3.2]
     """
+    )
 
     _parameter_constraints = {
         **BaseDecisionTree._parameter_constraints,
@@ -484,21 +518,6 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         info = {"n_classes": np.ones(y_reg.shape[1], dtype=np.int64)}
         return y_reg, y_enc, 1, REGRESSION_CRITERIA[self.criterion], sample_weight, info
 
-    def predict(self, X):
-        """Predict the regression target of X.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            A sparse matrix is read as CSR.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The value of the leaf each sample reaches.
-        """
-        return self._predict(self._validate_X_predict(X))
-
     def _predict(self, X):
         """predict on validated float32 C-contiguous X (ensembles call this)."""
         pred = self.tree_.predict(X)[:, :, 0]
@@ -506,7 +525,8 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
 
 class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
-    """A CART classification tree.
+    __doc__ = (
+        """A CART classification tree.
 
     Splits minimise the Gini impurity or the entropy of the class
     proportions; a leaf predicts the weighted class proportions of its
@@ -517,77 +537,9 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     ----------
     criterion : {"gini", "entropy", "log_loss"}, default="gini"
         Impurity measured at each node; ``"log_loss"`` is ``"entropy"``.
-    splitter : {"best", "random", "hist"}, default="best"
-        How splits are searched:
-
-        - ``"best"``: exact thresholds, every midpoint between consecutive
-          distinct values of a feature (scikit-learn's ``"best"``);
-        - ``"random"``: one threshold per drawn feature, uniform in the
-          node's range of that feature (scikit-learn's ``"random"``, the
-          same draws for the same ``random_state``);
-        - ``"hist"``: each feature is binned once into at most ``max_bins``
-          quantile bins and splits are searched over bin boundaries with
-          histograms of the gradient statistics; much faster on large data.
-
-    max_depth : int, default=None
-        Maximum depth; None grows until leaves are pure or hold fewer than
-        ``min_samples_split`` samples.
-
-    min_samples_split : int or float, default=2
-        Minimum number of samples to split a node (a fraction of n_samples
-        when a float).
-
-    min_samples_leaf : int or float, default=1
-        Minimum number of samples in each leaf (a fraction when a float).
-
-    min_weight_fraction_leaf : float, default=0.0
-        Minimum fraction of the total sample weight in each leaf.
-
-    max_features : int, float, {"sqrt", "log2"} or None, default=None
-        Number of features drawn at random (with ``random_state``) and
-        examined at each split; None examines all of them.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the feature draws of ``max_features`` (and the quantile
-        subsample of ``"hist"`` binning on large data).
-
-    max_leaf_nodes : int, default=None
-        Grow best first (the frontier node whose split most decreases the
-        weighted impurity is split next) until the tree has this many
-        leaves; None grows depth first without a leaf limit. Both splitters
-        support it.
-
-    min_impurity_decrease : float, default=0.0
-        A node is split only if the split decreases the weighted impurity
-        ``N_t / N * (impurity - N_t_R / N_t * right_impurity - N_t_L / N_t *
-        left_impurity)`` by at least this much.
-
-    ccp_alpha : float, default=0.0
-        Complexity parameter of minimal cost-complexity pruning: after
-        growing, the weakest links are pruned while their effective alpha is
-        at most ``ccp_alpha``. See :meth:`cost_complexity_pruning_path`.
-
-    monotonic_cst : array-like of int of shape (n_features,), default=None
-        Monotonicity constraint per feature: 1 increasing, -1 decreasing, 0
-        none (scikit-learn's semantics: a split on a constrained feature
-        must order its children's values, and values are clipped to bounds
-        inherited from the ancestors). Single output only; for a classifier,
-        binary only, constraining the probability of the positive class.
-        Not with ``splitter="hist"``.
-
-    max_bins : int, default=255
-        Maximum number of bins per feature for ``splitter="hist"``.
-
-    device : str, torch.device or None, default=None
-        Device for ``splitter="hist"``: on a CUDA device the histograms
-        and the split search run in torch, level by level; on the CPU they
-        run in numba, node by node (faster there). Both use the same bins
-        and split rules; they grow the same tree except where two candidate
-        splits tie. ``criterion="absolute_error"`` (no histogram form) runs
-        on the CPU whatever the device, and so does the exact route.
-        ``None`` follows :func:`skdl.get_config` (``"auto"``: CUDA when
-        available).
-
+"""
+        + _SHARED_PARAMETERS
+        + """
     class_weight : dict, list of dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``, as in
         scikit-learn (``"balanced"``: ``n_samples / (n_classes *
@@ -605,22 +557,9 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         The fitted tree as flat arrays; ``tree_.value`` holds the weighted
         class proportions of every node. See :class:`skdl.tree.Tree`.
 
-    max_features_ : int
-        The resolved number of features examined per split.
-
-    n_outputs_ : int
-        Number of outputs.
-
-    feature_importances_ : ndarray of shape (`n_features_in_`,)
-        Normalised total impurity decrease brought by each feature.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit; only when X has string feature
-        names.
-
+"""
+        + _SHARED_ATTRIBUTES
+        + """
     See Also
     --------
     DecisionTreeRegressor : The regression tree.
@@ -631,8 +570,9 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     X is converted to float32 as in scikit-learn. With ``splitter="best"``,
     the tree is scikit-learn's bit for bit for the same ``random_state``
     (ties in the data, weights and ``max_features`` included): samples are
-    added in scikit-learn's order, see the :ref:`user guide <trees>`. NaN is
-    rejected.
+    added in scikit-learn's order, see the :ref:`user guide <trees>`. NaN in
+    dense X is split on as scikit-learn's trees split it (``splitter="best"``
+    or ``"random"``: each split sends it the side it chose).
 
     References
     ----------
@@ -652,6 +592,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     >>> clf.predict_proba(X[[0]]).tolist()
     [[1.0, 0.0, 0.0]]
     """
+    )
 
     _parameter_constraints = {
         **BaseDecisionTree._parameter_constraints,
@@ -757,20 +698,6 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
             if self.n_outputs_ == 1:
                 return np.log(proba)
             return [np.log(p) for p in proba]
-
-    def predict(self, X):
-        """Predict the class of X: the most frequent (weighted) class of its leaf.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            A sparse matrix is read as CSR.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-        """
-        return self._predict(self._validate_X_predict(X))
 
     def _predict(self, X):
         """predict on validated float32 C-contiguous X (ensembles call this)."""

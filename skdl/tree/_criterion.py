@@ -469,33 +469,17 @@ def children_medians(samples, start, pos, end, ranks, sorted_y, w, tree_w, tree_
 
 
 @njit(cache=True, nogil=True)
-def absolute_error_children(
-    y,
-    w,
-    samples,
-    start,
-    pos,
-    end,
-    wn,
-    ranks,
-    sorted_y,
-    left_err,
-    right_err,
-    tree_w,
-    tree_wy,
-    rerank,
-    vals,
-    idx,
-    medians,
-):
+def absolute_error_children(y, w, samples, start, pos, end, wn, medians_state, rerank):
     """scikit-learn's ``MAE.reset`` + ``update(pos)`` + ``children_impurity``.
 
     Over ``samples[start:end]`` in the order given (scikit-learn's, after
-    its partition of the split). With ``rerank``, the ranks are computed
-    again in that order (the node has tied targets). Writes the node's
-    weighted medians (scikit-learn's node value) to ``medians``. Returns
-    ``wl, wr, impurity_left, impurity_right``.
+    its partition of the split). ``medians_state`` is
+    :func:`criterion_buffers`'s absolute-error part (``buffers[3:]``). With
+    ``rerank``, the ranks are computed again in that order (the node has
+    tied targets). Writes the node's weighted medians (scikit-learn's node
+    value) to ``medians``. Returns ``wl, wr, impurity_left, impurity_right``.
     """
+    ranks, sorted_y, left_err, right_err, tree_w, tree_wy, vals, idx, medians = medians_state[:9]
     n_out = y.shape[1]
     left_err[start:end] = 0.0
     right_err[start:end] = 0.0
@@ -648,18 +632,16 @@ def update(y, y_enc, w, samples, pos, new_pos, end, crit, totals, wn, wl, left):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def update_left(
-    y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sum_left, counts_left, counts_right
-):
+def update_left(y, y_enc, w, samples, start, pos, end, crit, totals, wn, left):
     """scikit-learn's ``Criterion.reset`` then ``update(pos)``: the left child's sums.
 
-    Fills ``sum_left`` or ``counts_left`` and ``counts_right`` (see
+    Fills ``left = (sum_left, counts_left, counts_right)`` (see
     :func:`update`); returns the left weight.
     """
+    sum_left, counts_left, _ = left
     sum_left[:] = 0.0
     counts_left[:, :] = 0.0
-    left = (sum_left, counts_left, counts_right)
-    return update(y, y_enc, w, samples, start, pos, end, crit, (sum_total, counts_total), wn, 0.0, left)
+    return update(y, y_enc, w, samples, start, pos, end, crit, totals, wn, 0.0, left)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -687,23 +669,7 @@ def proxy_improvement(crit, sum_left, sum_total, counts_left, counts_right, wl, 
 
 
 @njit(cache=True, nogil=True)
-def children_impurity(
-    y,
-    y_enc,
-    w,
-    samples,
-    start,
-    pos,
-    end,
-    crit,
-    sum_total,
-    counts_total,
-    wn,
-    sq_total,
-    sum_left,
-    counts_left,
-    counts_right,
-):
+def children_impurity(y, y_enc, w, samples, start, pos, end, crit, totals, wn, sq_total, left):
     """Children weights and impurities of a split, as scikit-learn computes them.
 
     :func:`update_left` over the partitioned ``samples``, then
@@ -711,9 +677,9 @@ def children_impurity(
     For the Poisson criterion, the impurities returned are the squared
     error's (see :func:`poisson_loss`).
     """
-    wl = update_left(
-        y, y_enc, w, samples, start, pos, end, crit, sum_total, counts_total, wn, sum_left, counts_left, counts_right
-    )
+    sum_total, counts_total = totals
+    sum_left, counts_left, counts_right = left
+    wl = update_left(y, y_enc, w, samples, start, pos, end, crit, totals, wn, left)
     wr = wn - wl
     if sums_targets(crit):
         n_out = y.shape[1]
@@ -733,3 +699,38 @@ def children_impurity(
         return wl, wr, imp_left / n_out, imp_right / n_out, sq_left
     imp_left = class_impurity(counts_left, wl, crit)
     return wl, wr, imp_left, class_impurity(counts_right, wr, crit), 0.0
+
+
+@njit(cache=True, nogil=True)
+def criterion_buffers(crit, n_out, n_classes, n_total, n_grown, with_monotonic):
+    """The criterion's node totals and scratch, allocated once per tree.
+
+    Returns ``totals = (sum_total, counts_total)`` and ``buffers =
+    (sum_left, counts_left, counts_right, ranks, sorted_y, left_err,
+    right_err, tree_w, tree_wy, rank_vals, rank_idx, medians, left_medians,
+    right_medians)``: the left child's sums (sum criteria) or class weights
+    (classes), then the absolute error's ranks by target (per output, over
+    the ``n_total`` samples of X), its prefix and suffix errors and Fenwick
+    trees over the ``n_grown`` positive-weight samples, the node's medians
+    and, under a monotonic constraint, the median of every prefix and suffix.
+    """
+    size = n_grown if crit == ABSOLUTE_ERROR else 1
+    monotonic_size = size if with_monotonic else 0
+    totals = (np.zeros(n_out), np.zeros((n_out, n_classes)))
+    buffers = (
+        np.zeros(n_out),
+        np.zeros((n_out, n_classes)),
+        np.zeros((n_out, n_classes)),
+        np.zeros((n_out, n_total if crit == ABSOLUTE_ERROR else 1), dtype=np.int64),
+        np.zeros((n_out, size)),
+        np.zeros(size),
+        np.zeros(size),
+        np.zeros(size + 1),
+        np.zeros(size + 1),
+        np.empty(size),
+        np.empty(size, dtype=np.int64),
+        np.zeros(n_out),
+        np.zeros(monotonic_size),
+        np.zeros(monotonic_size),
+    )
+    return totals, buffers

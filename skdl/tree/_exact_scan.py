@@ -11,7 +11,7 @@ samples, the stable partition of every presorted row).
 import numpy as np
 from numba import njit
 
-from ._criterion import class_impurity, monotonic_ok, poisson_proxy
+from ._criterion import children_values, monotonic_ok, proxy_improvement, sums_targets
 from ._sort import introsort_ties
 from ._tree import FEATURE_THRESHOLD
 
@@ -25,128 +25,49 @@ def threshold_between(x_prev, x_next):
     return t
 
 
+@njit(cache=True, nogil=True, inline="always")
+def sorted_pair(xrow, order, aligned, p):
+    """The feature values at sorted positions ``p`` and ``p + 1`` of ``order``.
+
+    ``aligned``: ``xrow`` holds the values in ``order``'s order, as a sort
+    leaves them; else it is indexed by sample.
+    """
+    if aligned:
+        return xrow[p], xrow[p + 1]
+    return xrow[order[p]], xrow[order[p + 1]]
+
+
 @njit(cache=True, nogil=True)
-def scan_squared_error(
-    xrow,
-    y,
-    w,
-    order,
-    start,
-    end,
-    sum_total,
-    wn,
-    msl,
-    mwl,
-    sum_left,
-    stop_at_tie,
-    aligned=False,
-    poisson=False,
-    cst=0,
-    lower=-np.inf,
-    upper=np.inf,
+def scan_presorted(
+    xrow, order, aligned, stop_at_tie, y, y_enc, w, crit, start, end, wn, totals, left, leaf_limits, constraint
 ):
-    """Best proxy improvement and position over one feature (squared error, Poisson).
+    """Best proxy improvement and position over one feature (sum and class criteria).
 
     The samples are added in ``order[start:end]`` (sorted by the feature).
-    ``sum_left`` takes at each candidate position the value scikit-learn's
-    ``Criterion.update`` gives it: the running sum, which is its forward
-    update, or, when the jump from the previous update is longer than the
-    rest of the node, the node total minus the samples after the position,
-    taken from the end. With ``stop_at_tie``, returns position -2 at the
-    first two equal feature values (their order, and so the float sums,
-    would differ from scikit-learn's sort). With ``aligned``, ``xrow`` holds
-    the feature values in ``order`` (``xrow[p]`` is the value of
-    ``order[p]``), as the sort leaves them. With ``poisson``, the proxy is
-    the Poisson deviance's (:func:`~._criterion.poisson_proxy`) on the same
-    sums. With a monotonic constraint ``cst`` (-1 or 1), a position whose
-    children means are out of order or outside ``[lower, upper]`` is
-    rejected.
+    The left child's sums (``left = (sum_left, counts_left,
+    counts_right)``) take at each candidate position the value
+    scikit-learn's ``Criterion.update`` gives them: the running sum, which
+    is its forward update, or, when the jump from the previous update is
+    longer than the rest of the node, the node totals (``totals``) minus the
+    samples after the position, taken from the end. With ``stop_at_tie``,
+    returns position -2 at the first two equal feature values (their order,
+    and so the float sums, would differ from scikit-learn's sort). With
+    ``aligned``, ``xrow`` holds the feature values in ``order`` (``xrow[p]``
+    is the value of ``order[p]``), as the sort leaves them. The proxy is
+    :func:`~._criterion.proxy_improvement`'s. ``leaf_limits =
+    (min_samples_leaf, min_weight_leaf)``; with a monotonic constraint
+    ``constraint = (cst, lower, upper)``, ``cst`` -1 or 1, a position whose
+    children values (the first output's means, the first class's
+    proportions) are out of order or outside ``[lower, upper]`` is rejected.
     """
-    n_out = y.shape[1]
+    sum_total, counts_total = totals
+    sum_left, counts_left, counts_right = left
+    min_samples_leaf, min_weight_leaf = leaf_limits
+    cst, lower, upper = constraint
+    sums = sums_targets(crit)
+    n_out = y.shape[1] if sums else y_enc.shape[1]
     ft = np.float32(FEATURE_THRESHOLD)
     sum_left[:] = 0.0
-    wl = 0.0
-    pos = start
-    best = -np.inf
-    best_pos = -1
-    for p in range(start, end - 1):
-        i = order[p]
-        wi = w[i]
-        wl += wi
-        for k in range(n_out):
-            sum_left[k] += wi * y[i, k]
-        if aligned:
-            x_i = xrow[p]
-            x_next = xrow[p + 1]
-        else:
-            x_i = xrow[i]
-            x_next = xrow[order[p + 1]]
-        if x_next <= x_i + ft:
-            if stop_at_tie and x_next == x_i:
-                return best, -2
-            continue
-        cand = p + 1
-        if cand - start < msl or end - cand < msl:
-            continue
-        if cand - pos > end - cand:
-            sum_left[:] = sum_total
-            wl = wn
-            for q in range(end - 1, cand - 1, -1):
-                j = order[q]
-                for k in range(n_out):
-                    sum_left[k] -= w[j] * y[j, k]
-                wl -= w[j]
-        pos = cand
-        wr = wn - wl
-        if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
-            continue
-        if cst != 0 and not monotonic_ok(cst, lower, upper, sum_left[0] / wl, (sum_total[0] - sum_left[0]) / wr):
-            continue
-        if poisson:
-            proxy = poisson_proxy(sum_left, sum_total, wl, wr)
-        else:
-            proxy_l = 0.0
-            proxy_r = 0.0
-            for k in range(n_out):
-                sl = sum_left[k]
-                sr = sum_total[k] - sl
-                proxy_l += sl * sl
-                proxy_r += sr * sr
-            proxy = proxy_l / wl + proxy_r / wr
-        if proxy > best:
-            best = proxy
-            best_pos = cand
-    return best, best_pos
-
-
-@njit(cache=True, nogil=True)
-def scan_classification(
-    xrow,
-    y_enc,
-    w,
-    order,
-    start,
-    end,
-    counts_total,
-    wn,
-    msl,
-    mwl,
-    crit,
-    counts_left,
-    counts_right,
-    stop_at_tie,
-    aligned=False,
-    cst=0,
-    lower=-np.inf,
-    upper=np.inf,
-):
-    """Best proxy improvement and position over one feature (Gini / entropy).
-
-    Same walk, updates and monotonic constraint (on the first class's
-    proportion) as :func:`scan_squared_error`.
-    """
-    n_out = y_enc.shape[1]
-    ft = np.float32(FEATURE_THRESHOLD)
     counts_left[:, :] = 0.0
     wl = 0.0
     pos = start
@@ -156,39 +77,45 @@ def scan_classification(
         i = order[p]
         wi = w[i]
         wl += wi
-        for k in range(n_out):
-            counts_left[k, y_enc[i, k]] += wi
-        if aligned:
-            x_i = xrow[p]
-            x_next = xrow[p + 1]
+        if sums:
+            for k in range(n_out):
+                sum_left[k] += wi * y[i, k]
         else:
-            x_i = xrow[i]
-            x_next = xrow[order[p + 1]]
+            for k in range(n_out):
+                counts_left[k, y_enc[i, k]] += wi
+        x_i, x_next = sorted_pair(xrow, order, aligned, p)
         if x_next <= x_i + ft:
             if stop_at_tie and x_next == x_i:
                 return best, -2
             continue
         cand = p + 1
-        if cand - start < msl or end - cand < msl:
+        if cand - start < min_samples_leaf or end - cand < min_samples_leaf:
             continue
         if cand - pos > end - cand:
+            sum_left[:] = sum_total
             counts_left[:, :] = counts_total
             wl = wn
             for q in range(end - 1, cand - 1, -1):
                 j = order[q]
                 for k in range(n_out):
-                    counts_left[k, y_enc[j, k]] -= w[j]
+                    if sums:
+                        sum_left[k] -= w[j] * y[j, k]
+                    else:
+                        counts_left[k, y_enc[j, k]] -= w[j]
                 wl -= w[j]
         pos = cand
         wr = wn - wl
-        if wl < mwl or wr < mwl or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
+        if wl < min_weight_leaf or wr < min_weight_leaf or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
-        for k in range(n_out):
-            for c in range(counts_left.shape[1]):
-                counts_right[k, c] = counts_total[k, c] - counts_left[k, c]
-        if cst != 0 and not monotonic_ok(cst, lower, upper, counts_left[0, 0] / wl, counts_right[0, 0] / wr):
-            continue
-        proxy = -wr * class_impurity(counts_right, wr, crit) - wl * class_impurity(counts_left, wl, crit)
+        if not sums:
+            for k in range(n_out):
+                for c in range(counts_left.shape[1]):
+                    counts_right[k, c] = counts_total[k, c] - counts_left[k, c]
+        if cst != 0:
+            value_left, value_right = children_values(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)
+            if not monotonic_ok(cst, lower, upper, value_left, value_right):
+                continue
+        proxy = proxy_improvement(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)[0]
         if proxy > best:
             best = proxy
             best_pos = cand

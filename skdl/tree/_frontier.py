@@ -8,8 +8,8 @@ scikit-learn keeps it.
 scikit-learn's ``BestFirstTreeBuilder`` keeps its frontier in a
 ``std::vector`` ordered with ``std::push_heap`` / ``std::pop_heap``; nodes of
 equal improvement leave it in an order those steps decide, so every
-best-first builder here (exact, random, histogram) uses these two kernels to
-expand nodes in scikit-learn's order.
+best-first builder here (:mod:`._builder` and the histogram routes) uses
+these two kernels to expand nodes in scikit-learn's order.
 """
 
 import numpy as np
@@ -25,7 +25,9 @@ def frontier_push(heap, size, key, node):
 
     The steps of ``std::push_heap`` (libstdc++) with scikit-learn's
     comparison ``key[a] < key[b]``, so that nodes of equal key leave the
-    heap in the order they leave scikit-learn's best-first frontier.
+    heap in the order they leave scikit-learn's best-first frontier: the
+    node is sifted up from position ``size`` (the heap's end, or the hole
+    :func:`frontier_pop` leaves).
     """
     hole = size
     while hole > 0:
@@ -61,13 +63,8 @@ def frontier_pop(heap, size, key):
             second = 2 * (second + 1)
             heap[hole] = heap[second - 1]
             hole = second - 1
-        while hole > 0:
-            parent = (hole - 1) // 2
-            if not key[heap[parent]] < key[value]:
-                break
-            heap[hole] = heap[parent]
-            hole = parent
-        heap[hole] = value
+        # ``__push_heap``: the last value sifted up from the hole
+        frontier_push(heap, hole, key, value)
     return top
 
 
@@ -80,17 +77,11 @@ def empty_frontier(capacity, best_first):
     as arrays indexed by node id.
     """
     size = capacity if best_first else 1
-    return (
-        np.empty(size, dtype=np.int64),
-        np.zeros(size),
-        np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.int64),
-        np.zeros(size, dtype=np.bool_),
-        np.empty(size),
-        np.empty(size),
-    )
+    heap_and_segments = np.empty((5, size), dtype=np.int64)
+    heap, start, pos, end, depth = heap_and_segments
+    improvement_and_impurities = np.zeros((3, size))
+    improvement, impurity_left, impurity_right = improvement_and_impurities
+    return heap, improvement, start, pos, end, depth, np.zeros(size, dtype=np.bool_), impurity_left, impurity_right
 
 
 @njit(cache=True, nogil=True)
@@ -98,17 +89,11 @@ def empty_stack(capacity):
     """The stack's records: ``start, end, depth, parent, is_left, impurity,
     n_constant_features, lower_bound, upper_bound``, room for every node."""
     size = capacity + 1
-    return (
-        np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.int64),
-        np.empty(size, dtype=np.bool_),
-        np.empty(size),
-        np.zeros(size, dtype=np.int64),
-        np.empty(size),
-        np.empty(size),
-    )
+    segments = np.zeros((5, size), dtype=np.int64)
+    start, end, depth, parent, n_constant = segments
+    impurity_and_bounds = np.empty((3, size))
+    impurity, lower, upper = impurity_and_bounds
+    return start, end, depth, parent, np.empty(size, dtype=np.bool_), impurity, n_constant, lower, upper
 
 
 @njit(cache=True, nogil=True)

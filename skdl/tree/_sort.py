@@ -113,50 +113,18 @@ def introsort(values, samples, start, end):
 
     scikit-learn's ``simultaneous_sort(..., use_three_way_partition=True)``:
     median-of-three pivot, three-way partition, heapsort past ``2 *
-    floor(log2(n))`` levels, insertion sort below 16 elements. Its recursion
-    on the left part becomes an explicit stack; the segments are disjoint, so
-    the order in which they are processed does not change the result. (The
-    partition loop indexes with unsigned integers: numba then skips its
-    negative-index checks, which cost a third of the time.)
+    floor(log2(n))`` levels, insertion sort below 16 elements. It is
+    :func:`introsort_ties` with no order known beforehand (every segment
+    sorted).
     """
-    n = end - start
-    if n <= 1:
-        return
-    maxd = 2 * int(math.log2(n))
-    cap = (maxd + 2) * (maxd + 2) + 2
-    st_off = np.empty(cap, dtype=np.int64)
-    st_n = np.empty(cap, dtype=np.int64)
-    st_d = np.empty(cap, dtype=np.int64)
-    st_off[0], st_n[0], st_d[0] = start, n, maxd
-    top = 1
-    while top > 0:
-        top -= 1
-        off, n, maxd = st_off[top], st_n[top], st_d[top]
-        v = values[off : off + n]
-        s = samples[off : off + n]
-        heap_sorted = False
-        while n > 15:
-            if maxd <= 0:
-                _heapsort(v, s, n)
-                heap_sorted = True
-                break
-            maxd -= 1
-            pivot = _median_of_three(v, n)
-            n_lo, n_r = _partition3(v, s, n, pivot)
-            if n_lo > 1:
-                st_off[top], st_n[top], st_d[top] = off, n_lo, maxd
-                top += 1
-            off += n_r
-            n -= n_r
-            v = v[n_r:]
-            s = s[n_r:]
-        if not heap_sorted:
-            _insertion_sort(v, s, n)
+    introsort_ties(values, samples, start, end, samples, values, values, -1)
 
 
 @njit(cache=True, nogil=True)
 def _holds_tied_value(tied, n_tied, lower, upper):
-    """Whether a value of ``tied[:n_tied]`` (sorted) lies strictly in (lower, upper)."""
+    """Whether a value of ``tied[:n_tied]`` (sorted) lies strictly in (lower, upper); always when ``n_tied < 0``."""
+    if n_tied < 0:
+        return True
     lo = 0
     hi = n_tied
     while lo < hi:  # first tied value > lower
@@ -191,18 +159,28 @@ def introsort_ties(values, samples, start, end, sorted_row, xrow, tied, n_tied):
     xrow : float32 array
         The feature's values, indexed by sample.
     tied, n_tied : float32 array, int
-        The distinct values occurring at least twice in the segment, sorted.
+        The distinct values occurring at least twice in the segment, sorted;
+        ``n_tied < 0``: unknown, every segment is sorted (:func:`introsort`).
+
+    Notes
+    -----
+    scikit-learn's recursion on the left part becomes an explicit stack; the
+    segments are disjoint, so the order in which they are processed does
+    not change the result. (The partition loop indexes with unsigned
+    integers: numba then skips its negative-index checks, which cost a third
+    of the time.)
     """
     n = end - start
     if n <= 1:
         return
     maxd = 2 * int(math.log2(n))
     cap = (maxd + 2) * (maxd + 2) + 2
-    st_off = np.empty(cap, dtype=np.int64)
-    st_n = np.empty(cap, dtype=np.int64)
-    st_d = np.empty(cap, dtype=np.int64)
-    st_lo = np.empty(cap, dtype=values.dtype)
-    st_hi = np.empty(cap, dtype=values.dtype)
+    # the segments still to sort: offset, length, depth budget and the
+    # values that bound them (two allocations: small sorts are many)
+    segments = np.empty((3, cap), dtype=np.int64)
+    segment_bounds = np.empty((2, cap), dtype=values.dtype)
+    st_off, st_n, st_d = segments[0], segments[1], segments[2]
+    st_lo, st_hi = segment_bounds[0], segment_bounds[1]
     st_off[0], st_n[0], st_d[0] = start, n, maxd
     st_lo[0] = -np.inf
     st_hi[0] = np.inf

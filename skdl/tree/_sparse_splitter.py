@@ -49,7 +49,7 @@ def scan_sorted_feature(values, samples, segment, y, y_enc, w, crit, wn, totals,
     where the candidate ``scan_end`` (every value left, the NaN right, a
     threshold of ``inf``) is scored too, as scikit-learn's two searches do.
     ``totals`` and ``buffers`` the in-place builder's
-    (:func:`~._random_splitter.grow_in_place`), ``leaf_limits =
+    (:func:`~._criterion.criterion_buffers`), ``leaf_limits =
     (min_samples_leaf, min_weight_leaf)``, ``constraint = (cst, lower,
     upper)`` the feature's monotonic constraint. Returns ``proxy, pos,
     threshold``; ``pos == -1`` when no position is admissible.
@@ -64,35 +64,12 @@ def scan_sorted_feature(values, samples, segment, y, y_enc, w, crit, wn, totals,
     best_pos = -1
     best_threshold = 0.0
     if crit == ABSOLUTE_ERROR:
-        ranks, sorted_y, left_err, right_err, tree_w, tree_wy, rank_vals, rank_idx, medians = buffers[3:12]
+        ranks, sorted_y, rank_vals, rank_idx = buffers[3], buffers[4], buffers[9], buffers[10]
         values[end_negative:start_positive] = 0.0
         for k in range(y.shape[1]):
             ranks_like_sklearn(y, k, samples, start, end, ranks[k], sorted_y[k], rank_vals, rank_idx)
         best, best_pos = _scan_absolute_error_medians(
-            values,
-            y,
-            w,
-            samples,
-            start,
-            end,
-            wn,
-            min_samples_leaf,
-            min_weight_leaf,
-            ranks,
-            sorted_y,
-            left_err,
-            right_err,
-            tree_w,
-            tree_wy,
-            True,
-            medians,
-            cst,
-            lower,
-            upper,
-            buffers[12],
-            buffers[13],
-            scan_start,
-            scan_end,
+            values, y, w, samples, start, end, wn, leaf_limits, buffers[3:], True, constraint, (scan_start, scan_end)
         )
         if best_pos == scan_end:
             best_threshold = np.inf

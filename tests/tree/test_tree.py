@@ -23,9 +23,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skdl.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text, plot_tree
+from skdl.tree._builder import PRESORTED, grow_tree
 from skdl.tree._frontier import frontier_pop, frontier_push
+from skdl.tree._partitioner import dense_source
 from skdl.tree._sort import introsort, introsort_ties
-from skdl.tree._splitter import grow_exact
+from skdl.tree._splitter import presorted_rows
 
 _STRUCTURE = (
     "children_left",
@@ -486,31 +488,18 @@ def test_exact_kernel_matches_numpy_reference(seed):
     assert tree.tree_.threshold[0] == pytest.approx(threshold, rel=1e-12)
 
 
-def test_grow_exact_respects_stopping_rules():
+def test_grow_tree_respects_stopping_rules():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(200, 3)).astype(np.float32)
     y = (X[:, 0] + rng.normal(size=200)).reshape(-1, 1)
     Xt = np.ascontiguousarray(X.T)
-    sorted_idx = np.argsort(Xt, axis=1, kind="stable")
-    out = grow_exact(
-        Xt,
-        sorted_idx,
-        y,
-        np.zeros((1, 1), np.int32),
-        np.ones(200),
-        0,
-        1,
-        3,
-        2,
-        10,
-        0.0,
-        0.0,
-        3,
-        0,
-        399,
-        -1,
-        False,
-        np.zeros(3, np.int8),
+    rows = presorted_rows(Xt, np.argsort(Xt, axis=1, kind="stable"))
+    no_source = dense_source(np.empty((0, 0), np.float32))
+    # max_depth 3, min_samples_split 2, min_samples_leaf 10, all features, seed 0
+    rules = (3, 2, 10, 0.0, 0.0, 3, 0)
+    y_enc = np.zeros((1, 1), np.int32)
+    out = grow_tree(
+        PRESORTED, rows, no_source, y, y_enc, np.ones(200), 0, 1, rules, 399, -1, False, np.zeros(3, np.int8)
     )
     node_count, max_depth, left, _, _, _, _, n_node_samples, _, _ = out[:10]
     assert max_depth <= 3
