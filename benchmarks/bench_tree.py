@@ -1,12 +1,17 @@
 """CART tree workloads: skdl's trees against scikit-learn's, full depth.
 
-The quality figure is the held-out R^2 (regression) or accuracy
+One workload sets the hist tree of 255 leaves against scikit-learn's own
+histogram grower: a single tree of ``HistGradientBoostingRegressor`` (one
+iteration, learning rate 1, no regularisation), which fits the mean of the
+targets in each leaf as the tree does. ``benchmarks/tree_hist_predict.py``
+times the same pair's batch prediction. The quality figure is the held-out R^2 (regression) or accuracy
 (classification) on a second sample of the same generator.
 """
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.datasets import make_classification, make_friedman1
+from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.tree import DecisionTreeClassifier as SklearnTreeClassifier
 from sklearn.tree import DecisionTreeRegressor as SklearnTreeRegressor
 
@@ -66,6 +71,18 @@ def _score(model, data):
     return float(model.score(data["X_test"], data["y_test"]))
 
 
+def one_histogram_tree(max_leaf_nodes):
+    """scikit-learn's histogram grower as a single regression tree: one boosting round, no shrinkage."""
+    return HistGradientBoostingRegressor(
+        max_iter=1,
+        learning_rate=1,
+        max_leaf_nodes=max_leaf_nodes,
+        early_stopping=False,
+        min_samples_leaf=1,
+        l2_regularization=0,
+    )
+
+
 def _tree_workload(name, estimator, ours, peer, make_data, quality_name, target, needs_cuda=False):
     return Workload(
         name=name,
@@ -98,6 +115,15 @@ WORKLOADS = [
         _friedman(100_000, 20),
         "test R2",
         "ratio <= 0.5, R2 within 0.01",
+    ),
+    _tree_workload(
+        "tree_reg_friedman1_1m_hist_255_leaves",
+        "DecisionTreeRegressor",
+        lambda device: DecisionTreeRegressor(splitter="hist", max_leaf_nodes=255, random_state=0, device=device),
+        lambda: one_histogram_tree(255),
+        _friedman(1_000_000, 20),
+        "test R2",
+        "ratio <= 1.0 against HistGradientBoostingRegressor's one tree, R2 within 0.01",
     ),
     _tree_workload(
         "tree_reg_friedman1_1m_hist_gpu",

@@ -11,9 +11,10 @@ import numpy as np
 from scipy.sparse import issparse
 
 from .._device import resolve_device
+from ._binning import bin_features
 from ._builder import IN_PLACE_BEST, IN_PLACE_RANDOM, PRESORTED, grow_tree
 from ._criterion import ABSOLUTE_ERROR, POISSON, REGRESSION_CRITERIA
-from ._hist import bin_features, grow_hist
+from ._hist import grow_hist
 from ._hist_torch import grow_hist_torch
 from ._partitioner import dense_source, sparse_source
 from ._splitter import no_presorted_rows, presorted_rows
@@ -90,18 +91,21 @@ def choose_hist_route(device, crit):
 
 
 def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
-    if params["has_missing"]:
-        raise ValueError(
-            "Input X contains NaN. splitter='hist' does not take missing values yet; "
-            "use splitter='best' or 'random', which split on them as scikit-learn's trees do."
-        )
     active = np.flatnonzero(w > 0)
-    codes, edges = bin_features(X, tree.max_bins, params["seed"])
+    codes_t, edges = bin_features(X, tree.max_bins, params["seed"])
     device = resolve_device(tree.device)
     if choose_hist_route(device, crit) == "torch":
-        return grow_hist_torch(codes, edges, active, y_reg, y_enc, w, crit, K, params, device)
+        if params["has_missing"]:
+            raise ValueError(
+                "Input X contains NaN. splitter='hist' on a CUDA device does not take missing values; "
+                "use device='cpu', whose hist route splits on them."
+            )
+        return grow_hist_torch(codes_t.T, edges, active, y_reg, y_enc, w, crit, K, params, device)
+    capacity = _capacity(active.shape[0], params["max_depth"])
+    if params["max_leaf_nodes"] > 0:
+        capacity = min(capacity, 2 * params["max_leaf_nodes"] - 1)
     return grow_hist(
-        codes,
+        codes_t,
         edges,
         active.astype(np.int64),
         y_reg,
@@ -116,7 +120,7 @@ def _grow_hist(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
         params["min_impurity_decrease"],
         params["max_features"],
         params["seed"],
-        _capacity(active.shape[0], params["max_depth"]),
+        capacity,
         _HIST_SMALL_NODE,
         params["max_leaf_nodes"],
     )

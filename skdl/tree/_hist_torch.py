@@ -16,7 +16,7 @@ boosting libraries do:
 4. each sample moves to its child by comparing its code with the split bin.
 
 The split rules are those of the numba route: same bins (from
-:func:`._hist.bin_features`), same proxy and stopping rules, the
+:func:`._binning.bin_features`), same proxy and stopping rules, the
 threshold is a bin edge. Ties between candidate splits go to the lowest
 feature, then the lowest bin (the numba route visits the features in
 scikit-learn's random order), and sums are formed in another order, so the
@@ -504,7 +504,8 @@ def grow_hist_torch(codes, edges, active, y, y_enc, w, crit, K, params, device):
     Parameters
     ----------
     codes, edges : ndarray
-        From :func:`._hist.bin_features`.
+        From :func:`._binning.bin_features` (``codes`` sample-major: the
+        transpose of its feature-major codes).
     active : ndarray of int
         The positive-weight samples.
     y, y_enc, w, crit, K

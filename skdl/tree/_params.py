@@ -13,9 +13,9 @@ from sklearn.utils.validation import assert_all_finite
 from ._criterion import POISSON
 
 # The splitters that take NaN in dense X (scikit-learn's trees take it with
-# both of theirs); the others refuse it as scikit-learn refuses NaN where its
-# trees cannot use it.
-MISSING_VALUE_SPLITTERS = {"best", "random"}
+# both of theirs; "hist" gives it a bin, as HistGradientBoosting does); the
+# others refuse it as scikit-learn refuses NaN where its trees cannot use it.
+MISSING_VALUE_SPLITTERS = {"best", "random", "hist"}
 
 
 def supports_missing_values(tree, X):

@@ -1,8 +1,12 @@
 """The fitted tree as flat arrays, and what walks it: apply, predict, decision path."""
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 from scipy.sparse import csr_matrix, issparse
+
+# rows walked per parallel task of apply; fewer rows than this are walked on one
+# thread, where waking the others costs more than the walk
+_APPLY_CHUNK_ROWS = 4096
 
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
@@ -50,17 +54,59 @@ def _rows(X):
     )
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _child(node, row, left, right, feature, threshold, missing_go_to_left):
+    """The child of split ``node`` a row goes to.
+
+    A NaN goes to the side ``missing_go_to_left`` names (``NaN <= threshold``
+    is false, so it is tested first, as scikit-learn's ``Tree.apply``).
+    """
+    x = row[feature[node]]
+    if np.isnan(x):
+        return left[node] if missing_go_to_left[node] else right[node]
+    if x <= threshold[node]:
+        return left[node]
+    return right[node]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _leaf_of_row(row, left, right, feature, threshold, missing_go_to_left):
+    """The leaf a row reaches."""
+    node = 0
+    while left[node] != TREE_LEAF:
+        node = _child(node, row, left, right, feature, threshold, missing_go_to_left)
+    return node
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _apply_parallel(X, left, right, feature, threshold, missing_go_to_left):
+    """Leaf of each row of the dense X, chunks of rows in parallel."""
+    n = X.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    for chunk in prange((n + _APPLY_CHUNK_ROWS - 1) // _APPLY_CHUNK_ROWS):
+        for i in range(chunk * _APPLY_CHUNK_ROWS, min(n, (chunk + 1) * _APPLY_CHUNK_ROWS)):
+            out[i] = _leaf_of_row(X[i], left, right, feature, threshold, missing_go_to_left)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _apply_serial(X, left, right, feature, threshold, missing_go_to_left):
+    """Leaf of each row of the dense X, on one thread (a few rows)."""
+    out = np.empty(X.shape[0], dtype=np.int64)
+    for i in range(X.shape[0]):
+        out[i] = _leaf_of_row(X[i], left, right, feature, threshold, missing_go_to_left)
+    return out
+
+
 @njit(cache=True, nogil=True)
 def _walk(X, data, indices, indptr, left, right, feature, threshold, missing_go_to_left, path_capacity):
     """Leaf reached by each row, and the nodes each row goes through.
 
     Rows are those of the dense ``X`` or, when ``indptr`` is not empty, of
     the CSR matrix ``(data, indices, indptr)``, whose row is scattered into a
-    dense buffer of the features (and cleared after). A NaN goes to the
-    side ``missing_go_to_left`` names (``NaN <= threshold`` is false, so it
-    is tested first, as scikit-learn's ``Tree.apply``). With
-    ``path_capacity > 0``, also returns the CSR ``indptr, indices`` of the
-    visited nodes.
+    dense buffer of the features (and cleared after); each step is
+    :func:`_child`. With ``path_capacity > 0``, also returns the CSR
+    ``indptr, indices`` of the visited nodes.
     """
     sparse = indptr.shape[0] > 0
     n = indptr.shape[0] - 1 if sparse else X.shape[0]
@@ -81,13 +127,7 @@ def _walk(X, data, indices, indptr, left, right, feature, threshold, missing_go_
             path[nnz] = 0
             nnz += 1
         while left[node] != TREE_LEAF:
-            x = row[feature[node]]
-            if np.isnan(x):
-                node = left[node] if missing_go_to_left[node] else right[node]
-            elif x <= threshold[node]:
-                node = left[node]
-            else:
-                node = right[node]
+            node = _child(node, row, left, right, feature, threshold, missing_go_to_left)
             if path_capacity > 0:
                 path[nnz] = node
                 nnz += 1
@@ -315,7 +355,13 @@ class Tree:
 
     def apply(self, X):
         """Leaf id reached by each row of X (float32, C-contiguous, or a sparse matrix)."""
-        return self._walk(X, with_path=False)[0]
+        if issparse(X):
+            return self._walk(X, with_path=False)[0]
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        nodes = (self.children_left, self.children_right, self.feature, self.threshold, self.missing_go_to_left)
+        if X.shape[0] < 2 * _APPLY_CHUNK_ROWS:
+            return _apply_serial(X, *nodes)
+        return _apply_parallel(X, *nodes)
 
     def predict(self, X):
         """Value of the leaf reached by each row: shape (n_samples, n_outputs, K)."""

@@ -856,10 +856,10 @@ def test_float32_and_float64_give_the_same_tree_and_pickle_round_trip():
 @pytest.mark.parametrize("Tree", [DecisionTreeClassifier, DecisionTreeRegressor])
 def test_bad_input(Tree):
     X, y = make_classification(40, 4, random_state=0)
-    X_nan = X.copy()
-    X_nan[3, 1] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        Tree(splitter="hist").fit(X_nan, y)
+    X_inf = X.copy()
+    X_inf[3, 1] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        Tree(splitter="hist").fit(X_inf, y)
     with pytest.raises(ValueError, match="max_depth"):
         Tree(max_depth=0).fit(X, y)
     with pytest.raises(ValueError, match="splitter"):
