@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_digits, make_classification
 from sklearn.ensemble import AdaBoostClassifier as SklearnAdaBoost
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import recall_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from skdl.ensemble import BalanceCascadeClassifier
@@ -95,15 +95,16 @@ def test_false_positive_threshold_splits_ties_at_random_to_hit_the_count():
         assert theta == np.sort(scores)[::-1][n_kept - 1]
 
 
-@pytest.mark.parametrize("decision_threshold", ["zero", "cascade"])
+@pytest.mark.parametrize("decision_threshold", ["full_majority", "zero", "cascade"])
 def test_decision_function_predict_and_proba_agree(decision_threshold):
     X, y = _imbalanced()
     clf = BalanceCascadeClassifier(
         n_estimators=4, n_boost=10, decision_threshold=decision_threshold, random_state=0
     ).fit(X, y)
     total = sum(boosting_score(learner, X) for learner in clf.estimators_)
-    offset = clf.thresholds_.sum() if decision_threshold == "cascade" else 0.0
+    offset = {"full_majority": clf.majority_thresholds_, "cascade": clf.thresholds_, "zero": 0.0}[decision_threshold]
     decision = clf.decision_function(X)
+    offset = np.sum(offset)
     assert_allclose(decision, total - offset)
     assert_array_equal(clf.predict(X), clf.classes_[(decision > 0).astype(int)])
     proba = clf.predict_proba(X)
@@ -114,9 +115,44 @@ def test_decision_function_predict_and_proba_agree(decision_threshold):
     assert_allclose(proba[:, 1], 1 / (1 + np.exp(-decision / weights)))
 
 
+def test_full_majority_cuts_every_round_at_one_false_positive_rate_on_the_training_majority():
+    X, y = _imbalanced()
+    clf = BalanceCascadeClassifier(n_estimators=5, n_boost=10, random_state=0).fit(X, y)
+    majority_scores = np.array([boosting_score(learner, X[y == 0]) for learner in clf.estimators_])
+    rate = np.mean([np.mean(scores > 0) for scores in majority_scores])
+    assert clf.majority_false_positive_rate_ == pytest.approx(rate)
+    for scores, phi in zip(majority_scores, clf.majority_thresholds_):
+        assert np.mean(scores > phi) <= rate <= np.mean(scores >= phi)
+    # the same cascade as the other cuts: only the decision differs
+    zero = clone(clf).set_params(decision_threshold="zero").fit(X, y)
+    assert_array_equal(zero.thresholds_, clf.thresholds_)
+    assert_array_equal(zero.majority_left_, clf.majority_left_)
+    assert_allclose(zero.decision_function(X) - clf.decision_function(X), clf.majority_thresholds_.sum())
+
+
+def test_full_majority_cut_leans_less_to_the_majority_than_zero_on_noisy_few_positives():
+    # 2 % positives, label noise: the last rounds, which never see the easy majority, push
+    # sum_i H_i towards the majority; the cut on the whole majority restores the balance.
+    X, y = make_classification(
+        6000, 20, n_informative=6, weights=[0.98, 0.02], flip_y=0.005, class_sep=0.8, random_state=0
+    )
+    gmean, gap = {}, {}
+    for rule in ("full_majority", "zero"):
+        clf = BalanceCascadeClassifier(n_estimators=10, n_boost=20, decision_threshold=rule, random_state=0)
+        scores, gaps = [], []
+        for train, test in StratifiedKFold(3, shuffle=True, random_state=0).split(X, y):
+            pred = clf.fit(X[train], y[train]).predict(X[test])
+            scores.append(geometric_mean_score(y[test], pred))
+            gaps.append(recall_score(1 - y[test], 1 - pred) - recall_score(y[test], pred))
+        gmean[rule], gap[rule] = np.mean(scores), np.array(gaps)
+    assert gmean["full_majority"] > gmean["zero"]
+    # specificity above recall in every fold, by less with the full-majority cut
+    assert np.all(gap["zero"] > gap["full_majority"]) and np.all(gap["full_majority"] > 0)
+
+
 def test_the_cascade_threshold_shifts_towards_the_minority():
     X, y = _imbalanced()
-    zero = BalanceCascadeClassifier(n_estimators=5, n_boost=10, random_state=0).fit(X, y)
+    zero = BalanceCascadeClassifier(n_estimators=5, n_boost=10, decision_threshold="zero", random_state=0).fit(X, y)
     cascade = clone(zero).set_params(decision_threshold="cascade").fit(X, y)
     assert np.all(zero.thresholds_[:-1] < 0)
     assert np.sum(cascade.predict(X) == 1) > np.sum(zero.predict(X) == 1)
