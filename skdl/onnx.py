@@ -348,8 +348,7 @@ def convert_balance_cascade(scope, operator, container):
                 terms.append(_column(_member_one_hot(member, X, 2, dtype, opset), 1, opset))
                 weights.append(2.0 * alpha)
     offset = float(np.sum(weights)) / 2.0  # sum alpha (2 h_1 - 1) = 2 sum alpha h_1 - sum alpha
-    if model.decision_threshold == "cascade":
-        offset += float(np.sum(model.thresholds_))
+    offset += model._decision_offset()
     score = OnnxSub(_weighted_sum(terms, weights, dtype, opset), np.array([offset], dtype=dtype), op_version=opset)
     decision = OnnxMul(score, np.array([model._sign], dtype=dtype), op_version=opset)
     margin = OnnxDiv(decision, np.array([model._weight_total], dtype=dtype), op_version=opset)

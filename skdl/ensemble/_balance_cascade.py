@@ -361,12 +361,12 @@ class BalanceCascadeClassifier(ClassifierMixin, BaseEstimator):
         scores = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(boosting_score)(learner, X) for learner in self.estimators_
         )
-        offset = {
-            "full_majority": self.majority_thresholds_.sum(),
-            "cascade": self.thresholds_.sum(),
-            "zero": 0.0,
-        }[self.decision_threshold]
-        return self._sign * (np.sum(scores, axis=0) - offset)
+        return self._sign * (np.sum(scores, axis=0) - self._decision_offset())
+
+    def _decision_offset(self):
+        """What ``decision_threshold`` subtracts from the summed round scores."""
+        thresholds = {"full_majority": self.majority_thresholds_, "cascade": self.thresholds_}
+        return float(np.sum(thresholds[self.decision_threshold])) if self.decision_threshold in thresholds else 0.0
 
     def predict(self, X):
         """The minority class where the cascade's score is positive.
