@@ -8,6 +8,8 @@ cost-blind AdaBoost, calibrates its scores and predicts the class of least
 expected cost.
 """
 
+from numbers import Real
+
 import numpy as np
 from scipy.optimize import brentq
 from scipy.special import logsumexp
@@ -18,12 +20,20 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ..tree import DecisionTreeClassifier
-from ..utils._sklearn_compat import StrOptions, _fit_context
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._validation import check_binary_or_more_classes, unchanged_on_error
 from ._weight_boosting import AdaBoostClassifier, BaseBoostingClassifier, _floored, _Members
 
 # Folds of the out-of-fold scores AdaMEC's calibration map is fitted on.
 _CALIBRATION_FOLDS = 3
+
+# cost_power="cv" picks the power of the costs AdaCost trains on among these
+# (0: cost-blind AdaBoost, 1: the given costs) by the total cost, under the
+# given costs, of a stratified cross-validation on the training set: the
+# smallest power whose cost is within one standard error of the least (the
+# one-standard-error rule). The user guide derives the choice.
+_COST_POWERS = (0.0, 0.5, 1.0)
+_COST_POWER_FOLDS = 3
 
 # The margin scale of a class is (cheapest cost / its cost) ** _MARGIN_EXPONENT:
 # once the training error reaches zero, a class of cost C is kept C ** 1/2
@@ -66,6 +76,19 @@ def _exact_step(weight, slope):
     while balance(high) > 0:
         high *= 2.0
     return brentq(balance, 0.0, high, xtol=1e-14, rtol=4 * np.finfo(float).eps)
+
+
+def _training_costs(matrix, power):
+    """The costs AdaCost trains on: ``matrix ** power`` off the diagonal, equal costs for power 0."""
+    if power == 0:
+        return 1.0 - np.eye(matrix.shape[0])
+    return matrix**power
+
+
+def _has_equal_costs(matrix):
+    """Whether every misclassification costs the same (then every cost power trains the same ensemble)."""
+    off_diagonal = matrix[~np.eye(matrix.shape[0], dtype=bool)]
+    return bool(np.all(off_diagonal == off_diagonal[0]))
 
 
 def _validated_cost_matrix(cost_matrix, classes):
@@ -145,6 +168,13 @@ class AdaCostClassifier(BaseBoostingClassifier):
     C_{y_i}`` (``s = 1`` for two classes). When every class has the same
     ``C_k`` this is the SAMME rounds of :class:`AdaBoostClassifier` started
     from ``D_1``; equal costs give exactly :class:`AdaBoostClassifier`.
+    The costs it trains on are ``cost_matrix ** cost_power_``: by default
+    (``cost_power="cv"``) the power is chosen among 0 (cost-blind AdaBoost),
+    1/2 and 1 by the total cost, under ``cost_matrix``, of a stratified
+    3-fold cross-validation on the training set: the smallest power within
+    one standard error of the least cost. On an almost separable training set, where the boosted margins
+    say little about where the costly class's mistakes lie, this keeps
+    AdaBoost's boundary unless moving it pays on held-out folds.
 
     ``method="adamec"`` (Nikolaou et al. [2]_): a cost-blind
     :class:`AdaBoostClassifier`, whose scores are calibrated by a logistic
@@ -178,6 +208,15 @@ class AdaCostClassifier(BaseBoostingClassifier):
         Put the costs into the training (AdaCost) or into the decision on
         calibrated scores (AdaMEC).
 
+    cost_power : "cv" or float in [0, 1], default="cv"
+        AdaCost trains on the costs ``cost_matrix ** cost_power`` (0: equal
+        costs, AdaBoost itself; scaling the costs changes nothing). "cv"
+        chooses it among 0, 1/2 and 1 by 3-fold stratified cross-validation
+        of the total cost under ``cost_matrix``, the smallest within one
+        standard error of the least (ten fits instead of one);
+        it is 1 without cross-validation when every misclassification costs
+        the same or a class has fewer than 3 samples. Ignored by AdaMEC.
+
     random_state : int, RandomState instance or None, default=None
         Seeds the ``random_state`` of every learner (and AdaMEC's folds).
 
@@ -199,9 +238,22 @@ class AdaCostClassifier(BaseBoostingClassifier):
         The validated cost matrix, rows and columns in the order of
         ``classes_``.
 
+    cost_power_ : float
+        The power of the costs AdaCost trained on (1 for AdaMEC).
+
+    cv_costs_ : ndarray of shape (3,) or None
+        With ``cost_power="cv"``, the cross-validated cost per sample
+        (weighted by ``sample_weight``) of the powers 0, 1/2 and 1; None
+        where no cross-validation ran.
+
+    cv_standard_errors_ : ndarray of shape (3,) or None
+        The standard errors of ``cv_costs_``. ``cost_power_`` is the smallest
+        power whose cost is at most the least one plus its standard error.
+
     class_costs_ : ndarray of shape (n_classes,)
-        Cost at stake for each class of ``classes_``: the largest cost of
-        misclassifying it (for two classes, the cost of misclassifying it).
+        Cost at stake for each class of ``classes_`` in the costs trained on,
+        ``cost_matrix_ ** cost_power_``: the largest cost of misclassifying
+        it (for two classes, the cost of misclassifying it).
 
     cost_factors_ : ndarray of shape (n_classes,)
         ``class_costs_ / margin_scales_``, divided by its largest entry: how
@@ -277,15 +329,22 @@ class AdaCostClassifier(BaseBoostingClassifier):
     >>> from skdl.ensemble import AdaCostClassifier
     >>> X, y = make_classification(n_samples=1000, weights=[0.9], flip_y=0.05, random_state=0)
     >>> plain = AdaCostClassifier(random_state=0).fit(X, y)
-    >>> costly = AdaCostClassifier(cost_matrix={0: 1, 1: 5}, random_state=0).fit(X, y)
+    >>> costly = AdaCostClassifier(cost_matrix={0: 1, 1: 5}, cost_power=1, random_state=0).fit(X, y)
     >>> bool(recall_score(y, costly.predict(X)) > recall_score(y, plain.predict(X)))
     True
+
+    Here moving the boundary does not pay by more than the noise of a
+    3-fold cross-validation, and the default keeps the cost-blind ensemble:
+
+    >>> AdaCostClassifier(cost_matrix={0: 1, 1: 5}, random_state=0).fit(X, y).cost_power_
+    0.0
     """
 
     _parameter_constraints = {
         **BaseBoostingClassifier._parameter_constraints,
         "cost_matrix": ["array-like", dict, None],
         "method": [StrOptions({"adacost", "adamec"})],
+        "cost_power": [StrOptions({"cv"}), Interval(Real, 0, 1, closed="both")],
     }
 
     def __init__(
@@ -296,6 +355,7 @@ class AdaCostClassifier(BaseBoostingClassifier):
         learning_rate=1.0,
         cost_matrix=None,
         method="adacost",
+        cost_power="cv",
         random_state=None,
     ):
         self.estimator = estimator
@@ -303,6 +363,7 @@ class AdaCostClassifier(BaseBoostingClassifier):
         self.learning_rate = learning_rate
         self.cost_matrix = cost_matrix
         self.method = method
+        self.cost_power = cost_power
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -337,7 +398,11 @@ class AdaCostClassifier(BaseBoostingClassifier):
             self.estimator_ = self._validated_estimator(DecisionTreeClassifier(max_depth=1))
             self.classes_ = classes
             self.n_classes_ = classes.shape[0]
-            class_costs = matrix.max(axis=1)
+            power, cross_validation = 1.0, None
+            if self.method == "adacost":
+                power, cross_validation = self._chosen_cost_power(X, y, sample_weight, matrix)
+            training = _training_costs(matrix, power)
+            class_costs = training.max(axis=1)
             scales = _margin_scales(class_costs)
             # D_1 * b carries the cost, so that the vote's sign is the decision of least expected cost
             factors = class_costs / scales
@@ -355,7 +420,7 @@ class AdaCostClassifier(BaseBoostingClassifier):
                 if not np.all(factors == 1.0):
                     # (equal costs keep sample_weight's bits: AdaBoost's rounds exactly)
                     initial /= total
-                mistake_scale = _mistake_scale(matrix, classes, y)
+                mistake_scale = _mistake_scale(training, classes, y)
                 if np.all(scales == 1.0):
                     # one margin scale: the exact step is SAMME's closed form
                     members, weights, errors = self._samme(X, y, initial, mistake_scale, first_no_better="keep")
@@ -365,10 +430,46 @@ class AdaCostClassifier(BaseBoostingClassifier):
                 members, weights, errors = self._samme(X, y, sample_weight, first_no_better="keep")
                 calibrator = self._fitted_calibrator(X, y, sample_weight)
         self.cost_matrix_ = matrix
+        self.cost_power_ = power
+        self.cv_costs_, self.cv_standard_errors_ = cross_validation or (None, None)
         self.class_costs_, self.cost_factors_, self.margin_scales_ = class_costs, factors, scales
         self.calibrator_ = calibrator
         self.estimators_, self.estimator_weights_, self.estimator_errors_ = members, weights, errors
         return self
+
+    def _chosen_cost_power(self, X, y, sample_weight, matrix):
+        """The power of the costs to train on, and the cross-validated costs it was chosen by.
+
+        Returns ``(power, (cv_costs, standard_errors))``; the second is None
+        when nothing was cross-validated: a numeric ``cost_power``, equal
+        costs (every power trains the same ensemble), or a class with fewer
+        samples than folds.
+        """
+        if self.cost_power != "cv":
+            return float(self.cost_power), None
+        classes = self.classes_
+        y_index = np.searchsorted(classes, y)
+        if _has_equal_costs(matrix) or np.bincount(y_index, minlength=classes.size).min() < _COST_POWER_FOLDS:
+            return 1.0, None
+        folds = StratifiedKFold(
+            _COST_POWER_FOLDS,
+            shuffle=True,
+            random_state=check_random_state(self.random_state).randint(np.iinfo(np.int32).max),
+        )
+        # each sample's held-out cost under each power
+        held_out = np.zeros((len(_COST_POWERS), y.shape[0]))
+        for train, test in folds.split(X, y):
+            for k, power in enumerate(_COST_POWERS):
+                candidate = clone(self).set_params(cost_matrix=matrix, cost_power=power)
+                prediction = candidate.fit(X[train], y[train], sample_weight[train]).predict(X[test])
+                held_out[k, test] = matrix[y_index[test], np.searchsorted(classes, prediction)]
+        # sample_weight sums to 1: the weighted means and their standard errors
+        cv_costs = held_out @ sample_weight
+        errors = np.sqrt(((held_out - cv_costs[:, None]) ** 2) @ sample_weight**2)
+        best = int(np.argmin(cv_costs))
+        # (the same mistakes summed in another order may differ in the last bits)
+        within = cv_costs <= (cv_costs[best] + errors[best]) * (1.0 + 1e-9)
+        return _COST_POWERS[int(np.argmax(within))], (cv_costs, errors)
 
     def _scaled_margin_rounds(self, X, y, initial, scale, mistake_scale):
         """Boosting on ``sum_i D_1(i) exp(-b_i y_i . F(x_i) / K)``; returns members, weights, errors.

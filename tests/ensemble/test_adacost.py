@@ -12,7 +12,7 @@ from sklearn.datasets import (
     make_classification,
 )
 from sklearn.metrics import confusion_matrix, recall_score, roc_auc_score
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from skdl.ensemble import AdaBoostClassifier, AdaCostClassifier
 from skdl.tree import DecisionTreeClassifier
@@ -58,7 +58,9 @@ def test_two_rounds_by_hand():
     h2[19] = 0  # wrong on one costly sample
     D1 = np.array([1] * 18 + [8, 8]) / 34
     seen1 = np.array([1] * 18 + [4, 4]) / 26  # D_1 * b, normalised
-    clf = AdaCostClassifier(_ByRound(h1, h2, seen1), n_estimators=2, cost_matrix=[[0, 1], [4, 0]]).fit(X, y)
+    clf = AdaCostClassifier(_ByRound(h1, h2, seen1), n_estimators=2, cost_matrix=[[0, 1], [4, 0]], cost_power=1).fit(
+        X, y
+    )
     assert_allclose(clf.margin_scales_, [1, 0.5])
     assert_allclose(clf.cost_factors_, [1 / 8, 1])
     assert_allclose(clf.estimators_[0].seen_weight_, seen1)
@@ -95,7 +97,7 @@ def test_multiclass_two_rounds_by_hand():
     b = np.repeat([0.5, 1, 1], 3)
     D1 = np.repeat([8, 1, 1], 3) / 30  # C_k / b_k
     seen1 = D1 * b / np.sum(D1 * b)
-    clf = AdaCostClassifier(_ByRound(h1, h2, seen1), n_estimators=2, cost_matrix=matrix).fit(X, y)
+    clf = AdaCostClassifier(_ByRound(h1, h2, seen1), n_estimators=2, cost_matrix=matrix, cost_power=1).fit(X, y)
     assert_allclose(clf.margin_scales_, [0.5, 1, 1])
     assert_allclose(clf.estimators_[0].seen_weight_, seen1)
     s1 = np.array([0, 0, 1 / 4, 0, 0, 1, 0, 0, 1])
@@ -122,7 +124,7 @@ def test_equal_class_costs_with_cheap_confusions_are_samme_rounds():
     y = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
     h1 = np.array([0, 0, 1, 1, 1, 2, 2, 2, 0])
     matrix = np.array([[0, 1, 2], [2, 0, 1], [2, 2, 0]], dtype=float)
-    clf = AdaCostClassifier(_Fixed(h1), n_estimators=1, cost_matrix=matrix).fit(X, y)
+    clf = AdaCostClassifier(_Fixed(h1), n_estimators=1, cost_matrix=matrix, cost_power=1).fit(X, y)
     assert_allclose(clf.margin_scales_, [1, 1, 1])
     err = np.sum(np.array([0, 0, 1 / 2, 0, 0, 1 / 2, 0, 0, 1]) / 9)
     assert clf.estimator_weights_[0] == pytest.approx(np.log((1 - err) / err) + np.log(2))
@@ -170,7 +172,7 @@ def test_costs_raise_recall_keep_the_ranking_and_lower_the_cost(method):
     recall = {}
     for ratio in _RATIOS:
         matrix = [[0, 1], [ratio, 0]]
-        clf = AdaCostClassifier(n_estimators=50, cost_matrix=matrix, method=method, random_state=0).fit(
+        clf = AdaCostClassifier(n_estimators=50, cost_matrix=matrix, method=method, cost_power=1, random_state=0).fit(
             X_train, y_train
         )
         pred = clf.predict(X_test)
@@ -183,10 +185,13 @@ def test_costs_raise_recall_keep_the_ranking_and_lower_the_cost(method):
     assert recall[50] >= recall[5] >= recall[2]
 
 
+@pytest.mark.parametrize("cost_power", [1, "cv"])
 @pytest.mark.parametrize("ratio", [1e-3, 0.1, 10, 1e3, 1e6])
-def test_no_cost_ratio_stalls_boosting(ratio):
+def test_no_cost_ratio_stalls_boosting(ratio, cost_power):
     X, y = load_breast_cancer(return_X_y=True)
-    clf = AdaCostClassifier(n_estimators=10, cost_matrix=[[0, 1], [ratio, 0]], random_state=0).fit(X, y)
+    clf = AdaCostClassifier(
+        n_estimators=10, cost_matrix=[[0, 1], [ratio, 0]], cost_power=cost_power, random_state=0
+    ).fit(X, y)
     assert len(clf.estimators_) == 10
     assert np.all(clf.estimator_weights_ > 0)
 
@@ -240,6 +245,54 @@ def test_boosting_stops_at_a_learner_no_better_than_chance():
     assert_array_equal(clf.predict(X), h)
 
 
+def test_cost_power_zero_is_adaboost_and_a_half_power_trains_on_the_square_root_of_the_costs():
+    X, y = load_breast_cancer(return_X_y=True)
+    ada = AdaBoostClassifier(n_estimators=10, random_state=0).fit(X, y)
+    blind = AdaCostClassifier(n_estimators=10, cost_matrix=[[0, 1], [9, 0]], cost_power=0, random_state=0).fit(X, y)
+    assert_array_equal(blind.estimator_weights_, ada.estimator_weights_)
+    assert_array_equal(blind.decision_function(X), ada.decision_function(X))
+    assert_array_equal(blind.cost_matrix_, [[0, 1], [9, 0]])  # the costs it is judged by stay
+    half = AdaCostClassifier(n_estimators=10, cost_matrix=[[0, 1], [9, 0]], cost_power=0.5, random_state=0).fit(X, y)
+    three = AdaCostClassifier(n_estimators=10, cost_matrix=[[0, 1], [3, 0]], cost_power=1, random_state=0).fit(X, y)
+    assert_allclose(half.class_costs_, [1, 3])
+    assert_allclose(half.estimator_weights_, three.estimator_weights_)
+
+
+def test_cost_power_cv_takes_the_smallest_power_within_one_standard_error_of_the_least_cost():
+    X, y = load_breast_cancer(return_X_y=True)
+    y = 1 - y  # malignant, the costly class
+    matrix = np.array([[0, 1], [5, 0]])
+    clf = AdaCostClassifier(n_estimators=10, cost_matrix=matrix, random_state=0).fit(X, y)
+    folds = StratifiedKFold(3, shuffle=True, random_state=np.random.RandomState(0).randint(np.iinfo(np.int32).max))
+    held_out = np.zeros((3, len(y)))
+    for k, power in enumerate((0, 0.5, 1)):
+        for train, test in folds.split(X, y):
+            fitted = AdaCostClassifier(n_estimators=10, cost_matrix=matrix, cost_power=power, random_state=0)
+            held_out[k, test] = matrix[y[test], fitted.fit(X[train], y[train]).predict(X[test])]
+    assert_allclose(clf.cv_costs_, held_out.mean(axis=1))
+    assert_allclose(clf.cv_standard_errors_, held_out.std(axis=1) / np.sqrt(len(y)))
+    best = np.argmin(clf.cv_costs_)
+    within = np.flatnonzero(clf.cv_costs_ <= clf.cv_costs_[best] + clf.cv_standard_errors_[best] + 1e-12)
+    assert clf.cost_power_ == (0, 0.5, 1)[within[0]]
+    refit = AdaCostClassifier(n_estimators=10, cost_matrix=matrix, cost_power=clf.cost_power_, random_state=0)
+    assert_array_equal(refit.fit(X, y).estimator_weights_, clf.estimator_weights_)
+    # no cross-validation where it cannot change the ensemble or has too few samples of a class
+    assert AdaCostClassifier(n_estimators=3, cost_matrix=[[0, 4], [4, 0]]).fit(X, y).cv_costs_ is None
+    few = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:2]]
+    clf = AdaCostClassifier(n_estimators=3, cost_matrix=matrix).fit(X[few], y[few])
+    assert clf.cv_costs_ is None and clf.cost_power_ == 1
+
+
+def test_cost_power_cv_breaks_ties_towards_the_cost_blind_ensemble():
+    # well separated classes: every power makes the same held-out mistakes, and the cost-blind one is kept
+    X, y = make_classification(
+        300, 4, n_informative=2, n_redundant=0, weights=[0.8], class_sep=5, flip_y=0, random_state=0
+    )
+    clf = AdaCostClassifier(n_estimators=5, cost_matrix=[[0, 1], [10, 0]], random_state=0).fit(X, y)
+    assert_allclose(clf.cv_costs_, clf.cv_costs_[0], rtol=1e-12)
+    assert clf.cost_power_ == 0
+
+
 def test_adamec_is_calibrated_adaboost_with_the_threshold_at_the_cost_ratio():
     X_train, X_test, y_train, y_test = _imbalanced()
     matrix = [[0, 1], [4, 0]]
@@ -274,7 +327,9 @@ def test_raising_a_class_cost_raises_its_recall(loader, depth, n_estimators):
     X, y = loader(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
     K = np.unique(y).shape[0]
-    params = dict(estimator=DecisionTreeClassifier(max_depth=depth), n_estimators=n_estimators, random_state=0)
+    params = dict(
+        estimator=DecisionTreeClassifier(max_depth=depth), n_estimators=n_estimators, cost_power=1, random_state=0
+    )
     base = AdaCostClassifier(**params).fit(X_train, y_train)
     base_recall = recall_score(y_test, base.predict(X_test), average=None)
     raised = 0
@@ -308,7 +363,10 @@ def test_matrix_and_dict_are_the_same_costs():
     a = AdaCostClassifier(n_estimators=10, cost_matrix=[[0, 1], [2, 0]], random_state=0).fit(X, y)
     b = AdaCostClassifier(n_estimators=10, cost_matrix={0: 1, 1: 2}, random_state=0).fit(X, y)
     assert_allclose(a.estimator_weights_, b.estimator_weights_)
-    assert_array_equal(a.class_costs_, [1, 2])
+    assert_array_equal(a.cost_matrix_, b.cost_matrix_)
+    assert a.cost_power_ == b.cost_power_
+    given = AdaCostClassifier(n_estimators=10, cost_matrix={0: 1, 1: 2}, cost_power=1, random_state=0).fit(X, y)
+    assert_array_equal(given.class_costs_, [1, 2])
 
 
 def test_staged_and_proba():
