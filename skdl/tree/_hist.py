@@ -33,79 +33,102 @@ from ._tree import EPSILON, TREE_UNDEFINED, empty_nodes
 # Below this many (sample, feature) pairs a node's histogram is summed on one
 # thread: waking the others costs more than the sums.
 _PARALLEL_MIN_PAIRS = 262_144
+# what one sample adds to a histogram: a target and a count (unit weights), or
+# a weight and weighted targets, or a weight in its class's slot
+_ONE_TARGET_UNIT_WEIGHTS, _TARGETS, _CLASSES = 0, 1, 2
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _fill_feature(hist_f, codes_f, samples, start, end, ordered_w, ordered_wy, ordered_slot, regression):
+def _fill_feature(hist_f, codes_f, samples, start, end, ordered_w, ordered_wy, ordered_slot, mode):
     """hist_f[b, :] = (count, weight, weighted targets or class weights) of bin b of one feature."""
     hist_f[:, :] = 0.0
+    if mode == _ONE_TARGET_UNIT_WEIGHTS:
+        # the weight of a bin is its count: two sums a sample, as scikit-learn's
+        # builder without hessians
+        for p in range(start, end):
+            b = codes_f[samples[p]]
+            hist_f[b, 0] += 1.0
+            hist_f[b, 2] += ordered_wy[p - start, 0]
+        hist_f[:, 1] = hist_f[:, 0]
+        return
     for p in range(start, end):
         q = p - start
         b = codes_f[samples[p]]
         hist_f[b, 0] += 1.0
         hist_f[b, 1] += ordered_w[q]
-        if regression:
-            for k in range(ordered_wy.shape[1]):
-                hist_f[b, 2 + k] += ordered_wy[q, k]
-        else:
+        if mode == _CLASSES:
             for k in range(ordered_slot.shape[1]):
                 hist_f[b, ordered_slot[q, k]] += ordered_w[q]
+        else:
+            for k in range(ordered_wy.shape[1]):
+                hist_f[b, 2 + k] += ordered_wy[q, k]
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _fill_parallel(hist, codes_t, samples, start, end, ordered_w, ordered_wy, ordered_slot, regression):
+def _fill_parallel(hist, codes_t, samples, start, end, ordered_w, ordered_wy, ordered_slot, mode):
     for f in prange(codes_t.shape[0]):
-        _fill_feature(hist[f], codes_t[f], samples, start, end, ordered_w, ordered_wy, ordered_slot, regression)
+        _fill_feature(hist[f], codes_t[f], samples, start, end, ordered_w, ordered_wy, ordered_slot, mode)
 
 
 @njit(cache=True, nogil=True)
-def _fill_serial(hist, codes_t, samples, start, end, ordered_w, ordered_wy, ordered_slot, regression):
+def _fill_serial(hist, codes_t, samples, start, end, ordered_w, ordered_wy, ordered_slot, mode):
     for f in range(codes_t.shape[0]):
-        _fill_feature(hist[f], codes_t[f], samples, start, end, ordered_w, ordered_wy, ordered_slot, regression)
+        _fill_feature(hist[f], codes_t[f], samples, start, end, ordered_w, ordered_wy, ordered_slot, mode)
 
 
 @njit(cache=True, nogil=True)
 def _fill_histogram(hist, start, end, data):
     """hist[f, b, :] of the node ``samples[start:end]``, every feature.
 
-    ``data`` is ``(codes_t, samples, w, wy, slot, regression, ordered_w,
+    ``data`` is ``(codes_t, samples, w, wy, slot, mode, ordered_w,
     ordered_wy, ordered_slot)``: ``wy`` the weighted targets (regression),
-    ``slot`` each sample's statistic index per output (classes). The node's weights and weighted targets (or class slots) are gathered
-    once into the ``ordered_*`` buffers, so each feature's pass reads them in
-    order, as scikit-learn's ``HistogramBuilder`` gathers its gradients.
+    ``slot`` each sample's statistic index per output (classes), ``mode``
+    what a sample adds (``_ONE_TARGET_UNIT_WEIGHTS``, ``_TARGETS`` or
+    ``_CLASSES``). The node's weights and weighted targets (or class slots)
+    are gathered once into the ``ordered_*`` buffers, so each feature's pass
+    reads them in order, as scikit-learn's ``HistogramBuilder`` gathers its
+    gradients.
     """
-    codes_t, samples, w, wy, slot, regression, ordered_w, ordered_wy, ordered_slot = data
+    codes_t, samples, w, wy, slot, mode, ordered_w, ordered_wy, ordered_slot = data
     for p in range(start, end):
         i = samples[p]
         ordered_w[p - start] = w[i]
-        if regression:
-            for k in range(wy.shape[1]):
-                ordered_wy[p - start, k] = wy[i, k]
-        else:
-            for k in range(slot.shape[1]):
-                ordered_slot[p - start, k] = slot[i, k]
+        for k in range(wy.shape[1]):
+            ordered_wy[p - start, k] = wy[i, k]
+        for k in range(slot.shape[1]):
+            ordered_slot[p - start, k] = slot[i, k]
     if (end - start) * codes_t.shape[0] >= _PARALLEL_MIN_PAIRS:
-        _fill_parallel(hist, codes_t, samples, start, end, ordered_w, ordered_wy, ordered_slot, regression)
+        _fill_parallel(hist, codes_t, samples, start, end, ordered_w, ordered_wy, ordered_slot, mode)
     else:
-        _fill_serial(hist, codes_t, samples, start, end, ordered_w, ordered_wy, ordered_slot, regression)
+        _fill_serial(hist, codes_t, samples, start, end, ordered_w, ordered_wy, ordered_slot, mode)
 
 
 @njit(cache=True, nogil=True)
 def _partition(samples, codes_f, start, end, split_bin, missing_bin, missing_left, goes_left, tmp):
     """Stable partition of ``samples[start:end]``: codes up to ``split_bin`` (and NaN if ``missing_left``) first.
 
-    Returns the first right position and whether the node had NaN in the feature.
+    Marks ``goes_left`` when it has room for every sample (the code-sorted
+    rows need it; the histogram nodes pass an empty one). Returns the first
+    right position and whether the node had NaN in the feature.
     """
     has_missing = False
-    n_left = 0
+    mark = goes_left.shape[0] > 0
+    n_left = start
+    n_right = 0
     for p in range(start, end):
         i = samples[p]
         is_missing = codes_f[i] == missing_bin
         has_missing = has_missing or is_missing
-        goes_left[i] = missing_left if is_missing else codes_f[i] <= split_bin
-        n_left += goes_left[i]
-    partition_rows(samples.reshape((1, samples.shape[0])), -1, start, end, goes_left, tmp)
-    return start + n_left, has_missing
+        go = missing_left if is_missing else codes_f[i] <= split_bin
+        if mark:
+            goes_left[i] = go
+        # both writes, one of them kept: no branch on the data
+        samples[n_left] = i
+        tmp[n_right] = i
+        n_left += go
+        n_right += 1 - go
+    samples[n_left:end] = tmp[:n_right]
+    return n_left, has_missing
 
 
 @njit(cache=True, nogil=True)
@@ -266,13 +289,19 @@ def grow_hist(
                 wy[i, k] = w[i] * y[i, k]
             else:
                 slot[i, k] = 2 + k * K + y_enc[i, k]
+    unit_weights = True
+    for p in range(n):
+        unit_weights = unit_weights and w[samples[p]] == 1.0
+    mode = _CLASSES if not regression else _TARGETS
+    if regression and n_out == 1 and unit_weights:
+        mode = _ONE_TARGET_UNIT_WEIGHTS
     data = (
         codes_t,
         samples,
         w,
         wy,
         slot,
-        regression,
+        mode,
         np.empty(n),
         np.empty((n, wy.shape[1])),
         np.empty((n, slot.shape[1]), dtype=np.int64),
@@ -289,6 +318,7 @@ def grow_hist(
     constant_features = np.arange(n_features)
     tmp = np.empty(n, dtype=samples.dtype)
     goes_left = np.zeros(w.shape[0], dtype=np.bool_)
+    no_marks = np.zeros(0, dtype=np.bool_)
     rows = np.empty((n_features, n), dtype=samples.dtype)
 
     if crit == ABSOLUTE_ERROR:
@@ -483,8 +513,9 @@ def grow_hist(
             if best_bin < 0:
                 is_leaf = True
             else:
+                marks = no_marks if use_hist else goes_left
                 mid, node_has_missing = _partition(
-                    samples, codes_t[best_feature], start, end, best_bin, missing_bin, best_missing_left, goes_left, tmp
+                    samples, codes_t[best_feature], start, end, best_bin, missing_bin, best_missing_left, marks, tmp
                 )
                 if not use_hist:
                     # the split feature's row is already left then right, unless its NaN (sorted last) go left
