@@ -10,8 +10,10 @@ row per feature): a node's histogram of one feature reads one row, and the
 features are binned and summed in parallel.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 from scipy.sparse import issparse
 
 _QUANTILE_SUBSAMPLE = 200_000
@@ -101,9 +103,11 @@ def bin_features(X, max_bins, seed):
             edges[f, : cut.shape[0]] = cut
             codes_t[f] = np.searchsorted(cut, column, side="left")
         return codes_t, edges
-    sample = X if rows is None else X[np.sort(rows)]
-    for f in range(d):
-        cut = _feature_edges(sample[:, f], max_bins)
+    sample = np.ascontiguousarray((X if rows is None else X[np.sort(rows)]).T)
+    # NumPy's sort releases the GIL: the features' sorts run on numba's threads
+    with ThreadPoolExecutor(max_workers=get_num_threads()) as pool:
+        cuts = list(pool.map(lambda column: _feature_edges(column, max_bins), sample))
+    for f, cut in enumerate(cuts):
         edges[f, : cut.shape[0]] = cut
     padded = np.full((d, 256), np.inf)
     padded[:, : max_bins - 1] = edges
