@@ -11,7 +11,6 @@ import numpy as np
 from numba import njit
 
 from ._criterion import absolute_errors_pass_medians, monotonic_ok
-from ._exact_scan import sorted_pair
 from ._tree import FEATURE_THRESHOLD
 
 
@@ -32,7 +31,8 @@ def _scan_absolute_error_medians(
     this order where targets tie (see :func:`~._criterion.ranks_like_sklearn`).
     Writes to ``medians`` the node's weighted medians as the backward pass
     ends on them (scikit-learn's node value when no split follows this
-    reset). ``aligned`` as in :func:`~._exact_scan.scan_presorted`. With a
+    reset). With ``aligned``, ``xrow`` holds the values in ``order``'s
+    order (as a sort leaves them), else it is indexed by sample. With a
     monotonic constraint ``constraint = (cst, lower, upper)``, the passes
     also keep the medians of every prefix and suffix (in ``left_medians`` /
     ``right_medians``), which the constraint compares as
@@ -88,7 +88,12 @@ def _scan_absolute_error_medians(
     for p in range(start, end - 1):
         i = order[p]
         wl += w[i]
-        x_i, x_next = sorted_pair(xrow, order, aligned, p)
+        if aligned:
+            x_i = xrow[p]
+            x_next = xrow[p + 1]
+        else:
+            x_i = xrow[i]
+            x_next = xrow[order[p + 1]]
         if x_next <= x_i + ft:
             continue
         pos = p + 1

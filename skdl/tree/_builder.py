@@ -181,6 +181,7 @@ def node_split(splitter, parts, samples, values, y, y_enc, w, crit, node, totals
     start, end = node[0], node[1]
     cst_all, lower, upper = constraint
     criterion = (y, y_enc, w, crit, totals, buffers)
+    search_best = splitter == IN_PLACE_BEST
     if splitter == PRESORTED:
         presorted[3][0] = -1
     else:
@@ -214,16 +215,7 @@ def node_split(splitter, parts, samples, values, y, y_enc, w, crit, node, totals
             )
         else:
             constant, proxy, pos, threshold, missing_left = in_place_feature(
-                partitioner,
-                splitter == IN_PLACE_BEST,
-                f,
-                samples,
-                values,
-                criterion,
-                node,
-                limits,
-                feature_constraint,
-                rng_state,
+                partitioner, search_best, f, samples, values, criterion, node, limits, feature_constraint, rng_state
             )
         if constant:
             features[f_j], features[n_total_const] = features[n_total_const], f

@@ -11,7 +11,7 @@ samples, the stable partition of every presorted row).
 import numpy as np
 from numba import njit
 
-from ._criterion import children_values, monotonic_ok, proxy_improvement, sums_targets
+from ._criterion import POISSON, class_impurity, monotonic_ok, poisson_proxy, sums_targets
 from ._sort import introsort_ties
 from ._tree import FEATURE_THRESHOLD
 
@@ -26,48 +26,98 @@ def threshold_between(x_prev, x_next):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def sorted_pair(xrow, order, aligned, p):
-    """The feature values at sorted positions ``p`` and ``p + 1`` of ``order``.
+def _candidate_after(xrow, value_at, stop_at_tie, p, segment):
+    """The candidate position after sorted position ``p``: ``p + 1``, or -1 (none), or -2 (a tie).
 
-    ``aligned``: ``xrow`` holds the values in ``order``'s order, as a sort
-    leaves them; else it is indexed by sample.
+    A position is a candidate when the next value is more than
+    ``FEATURE_THRESHOLD`` above (then -2 with ``stop_at_tie`` for two equal
+    values) and each child keeps ``min_samples_leaf`` samples
+    (``segment = (start, end, min_samples_leaf)``). The value at sorted
+    position ``p`` is ``xrow[value_at[p]]``. (A helper returning the two
+    values, branching on whether ``xrow`` is in sorted order, makes the scans
+    twice as slow.)
     """
-    if aligned:
-        return xrow[p], xrow[p + 1]
-    return xrow[order[p]], xrow[order[p + 1]]
+    start, end, min_samples_leaf = segment
+    x_i = xrow[value_at[p]]
+    x_next = xrow[value_at[p + 1]]
+    if x_next <= x_i + np.float32(FEATURE_THRESHOLD):
+        return -2 if stop_at_tie and x_next == x_i else -1
+    cand = p + 1
+    if cand - start < min_samples_leaf or end - cand < min_samples_leaf:
+        return -1
+    return cand
 
 
 @njit(cache=True, nogil=True)
-def scan_presorted(
-    xrow, order, aligned, stop_at_tie, y, y_enc, w, crit, start, end, wn, totals, left, leaf_limits, constraint
-):
-    """Best proxy improvement and position over one feature (sum and class criteria).
+def scan_squared_error(xrow, order, value_at, stop_at_tie, y, w, poisson, start, end, wn, sums, limits):
+    """Best proxy improvement and position over one feature (squared error, Poisson).
 
-    The samples are added in ``order[start:end]`` (sorted by the feature).
-    The left child's sums (``left = (sum_left, counts_left,
-    counts_right)``) take at each candidate position the value
-    scikit-learn's ``Criterion.update`` gives them: the running sum, which
-    is its forward update, or, when the jump from the previous update is
-    longer than the rest of the node, the node totals (``totals``) minus the
-    samples after the position, taken from the end. With ``stop_at_tie``,
-    returns position -2 at the first two equal feature values (their order,
-    and so the float sums, would differ from scikit-learn's sort). With
-    ``aligned``, ``xrow`` holds the feature values in ``order`` (``xrow[p]``
-    is the value of ``order[p]``), as the sort leaves them. The proxy is
-    :func:`~._criterion.proxy_improvement`'s. ``leaf_limits =
-    (min_samples_leaf, min_weight_leaf)``; with a monotonic constraint
-    ``constraint = (cst, lower, upper)``, ``cst`` -1 or 1, a position whose
-    children values (the first output's means, the first class's
-    proportions) are out of order or outside ``[lower, upper]`` is rejected.
+    See :func:`scan_presorted`; ``sums = (sum_total, sum_left)``;
+    ``poisson``: the Poisson deviance's proxy
+    (:func:`~._criterion.poisson_proxy`) on the same sums.
     """
-    sum_total, counts_total = totals
-    sum_left, counts_left, counts_right = left
-    min_samples_leaf, min_weight_leaf = leaf_limits
-    cst, lower, upper = constraint
-    sums = sums_targets(crit)
-    n_out = y.shape[1] if sums else y_enc.shape[1]
-    ft = np.float32(FEATURE_THRESHOLD)
+    sum_total, sum_left = sums
+    min_samples_leaf, min_weight_leaf, cst, lower, upper = limits
+    segment = (start, end, min_samples_leaf)
+    n_out = y.shape[1]
     sum_left[:] = 0.0
+    wl = 0.0
+    pos = start
+    best = -np.inf
+    best_pos = -1
+    for p in range(start, end - 1):
+        i = order[p]
+        wi = w[i]
+        wl += wi
+        for k in range(n_out):
+            sum_left[k] += wi * y[i, k]
+        cand = _candidate_after(xrow, value_at, stop_at_tie, p, segment)
+        if cand == -2:
+            return best, -2
+        if cand < 0:
+            continue
+        if cand - pos > end - cand:
+            sum_left[:] = sum_total
+            wl = wn
+            for q in range(end - 1, cand - 1, -1):
+                j = order[q]
+                for k in range(n_out):
+                    sum_left[k] -= w[j] * y[j, k]
+                wl -= w[j]
+        pos = cand
+        wr = wn - wl
+        if wl < min_weight_leaf or wr < min_weight_leaf or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
+            continue
+        if cst != 0 and not monotonic_ok(cst, lower, upper, sum_left[0] / wl, (sum_total[0] - sum_left[0]) / wr):
+            continue
+        if poisson:
+            proxy = poisson_proxy(sum_left, sum_total, wl, wr)
+        else:
+            proxy_l = 0.0
+            proxy_r = 0.0
+            for k in range(n_out):
+                sl = sum_left[k]
+                sr = sum_total[k] - sl
+                proxy_l += sl * sl
+                proxy_r += sr * sr
+            proxy = proxy_l / wl + proxy_r / wr
+        if proxy > best:
+            best = proxy
+            best_pos = cand
+    return best, best_pos
+
+
+@njit(cache=True, nogil=True)
+def scan_classification(xrow, order, value_at, stop_at_tie, y_enc, w, crit, start, end, wn, counts, limits):
+    """Best proxy improvement and position over one feature (Gini / entropy).
+
+    See :func:`scan_presorted`; ``counts = (counts_total, counts_left,
+    counts_right)``, the constraint on the first class's proportion.
+    """
+    counts_total, counts_left, counts_right = counts
+    min_samples_leaf, min_weight_leaf, cst, lower, upper = limits
+    segment = (start, end, min_samples_leaf)
+    n_out = y_enc.shape[1]
     counts_left[:, :] = 0.0
     wl = 0.0
     pos = start
@@ -77,49 +127,73 @@ def scan_presorted(
         i = order[p]
         wi = w[i]
         wl += wi
-        if sums:
-            for k in range(n_out):
-                sum_left[k] += wi * y[i, k]
-        else:
-            for k in range(n_out):
-                counts_left[k, y_enc[i, k]] += wi
-        x_i, x_next = sorted_pair(xrow, order, aligned, p)
-        if x_next <= x_i + ft:
-            if stop_at_tie and x_next == x_i:
-                return best, -2
-            continue
-        cand = p + 1
-        if cand - start < min_samples_leaf or end - cand < min_samples_leaf:
+        for k in range(n_out):
+            counts_left[k, y_enc[i, k]] += wi
+        cand = _candidate_after(xrow, value_at, stop_at_tie, p, segment)
+        if cand == -2:
+            return best, -2
+        if cand < 0:
             continue
         if cand - pos > end - cand:
-            sum_left[:] = sum_total
             counts_left[:, :] = counts_total
             wl = wn
             for q in range(end - 1, cand - 1, -1):
                 j = order[q]
                 for k in range(n_out):
-                    if sums:
-                        sum_left[k] -= w[j] * y[j, k]
-                    else:
-                        counts_left[k, y_enc[j, k]] -= w[j]
+                    counts_left[k, y_enc[j, k]] -= w[j]
                 wl -= w[j]
         pos = cand
         wr = wn - wl
         if wl < min_weight_leaf or wr < min_weight_leaf or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
             continue
-        if not sums:
-            for k in range(n_out):
-                for c in range(counts_left.shape[1]):
-                    counts_right[k, c] = counts_total[k, c] - counts_left[k, c]
-        if cst != 0:
-            value_left, value_right = children_values(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)
-            if not monotonic_ok(cst, lower, upper, value_left, value_right):
-                continue
-        proxy = proxy_improvement(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)[0]
+        for k in range(n_out):
+            for c in range(counts_left.shape[1]):
+                counts_right[k, c] = counts_total[k, c] - counts_left[k, c]
+        if cst != 0 and not monotonic_ok(cst, lower, upper, counts_left[0, 0] / wl, counts_right[0, 0] / wr):
+            continue
+        proxy = -wr * class_impurity(counts_right, wr, crit) - wl * class_impurity(counts_left, wl, crit)
         if proxy > best:
             best = proxy
             best_pos = cand
     return best, best_pos
+
+
+@njit(cache=True, nogil=True, inline="always")
+def scan_presorted(xrow, order, value_at, stop_at_tie, criterion, node, leaf_limits, constraint):
+    """Best proxy improvement and position over one feature (sum and class criteria).
+
+    The samples are added in ``order[start:end]`` (sorted by the feature;
+    ``node = (start, end, weighted_n, _)``, ``criterion = (y, y_enc, w,
+    crit, totals, buffers)``). The left child's sums (``buffers[:3] =
+    (sum_left, counts_left, counts_right)``) take at each candidate position
+    the value scikit-learn's ``Criterion.update`` gives them: the running
+    sum, which is its forward update, or, when the jump from the previous
+    update is longer than the rest of the node, the node totals (``totals =
+    (sum_total, counts_total)``) minus the samples after the position, taken
+    from the end. With ``stop_at_tie``, returns position -2 at the first two
+    equal feature values (their order, and so the float sums, would differ
+    from scikit-learn's sort). The value of ``order[p]`` is
+    ``xrow[value_at[p]]``: ``value_at`` is ``order`` when ``xrow`` is
+    indexed by sample, the positions ``0, 1, ...`` when it holds the values
+    in ``order``'s order, as a sort leaves them. The proxy is scikit-learn's
+    ``proxy_impurity_improvement``. ``leaf_limits = (min_samples_leaf,
+    min_weight_leaf)``; with a monotonic constraint ``constraint = (cst,
+    lower, upper)``, ``cst`` -1 or 1, a position whose children values (the
+    first output's means, the first class's proportions) are out of order or
+    outside ``[lower, upper]`` is rejected.
+    The sum and the class criteria scan in two loops: one loop branching
+    on the criterion at each sample runs four times slower.
+    """
+    y, y_enc, w, crit, totals, buffers = criterion
+    start, end, wn = node[0], node[1], node[2]
+    limits = leaf_limits + constraint
+    if sums_targets(crit):
+        sums = (totals[0], buffers[0])
+        return scan_squared_error(
+            xrow, order, value_at, stop_at_tie, y, w, crit == POISSON, start, end, wn, sums, limits
+        )
+    counts = (totals[1], buffers[1], buffers[2])
+    return scan_classification(xrow, order, value_at, stop_at_tie, y_enc, w, crit, start, end, wn, counts, limits)
 
 
 @njit(cache=True, nogil=True)

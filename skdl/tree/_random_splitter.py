@@ -107,7 +107,7 @@ def _random_candidate(y, y_enc, w, samples, node, crit, totals, buffers):
     return wl, wr, proxy, value_left, value_right
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def in_place_feature(partitioner, search_best, f, samples, values, criterion, node, limits, constraint, rng_state):
     """scikit-learn's ``node_split_random`` (or, with ``search_best``, ``node_split_best``) on one drawn feature.
 
@@ -191,7 +191,7 @@ def in_place_feature(partitioner, search_best, f, samples, values, criterion, no
     return False, proxy, pos, threshold, missing_go_to_left
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def in_place_partition(partitioner, search_best, split, samples, start, end, values):
     """scikit-learn's ``partition_samples_final`` of the chosen split.
 

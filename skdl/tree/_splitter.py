@@ -64,49 +64,40 @@ def presorted_scratch(rows, n_total):
     buffer, the tied values of a feature, and ``current``: which order
     ``samples[start:end]`` is in, as scikit-learn's sorts leave it (-1 the
     array itself, ``f >= 0`` the presorted row of feature ``f``, copied into
-    ``samples`` only when needed)."""
+    ``samples`` only when needed), and the positions ``0, 1, ...`` at which
+    a sort's values are read."""
     n = rows[1].shape[1]
     return (
         np.zeros(n_total if n > 0 else 0, dtype=np.bool_),
         np.empty(n, dtype=np.int64),
         np.empty(n, dtype=np.float32),
         np.full(1, -1, dtype=np.int64),
+        np.arange(n),
     )
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _scan(xrow, order, aligned, stop_at_tie, criterion, node, leaf_limits, constraint):
-    """One scan of a feature in ``order`` with the node's criterion; returns ``proxy, pos``."""
-    y, y_enc, w, crit, totals, buffers = criterion
+def _scan(xrow, order, aligned, stop_at_tie, criterion, node, leaf_limits, constraint, positions):
+    """One scan of a feature in ``order`` with the node's criterion; returns ``proxy, pos``.
+
+    ``aligned``: ``xrow`` holds the values in ``order``'s order (read at
+    ``positions``), else it is indexed by sample.
+    """
+    y, crit, buffers = criterion[0], criterion[3], criterion[5]
     start, end, wn, rerank = node
     if crit != ABSOLUTE_ERROR:
-        return scan_presorted(
-            xrow,
-            order,
-            aligned,
-            stop_at_tie,
-            y,
-            y_enc,
-            w,
-            crit,
-            start,
-            end,
-            wn,
-            totals,
-            buffers[:3],
-            leaf_limits,
-            constraint,
-        )
+        value_at = positions if aligned else order
+        return scan_presorted(xrow, order, value_at, stop_at_tie, criterion, node, leaf_limits, constraint)
     if rerank:
         # tied targets: their ranks follow the order of this reset
         for k in range(y.shape[1]):
             ranks_like_sklearn(y, k, order, start, end, buffers[3][k], buffers[4][k], buffers[9], buffers[10])
     return _scan_absolute_error_medians(
-        xrow, y, w, order, start, end, wn, leaf_limits, buffers[3:], aligned, constraint, (-1, -1)
+        xrow, y, criterion[2], order, start, end, wn, leaf_limits, buffers[3:], aligned, constraint, (-1, -1)
     )
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def presorted_feature(rows, scratch, f, samples, values, criterion, node, limits, constraint):
     """scikit-learn's ``node_split_best`` on one drawn feature ``f``, over its presorted row.
 
@@ -121,7 +112,7 @@ def presorted_feature(rows, scratch, f, samples, values, criterion, node, limits
     no admissible split; NaN, absent from this X, go to the larger child).
     """
     Xt, sorted_idx = rows
-    _, _, tied, current = scratch
+    _, _, tied, current, positions = scratch
     crit = criterion[3]
     start, end = node[0], node[1]
     min_samples_leaf, min_weight_leaf, track = limits
@@ -143,11 +134,11 @@ def presorted_feature(rows, scratch, f, samples, values, criterion, node, limits
         # the absolute error's passes see every sample: sort tied values first
         proxy, pos = -np.inf, -2
     else:
-        proxy, pos = _scan(xrow, order, False, track, criterion, node, leaf_limits, constraint)
+        proxy, pos = _scan(xrow, order, False, track, criterion, node, leaf_limits, constraint, positions)
     if pos == -2:
         # tied values: sort and scan in scikit-learn's order
         _sort_node(sorted_idx, current, xrow, order, samples, start, end, values, tied)
-        proxy, pos = _scan(values, samples, True, False, criterion, node, leaf_limits, constraint)
+        proxy, pos = _scan(values, samples, True, False, criterion, node, leaf_limits, constraint, positions)
     else:
         current[0] = f
     if pos < 0:
@@ -165,7 +156,7 @@ def _sort_node(sorted_idx, current, xrow, order, samples, start, end, values, ti
     current[0] = -1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def presorted_partition(rows, scratch, feature, samples, start, pos, end, track):
     """scikit-learn's ``partition_samples_final`` of the split of ``feature`` at ``pos``.
 
@@ -174,7 +165,7 @@ def presorted_partition(rows, scratch, feature, samples, start, pos, end, track)
     first put in the last sort's order.
     """
     sorted_idx = rows[1]
-    goes_left, _, _, current = scratch
+    goes_left, current = scratch[0], scratch[3]
     order = sorted_idx[feature]
     if track and current[0] >= 0:
         samples[start:end] = sorted_idx[current[0], start:end]
@@ -185,7 +176,7 @@ def presorted_partition(rows, scratch, feature, samples, start, pos, end, track)
     partition_final(samples, goes_left, start, end)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def presorted_split_rows(rows, scratch, feature, start, end):
     """After a split is kept: every other sorted row's segment, left then right (stable)."""
     goes_left, tmp = scratch[0], scratch[1]
