@@ -578,6 +578,37 @@ def node_value_impurity(crit, sum_total, counts_total, wn, sq, value_out):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def sums_from_end(y, w, order, pos, end, sum_total, wn, sum_left):
+    """The left sums at ``pos`` taken from the end: the node totals less ``order[pos:end]``.
+
+    scikit-learn's ``Criterion.update`` when the samples after ``pos`` are
+    fewer than those since the last update; subtracted from ``end - 1``
+    down. Returns the left weight.
+    """
+    sum_left[:] = sum_total
+    wl = wn
+    for p in range(end - 1, pos - 1, -1):
+        i = order[p]
+        for k in range(y.shape[1]):
+            sum_left[k] -= w[i] * y[i, k]
+        wl -= w[i]
+    return wl
+
+
+@njit(cache=True, nogil=True, inline="always")
+def counts_from_end(y_enc, w, order, pos, end, counts_total, wn, counts_left):
+    """:func:`sums_from_end` of the class weights."""
+    counts_left[:, :] = counts_total
+    wl = wn
+    for p in range(end - 1, pos - 1, -1):
+        i = order[p]
+        for k in range(y_enc.shape[1]):
+            counts_left[k, y_enc[i, k]] -= w[i]
+        wl -= w[i]
+    return wl
+
+
+@njit(cache=True, nogil=True, inline="always")
 def update(y, y_enc, w, samples, pos, new_pos, end, crit, totals, wn, wl, left):
     """scikit-learn's ``Criterion.update(new_pos)`` from position ``pos``: the left child's sums.
 
@@ -602,13 +633,7 @@ def update(y, y_enc, w, samples, pos, new_pos, end, crit, totals, wn, wl, left):
                     sum_left[k] += wi * y[i, k]
                 wl += wi
         else:
-            sum_left[:] = sum_total
-            wl = wn
-            for p in range(end - 1, new_pos - 1, -1):
-                i = samples[p]
-                for k in range(n_out):
-                    sum_left[k] -= w[i] * y[i, k]
-                wl -= w[i]
+            wl = sums_from_end(y, w, samples, new_pos, end, sum_total, wn, sum_left)
         return wl
     n_out = y_enc.shape[1]
     if forward:
@@ -618,13 +643,7 @@ def update(y, y_enc, w, samples, pos, new_pos, end, crit, totals, wn, wl, left):
                 counts_left[k, y_enc[i, k]] += w[i]
             wl += w[i]
     else:
-        counts_left[:, :] = counts_total
-        wl = wn
-        for p in range(end - 1, new_pos - 1, -1):
-            i = samples[p]
-            for k in range(n_out):
-                counts_left[k, y_enc[i, k]] -= w[i]
-            wl -= w[i]
+        wl = counts_from_end(y_enc, w, samples, new_pos, end, counts_total, wn, counts_left)
     for k in range(n_out):
         for c in range(counts_left.shape[1]):
             counts_right[k, c] = counts_total[k, c] - counts_left[k, c]

@@ -11,7 +11,15 @@ samples, the stable partition of every presorted row).
 import numpy as np
 from numba import njit
 
-from ._criterion import POISSON, class_impurity, monotonic_ok, poisson_proxy, sums_targets
+from ._criterion import (
+    POISSON,
+    class_impurity,
+    counts_from_end,
+    monotonic_ok,
+    poisson_proxy,
+    sums_from_end,
+    sums_targets,
+)
 from ._sort import introsort_ties
 from ._tree import FEATURE_THRESHOLD
 
@@ -77,13 +85,7 @@ def scan_squared_error(xrow, order, value_at, stop_at_tie, y, w, poisson, start,
         if cand < 0:
             continue
         if cand - pos > end - cand:
-            sum_left[:] = sum_total
-            wl = wn
-            for q in range(end - 1, cand - 1, -1):
-                j = order[q]
-                for k in range(n_out):
-                    sum_left[k] -= w[j] * y[j, k]
-                wl -= w[j]
+            wl = sums_from_end(y, w, order, cand, end, sum_total, wn, sum_left)
         pos = cand
         wr = wn - wl
         if wl < min_weight_leaf or wr < min_weight_leaf or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
@@ -135,13 +137,7 @@ def scan_classification(xrow, order, value_at, stop_at_tie, y_enc, w, crit, star
         if cand < 0:
             continue
         if cand - pos > end - cand:
-            counts_left[:, :] = counts_total
-            wl = wn
-            for q in range(end - 1, cand - 1, -1):
-                j = order[q]
-                for k in range(n_out):
-                    counts_left[k, y_enc[j, k]] -= w[j]
-                wl -= w[j]
+            wl = counts_from_end(y_enc, w, order, cand, end, counts_total, wn, counts_left)
         pos = cand
         wr = wn - wl
         if wl < min_weight_leaf or wr < min_weight_leaf or wl <= 0.0 or wr <= 0.0:  # an empty child cannot split
