@@ -30,7 +30,7 @@ from ._params import (
     resolve_params,
     supports_missing_values,
 )
-from ._tree import Tree, cost_complexity_prune
+from ._tree import Tree, cost_complexity_prune, rows_fit_float32
 
 # The parameters and fitted attributes both trees document alike: each
 # class docstring is assembled from them, so that it reads whole in help()
@@ -267,14 +267,15 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
         check_is_fitted(self)
         if check_input:
             allow_nan = supports_missing_values(self, X)
-            X = validate_data(
-                self,
-                X,
-                dtype=np.float32,
-                accept_sparse="csr",
-                reset=False,
-                ensure_all_finite="allow-nan" if allow_nan else True,
-            )
+            strict = {"dtype": np.float32, "ensure_all_finite": "allow-nan" if allow_nan else True}
+            if isinstance(X, np.ndarray) and X.dtype == np.float64:
+                # float64 is walked as it is (the walks read each value as
+                # float32), checked in one parallel pass instead of cast; a
+                # value the check refuses gets scikit-learn's own error below
+                X = validate_data(self, X, dtype=None, reset=False, ensure_all_finite=False)
+                if rows_fit_float32(np.ascontiguousarray(X), allow_nan):
+                    return np.ascontiguousarray(X)
+            X = validate_data(self, X, accept_sparse="csr", reset=False, **strict)
         if issparse(X):
             return X
         return np.ascontiguousarray(X, dtype=np.float32)

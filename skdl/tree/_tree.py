@@ -17,6 +17,55 @@ FEATURE_THRESHOLD = 1e-7
 EPSILON = np.finfo(np.float64).eps
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _chunk_fits_float32(X, chunk, allow_nan):
+    """Whether rows ``chunk * _APPLY_CHUNK_ROWS`` onwards (one chunk) fit float32, NaN aside."""
+    for i in range(chunk * _APPLY_CHUNK_ROWS, min(X.shape[0], (chunk + 1) * _APPLY_CHUNK_ROWS)):
+        for j in range(X.shape[1]):
+            x = X[i, j]
+            if np.isnan(x):
+                if not allow_nan:
+                    return False
+            elif abs(x) > _FLOAT32_MAX:
+                return False
+    return True
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _fits_float32_parallel(X, allow_nan):
+    n_chunks = (X.shape[0] + _APPLY_CHUNK_ROWS - 1) // _APPLY_CHUNK_ROWS
+    fits = np.ones(n_chunks, dtype=np.bool_)
+    for chunk in prange(n_chunks):
+        fits[chunk] = _chunk_fits_float32(X, chunk, allow_nan)
+    return fits.all()
+
+
+@njit(cache=True, nogil=True)
+def _fits_float32_serial(X, allow_nan):
+    for chunk in range((X.shape[0] + _APPLY_CHUNK_ROWS - 1) // _APPLY_CHUNK_ROWS):
+        if not _chunk_fits_float32(X, chunk, allow_nan):
+            return False
+    return True
+
+
+def rows_fit_float32(X, allow_nan):
+    """Whether every value of the dense float64 X is a float32 the walks may read.
+
+    scikit-learn's trees cast X to float32 and then refuse infinity (and a
+    value past float32's range, which the cast makes infinite) and, unless
+    ``allow_nan``, NaN. One pass over float64 X answers the same question
+    without the float32 copy: the walks cast each value they read
+    (:func:`_child`), so they take the same branches as on the copy. In
+    parallel for as many rows as :meth:`Tree.apply` walks in parallel.
+    """
+    if X.shape[0] < 2 * _APPLY_CHUNK_ROWS:
+        return _fits_float32_serial(X, allow_nan)
+    return _fits_float32_parallel(X, allow_nan)
+
+
 @njit(cache=True, nogil=True)
 def empty_nodes(capacity):
     """The node store a grower fills: every node a leaf, no feature, no threshold.
@@ -35,6 +84,13 @@ def empty_nodes(capacity):
     )
 
 
+def _dense_rows(X):
+    """Dense X as the walks read it: C-contiguous float64 as it is, anything else as float32."""
+    if X.dtype == np.float64:
+        return np.ascontiguousarray(X)
+    return np.ascontiguousarray(X, dtype=np.float32)
+
+
 def _rows(X):
     """X as the walks read it: float32 C-contiguous rows, or the arrays of a CSR matrix.
 
@@ -44,7 +100,7 @@ def _rows(X):
     """
     empty_index = np.empty(0, dtype=np.int64)
     if not issparse(X):
-        return np.ascontiguousarray(X, dtype=np.float32), np.empty(0, dtype=np.float32), empty_index, empty_index
+        return _dense_rows(X), np.empty(0, dtype=np.float32), empty_index, empty_index
     X = X.tocsr()
     return (
         np.empty((0, X.shape[1]), dtype=np.float32),
@@ -61,7 +117,8 @@ def _child(node, row, left, right, feature, threshold, missing_go_to_left):
     A NaN goes to the side ``missing_go_to_left`` names (``NaN <= threshold``
     is false, so it is tested first, as scikit-learn's ``Tree.apply``).
     """
-    x = row[feature[node]]
+    # float64 rows are read as the float32 scikit-learn's trees compare
+    x = np.float32(row[feature[node]])
     if np.isnan(x):
         return left[node] if missing_go_to_left[node] else right[node]
     if x <= threshold[node]:
@@ -110,7 +167,7 @@ def _walk(X, data, indices, indptr, left, right, feature, threshold, missing_go_
     """
     sparse = indptr.shape[0] > 0
     n = indptr.shape[0] - 1 if sparse else X.shape[0]
-    buffer = np.zeros(X.shape[1], dtype=np.float32)
+    buffer = np.zeros(X.shape[1], dtype=X.dtype)
     out = np.empty(n, dtype=np.int64)
     path_indptr = np.zeros(n + 1, dtype=np.int64)
     path = np.empty(path_capacity, dtype=np.int64)
@@ -354,10 +411,10 @@ class Tree:
         return int(np.sum(self.children_left == TREE_LEAF))
 
     def apply(self, X):
-        """Leaf id reached by each row of X (float32, C-contiguous, or a sparse matrix)."""
+        """Leaf id reached by each row of X (dense float32 or float64, or a sparse matrix)."""
         if issparse(X):
             return self._walk(X, with_path=False)[0]
-        X = np.ascontiguousarray(X, dtype=np.float32)
+        X = _dense_rows(X)
         nodes = (self.children_left, self.children_right, self.feature, self.threshold, self.missing_go_to_left)
         if X.shape[0] < 2 * _APPLY_CHUNK_ROWS:
             return _apply_serial(X, *nodes)

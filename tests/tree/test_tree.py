@@ -850,6 +850,46 @@ def test_float32_and_float64_give_the_same_tree_and_pickle_round_trip():
     assert_allclose(c.predict(X), a.predict(X))
 
 
+@pytest.mark.parametrize("splitter", ["best", "random", "hist"])
+def test_float64_rows_at_predict_take_the_branches_of_their_float32_copy(splitter):
+    # float64 X is walked without a float32 copy: a value just either side
+    # of a threshold, or between two float32 numbers, must go where its
+    # float32 cast goes, as in scikit-learn's trees (n_rows crosses the
+    # parallel check's threshold).
+    X, y = make_friedman1(3000, 5, random_state=0)
+    model = DecisionTreeRegressor(splitter=splitter, random_state=0, max_leaf_nodes=40).fit(X, y)
+    inner = model.tree_.children_left >= 0
+    thresholds = model.tree_.threshold[inner]
+    features = model.tree_.feature[inner]
+    rng = np.random.RandomState(0)
+    X_test = np.tile(X[:1000], (10, 1))
+    rows = rng.randint(0, len(X_test), (len(thresholds), 4))
+    for k, (feature, threshold) in enumerate(zip(features, thresholds)):
+        X_test[rows[k], feature] = threshold + np.array([-1e-9, 0.0, 1e-9, 3e-8])
+    X_test[::7, 2] = np.nan
+    X_test32 = X_test.astype(np.float32)
+    assert_array_equal(model.predict(X_test), model.predict(X_test32))
+    assert_array_equal(model.apply(X_test), model.apply(X_test32))
+    if splitter != "hist":
+        ref = sk_tree.DecisionTreeRegressor(splitter=splitter, random_state=0, max_leaf_nodes=40).fit(X, y)
+        assert_array_equal(model.predict(X_test), ref.predict(X_test))
+
+
+@pytest.mark.parametrize("n_rows", [5, 20_000])
+@pytest.mark.parametrize("bad", [np.inf, -1e300, 1e39])
+def test_float64_past_float32_at_predict_refused_as_sklearn(n_rows, bad):
+    X, y = make_friedman1(200, 5, random_state=0)
+    model = DecisionTreeRegressor(random_state=0).fit(X, y)
+    ref = sk_tree.DecisionTreeRegressor(random_state=0).fit(X, y)
+    X_test = np.resize(X, (n_rows, 5))
+    X_test[n_rows - 1, 3] = bad
+    with pytest.raises(ValueError) as expected:
+        ref.predict(X_test)
+    with pytest.raises(ValueError, match="infinity or a value too large") as raised:
+        model.predict(X_test)
+    assert str(raised.value) == str(expected.value)
+
+
 # --- bad input -----------------------------------------------------------------
 
 
