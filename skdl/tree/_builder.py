@@ -51,7 +51,13 @@ from ._criterion import (
 from ._frontier import empty_frontier, empty_stack, expand_best_first, frontier_push, stack_push
 from ._partitioner import init_node_split, sparse_partitioner
 from ._random_splitter import in_place_feature, in_place_partition, is_sparse, rand_int, source_n_features
-from ._splitter import presorted_feature, presorted_partition, presorted_scratch, presorted_split_rows
+from ._splitter import (
+    presorted_feature,
+    presorted_feature_absolute_error,
+    presorted_partition,
+    presorted_scratch,
+    presorted_split_rows,
+)
 from ._tree import EPSILON, empty_nodes
 
 PRESORTED, IN_PLACE_RANDOM, IN_PLACE_BEST = 0, 1, 2
@@ -178,8 +184,15 @@ def node_split(splitter, parts, samples, values, y, y_enc, w, crit, node, totals
     """
     rows, presorted, partitioner = parts
     features, constant_features, n_known, max_features, rng_state = draw
-    start, end = node[0], node[1]
+    start, end, wn, rerank = node
+    min_samples_leaf, min_weight_leaf, track = limits
     cst_all, lower, upper = constraint
+    # the arrays bound once per node: the per-feature kernels take them one
+    # by one (numba counts a reference per array, per tuple member, per call)
+    Xt, sorted_idx = rows
+    _, _, tied, current, positions = presorted
+    sum_total, counts_total = totals
+    sum_left, counts_left, counts_right = buffers[0], buffers[1], buffers[2]
     criterion = (y, y_enc, w, crit, totals, buffers)
     search_best = splitter == IN_PLACE_BEST
     if splitter == PRESORTED:
@@ -208,12 +221,19 @@ def node_split(splitter, parts, samples, values, y, y_enc, w, crit, node, totals
         f_j += n_found
         f = features[f_j]
         last_feature = f
-        feature_constraint = (cst_all[f], lower, upper)
-        if splitter == PRESORTED:
+        if splitter == PRESORTED and crit == ABSOLUTE_ERROR:
+            constant, proxy, pos, threshold, missing_left = presorted_feature_absolute_error(
+                Xt, sorted_idx, tied, current, positions, f, samples, values, y, w, buffers, node, limits,
+                (cst_all[f], lower, upper),
+            )  # fmt: skip
+        elif splitter == PRESORTED:
             constant, proxy, pos, threshold, missing_left = presorted_feature(
-                rows, presorted, f, samples, values, criterion, node, limits, feature_constraint
-            )
+                Xt, sorted_idx, tied, current, positions, f, samples, values, y, y_enc, w, crit, sum_total,
+                counts_total, sum_left, counts_left, counts_right, start, end, wn, min_samples_leaf,
+                min_weight_leaf, track, cst_all[f], lower, upper,
+            )  # fmt: skip
         else:
+            feature_constraint = (cst_all[f], lower, upper)
             constant, proxy, pos, threshold, missing_left = in_place_feature(
                 partitioner, search_best, f, samples, values, criterion, node, limits, feature_constraint, rng_state
             )

@@ -57,14 +57,12 @@ def _candidate_after(xrow, value_at, stop_at_tie, p, segment):
 
 
 @njit(cache=True, nogil=True)
-def scan_squared_error(xrow, order, value_at, stop_at_tie, y, w, poisson, start, end, wn, sums, limits):
+def scan_squared_error(xrow, order, value_at, stop_at_tie, y, w, poisson, start, end, wn, sum_total, sum_left, limits):
     """Best proxy improvement and position over one feature (squared error, Poisson).
 
-    See :func:`scan_presorted`; ``sums = (sum_total, sum_left)``;
-    ``poisson``: the Poisson deviance's proxy
+    See :func:`scan_presorted`; ``poisson``: the Poisson deviance's proxy
     (:func:`~._criterion.poisson_proxy`) on the same sums.
     """
-    sum_total, sum_left = sums
     min_samples_leaf, min_weight_leaf, cst, lower, upper = limits
     segment = (start, end, min_samples_leaf)
     n_out = y.shape[1]
@@ -114,7 +112,8 @@ def scan_classification(xrow, order, value_at, stop_at_tie, y_enc, w, crit, star
     """Best proxy improvement and position over one feature (Gini / entropy).
 
     See :func:`scan_presorted`; ``counts = (counts_total, counts_left,
-    counts_right)``, the constraint on the first class's proportion.
+    counts_right)`` (a tuple: one call per scan), the constraint on the first
+    class's proportion.
     """
     counts_total, counts_left, counts_right = counts
     min_samples_leaf, min_weight_leaf, cst, lower, upper = limits
@@ -155,40 +154,39 @@ def scan_classification(xrow, order, value_at, stop_at_tie, y_enc, w, crit, star
 
 
 @njit(cache=True, nogil=True, inline="always")
-def scan_presorted(xrow, order, value_at, stop_at_tie, criterion, node, leaf_limits, constraint):
+def scan_presorted(
+    xrow, order, value_at, stop_at_tie, y, y_enc, w, crit, sum_total, counts_total, sum_left, counts_left,
+    counts_right, start, end, wn, min_samples_leaf, min_weight_leaf, cst, lower, upper,
+):  # fmt: skip
     """Best proxy improvement and position over one feature (sum and class criteria).
 
     The samples are added in ``order[start:end]`` (sorted by the feature;
-    ``node = (start, end, weighted_n, _)``, ``criterion = (y, y_enc, w,
-    crit, totals, buffers)``). The left child's sums (``buffers[:3] =
-    (sum_left, counts_left, counts_right)``) take at each candidate position
-    the value scikit-learn's ``Criterion.update`` gives them: the running
-    sum, which is its forward update, or, when the jump from the previous
-    update is longer than the rest of the node, the node totals (``totals =
-    (sum_total, counts_total)``) minus the samples after the position, taken
-    from the end. With ``stop_at_tie``, returns position -2 at the first two
-    equal feature values (their order, and so the float sums, would differ
-    from scikit-learn's sort). The value of ``order[p]`` is
+    the node's weight ``wn``). The left child's sums (``sum_left``, or
+    ``counts_left, counts_right``) take at each candidate position the value
+    scikit-learn's ``Criterion.update`` gives them: the running sum, which
+    is its forward update, or, when the jump from the previous update is
+    longer than the rest of the node, the node totals (``sum_total``,
+    ``counts_total``) minus the samples after the position, taken from the
+    end. With ``stop_at_tie``, returns position -2 at the first two equal
+    feature values (their order, and so the float sums, would differ from
+    scikit-learn's sort). The value of ``order[p]`` is
     ``xrow[value_at[p]]``: ``value_at`` is ``order`` when ``xrow`` is
     indexed by sample, the positions ``0, 1, ...`` when it holds the values
     in ``order``'s order, as a sort leaves them. The proxy is scikit-learn's
-    ``proxy_impurity_improvement``. ``leaf_limits = (min_samples_leaf,
-    min_weight_leaf)``; with a monotonic constraint ``constraint = (cst,
-    lower, upper)``, ``cst`` -1 or 1, a position whose children values (the
-    first output's means, the first class's proportions) are out of order or
-    outside ``[lower, upper]`` is rejected.
+    ``proxy_impurity_improvement``. With a monotonic constraint (``cst`` -1
+    or 1), a position whose children values (the first output's means, the
+    first class's proportions) are out of order or outside ``[lower,
+    upper]`` is rejected. The arrays come one by one, not in tuples (see
+    :func:`~._splitter.presorted_feature`).
     The sum and the class criteria scan in two loops: one loop branching
     on the criterion at each sample runs four times slower.
     """
-    y, y_enc, w, crit, totals, buffers = criterion
-    start, end, wn = node[0], node[1], node[2]
-    limits = leaf_limits + constraint
+    limits = (min_samples_leaf, min_weight_leaf, cst, lower, upper)
     if sums_targets(crit):
-        sums = (totals[0], buffers[0])
         return scan_squared_error(
-            xrow, order, value_at, stop_at_tie, y, w, crit == POISSON, start, end, wn, sums, limits
+            xrow, order, value_at, stop_at_tie, y, w, crit == POISSON, start, end, wn, sum_total, sum_left, limits
         )
-    counts = (totals[1], buffers[1], buffers[2])
+    counts = (counts_total, counts_left, counts_right)
     return scan_classification(xrow, order, value_at, stop_at_tie, y_enc, w, crit, start, end, wn, counts, limits)
 
 

@@ -31,7 +31,7 @@ import numpy as np
 from numba import njit
 
 from ._absolute_error_scan import _scan_absolute_error_medians
-from ._criterion import ABSOLUTE_ERROR, ranks_like_sklearn
+from ._criterion import ranks_like_sklearn
 from ._exact_scan import (
     has_ties,
     partition_final,
@@ -77,74 +77,134 @@ def presorted_scratch(rows, n_total):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _scan(xrow, order, aligned, stop_at_tie, criterion, node, leaf_limits, constraint, positions):
-    """One scan of a feature in ``order`` with the node's criterion; returns ``proxy, pos``.
+def _constant_feature(sorted_idx, current, f, xrow, order, samples, start, end, values, tied, track):
+    """Whether feature ``f`` is constant in the node (for the split search).
 
-    ``aligned``: ``xrow`` holds the values in ``order``'s order (read at
-    ``positions``), else it is indexed by sample.
+    scikit-learn sorted a constant feature all the same, which reorders
+    values that are not all equal: with ``track`` the samples follow.
     """
-    y, crit, buffers = criterion[0], criterion[3], criterion[5]
-    start, end, wn, rerank = node
-    if crit != ABSOLUTE_ERROR:
-        value_at = positions if aligned else order
-        return scan_presorted(xrow, order, value_at, stop_at_tie, criterion, node, leaf_limits, constraint)
-    if rerank:
-        # tied targets: their ranks follow the order of this reset
-        for k in range(y.shape[1]):
-            ranks_like_sklearn(y, k, order, start, end, buffers[3][k], buffers[4][k], buffers[9], buffers[10])
-    return _scan_absolute_error_medians(
-        xrow, y, criterion[2], order, start, end, wn, leaf_limits, buffers[3:], aligned, constraint, (-1, -1)
-    )
+    x_lo = xrow[order[start]]
+    x_hi = xrow[order[end - 1]]
+    if x_hi > x_lo + np.float32(FEATURE_THRESHOLD):
+        return False
+    if track and x_hi != x_lo:
+        if has_ties(xrow, order, start, end):
+            _sort_node(sorted_idx, current, xrow, order, samples, start, end, values, tied)
+        else:
+            current[0] = f
+    return True
 
 
 @njit(cache=True, nogil=True, inline="always")
-def presorted_feature(rows, scratch, f, samples, values, criterion, node, limits, constraint):
-    """scikit-learn's ``node_split_best`` on one drawn feature ``f``, over its presorted row.
-
-    ``criterion = (y, y_enc, w, crit, totals, buffers)``, ``node = (start,
-    end, weighted_n, rerank)`` (``rerank``: tied targets
-    of the absolute error, whose ranks follow each order), ``limits =
-    (min_samples_leaf, min_weight_leaf, track)``: with ``track`` (the sums
-    are not exact, see :func:`~._builder.grow_tree`), the samples follow
-    scikit-learn's sorts, and a feature with tied values in the node is
-    sorted with its introsort and scanned in that order. Returns
-    ``constant, proxy, pos, threshold, missing_go_to_left`` (``pos < 0``:
-    no admissible split; NaN, absent from this X, go to the larger child).
-    """
-    Xt, sorted_idx = rows
-    _, _, tied, current, positions = scratch
-    crit = criterion[3]
-    start, end = node[0], node[1]
-    min_samples_leaf, min_weight_leaf, track = limits
-    leaf_limits = (min_samples_leaf, min_weight_leaf)
-    order = sorted_idx[f]
-    xrow = Xt[f]
-    x_lo = xrow[order[start]]
-    x_hi = xrow[order[end - 1]]
-    if x_hi <= x_lo + np.float32(FEATURE_THRESHOLD):
-        # constant for the split search; scikit-learn sorted it all the
-        # same, which reorders values that are not all equal
-        if track and x_hi != x_lo:
-            if has_ties(xrow, order, start, end):
-                _sort_node(sorted_idx, current, xrow, order, samples, start, end, values, tied)
-            else:
-                current[0] = f
-        return True, -np.inf, -1, 0.0, False
-    if crit == ABSOLUTE_ERROR and track and has_ties(xrow, order, start, end):
-        # the absolute error's passes see every sample: sort tied values first
-        proxy, pos = -np.inf, -2
-    else:
-        proxy, pos = _scan(xrow, order, False, track, criterion, node, leaf_limits, constraint, positions)
-    if pos == -2:
-        # tied values: sort and scan in scikit-learn's order
-        _sort_node(sorted_idx, current, xrow, order, samples, start, end, values, tied)
-        proxy, pos = _scan(values, samples, True, False, criterion, node, leaf_limits, constraint, positions)
-    else:
-        current[0] = f
+def _feature_result(xrow, order, proxy, pos, start, end):
+    """``constant, proxy, pos, threshold, missing_go_to_left`` of a scanned feature."""
     if pos < 0:
         return False, proxy, -1, 0.0, False
     threshold = threshold_between(np.float64(xrow[order[pos - 1]]), np.float64(xrow[order[pos]]))
     return False, proxy, pos, threshold, pos - start > end - pos
+
+
+# The arrays go one by one into the per-feature kernels below, never in
+# tuples: numba counts a reference of every array argument (every member of
+# a tuple) at each call, inlined or not, and a node calls them per feature.
+@njit(cache=True, nogil=True, inline="always")
+def presorted_feature(
+    Xt,
+    sorted_idx,
+    tied,
+    current,
+    positions,
+    f,
+    samples,
+    values,
+    y,
+    y_enc,
+    w,
+    crit,
+    sum_total,
+    counts_total,
+    sum_left,
+    counts_left,
+    counts_right,
+    start,
+    end,
+    wn,
+    min_samples_leaf,
+    min_weight_leaf,
+    track,
+    cst,
+    lower,
+    upper,
+):
+    """scikit-learn's ``node_split_best`` on one drawn feature ``f``, over its presorted row.
+
+    For the sum and class criteria (the absolute error:
+    :func:`presorted_feature_absolute_error`), on the node
+    ``samples[start:end]`` of weight ``wn``, the node totals ``sum_total,
+    counts_total`` and the left child's ``sum_left, counts_left,
+    counts_right`` (see :func:`~._exact_scan.scan_presorted`). With
+    ``track`` (the sums are not exact, see :func:`~._builder.grow_tree`),
+    the samples follow scikit-learn's sorts, and a feature with tied values
+    in the node is sorted with its introsort and scanned in that order.
+    ``cst, lower, upper``: the feature's monotonic constraint and the node's
+    bounds. Returns ``constant, proxy, pos, threshold, missing_go_to_left``
+    (``pos < 0``: no admissible split; NaN, absent from this X, go to the
+    larger child).
+    """
+    order = sorted_idx[f]
+    xrow = Xt[f]
+    if _constant_feature(sorted_idx, current, f, xrow, order, samples, start, end, values, tied, track):
+        return True, -np.inf, -1, 0.0, False
+    proxy, pos = scan_presorted(
+        xrow, order, order, track, y, y_enc, w, crit, sum_total, counts_total, sum_left, counts_left,
+        counts_right, start, end, wn, min_samples_leaf, min_weight_leaf, cst, lower, upper,
+    )  # fmt: skip
+    if pos == -2:
+        # tied values: sort and scan in scikit-learn's order
+        _sort_node(sorted_idx, current, xrow, order, samples, start, end, values, tied)
+        proxy, pos = scan_presorted(
+            values, samples, positions, False, y, y_enc, w, crit, sum_total, counts_total, sum_left,
+            counts_left, counts_right, start, end, wn, min_samples_leaf, min_weight_leaf, cst, lower, upper,
+        )  # fmt: skip
+    else:
+        current[0] = f
+    return _feature_result(xrow, order, proxy, pos, start, end)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def presorted_feature_absolute_error(
+    Xt, sorted_idx, tied, current, positions, f, samples, values, y, w, buffers, node, limits, constraint
+):
+    """:func:`presorted_feature` for the absolute error.
+
+    ``buffers``: :func:`~._criterion.criterion_buffers`'s, ``node =
+    (start, end, weighted_n, rerank)`` (``rerank``: tied targets, whose
+    ranks follow each order), ``limits = (min_samples_leaf,
+    min_weight_leaf, track)``, ``constraint = (cst, lower, upper)``. Its
+    passes see every sample: a feature with tied values is sorted first.
+    """
+    start, end, wn, rerank = node
+    min_samples_leaf, min_weight_leaf, track = limits
+    leaf_limits = (min_samples_leaf, min_weight_leaf)
+    order = sorted_idx[f]
+    xrow = Xt[f]
+    if _constant_feature(sorted_idx, current, f, xrow, order, samples, start, end, values, tied, track):
+        return True, -np.inf, -1, 0.0, False
+    aligned = track and has_ties(xrow, order, start, end)
+    if aligned:
+        _sort_node(sorted_idx, current, xrow, order, samples, start, end, values, tied)
+        scan_values, scan_order = values, samples
+    else:
+        current[0] = f
+        scan_values, scan_order = xrow, order
+    if rerank:
+        # tied targets: their ranks follow the order of this reset
+        for k in range(y.shape[1]):
+            ranks_like_sklearn(y, k, scan_order, start, end, buffers[3][k], buffers[4][k], buffers[9], buffers[10])
+    proxy, pos = _scan_absolute_error_medians(
+        scan_values, y, w, scan_order, start, end, wn, leaf_limits, buffers[3:], aligned, constraint, (-1, -1)
+    )
+    return _feature_result(xrow, order, proxy, pos, start, end)
 
 
 @njit(cache=True, nogil=True, inline="always")
