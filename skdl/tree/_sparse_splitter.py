@@ -25,10 +25,13 @@ from numba import njit
 from ._absolute_error_scan import _scan_absolute_error_medians
 from ._criterion import (
     ABSOLUTE_ERROR,
+    POISSON,
     children_values,
     monotonic_ok,
     proxy_improvement,
     ranks_like_sklearn,
+    sums_from_end,
+    sums_targets,
     update,
 )
 from ._tree import FEATURE_THRESHOLD
@@ -76,6 +79,8 @@ def scan_sorted_feature(values, samples, segment, y, y_enc, w, crit, wn, totals,
         elif best_pos >= 0:
             best_threshold = values[best_pos - 1] / 2.0 + values[best_pos] / 2.0
         return best, best_pos, best_threshold
+    squared = sums_targets(crit) and crit != POISSON
+    n_out = y.shape[1]
     # criterion.reset()
     sum_left[:] = 0.0
     counts_left[:, :] = 0.0
@@ -105,7 +110,22 @@ def scan_sorted_feature(values, samples, segment, y, y_enc, w, crit, wn, totals,
         # p == scan_end < end: the values left, the NaN block right
         if p - start < min_samples_leaf or end - p < min_samples_leaf:
             continue
-        wl = update(y, y_enc, w, samples, pos, p, end, crit, totals, wn, wl, (sum_left, counts_left, counts_right))
+        if squared:
+            # criterion.update written out (the same additions in the same
+            # order): an inlined call counts a reference of each of its
+            # arrays, at every candidate (CONTRIBUTING.md, "Repetition that
+            # stays")
+            if p - pos <= end - p:
+                for q in range(pos, p):
+                    i = samples[q]
+                    wi = w[i]
+                    for k in range(n_out):
+                        sum_left[k] += wi * y[i, k]
+                    wl += wi
+            else:
+                wl = sums_from_end(y, w, samples, p, end, sum_total, wn, sum_left)
+        else:
+            wl = update(y, y_enc, w, samples, pos, p, end, crit, totals, wn, wl, (sum_left, counts_left, counts_right))
         pos = p
         wr = wn - wl
         if cst != 0:
@@ -114,7 +134,18 @@ def scan_sorted_feature(values, samples, segment, y, y_enc, w, crit, wn, totals,
                 continue
         if wl < min_weight_leaf or wr < min_weight_leaf:
             continue
-        proxy = proxy_improvement(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)[0]
+        if squared:
+            # the squared error's proxy_impurity_improvement, written out too
+            proxy_left = 0.0
+            proxy_right = 0.0
+            for k in range(n_out):
+                sl = sum_left[k]
+                sr = sum_total[k] - sl
+                proxy_left += sl * sl
+                proxy_right += sr * sr
+            proxy = proxy_left / wl + proxy_right / wr
+        else:
+            proxy = proxy_improvement(crit, sum_left, sum_total, counts_left, counts_right, wl, wr)[0]
         if proxy > best:
             best = proxy
             best_pos = p
