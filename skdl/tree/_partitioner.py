@@ -334,6 +334,29 @@ def shift_missing_to_the_left(samples, values, start, end, n_missing):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def dense_min_max(xrow, samples, start, end, values):
+    """:func:`find_min_max` of dense X, on the feature's row ``xrow``."""
+    lo = np.float32(np.inf)
+    hi = np.float32(-np.inf)
+    n_missing = 0
+    seen = False
+    for p in range(start, end):
+        x = xrow[samples[p]]
+        values[p] = x
+        if np.isnan(x):
+            n_missing += 1
+        elif not seen:
+            lo = x
+            hi = x
+            seen = True
+        elif x < lo:
+            lo = x
+        elif x > hi:
+            hi = x
+    return lo, hi, n_missing
+
+
+@njit(cache=True, nogil=True, inline="always")
 def find_min_max(source, sparse_state, sparse, feature, samples, start, end, values):
     """The node's smallest and largest value of ``feature`` (float32), and its number of NaN.
 
@@ -342,25 +365,7 @@ def find_min_max(source, sparse_state, sparse, feature, samples, start, end, val
     Sparse: the extraction, then zero if the node holds a zero (no NaN).
     """
     if not sparse:
-        xrow = source[0][feature]
-        lo = np.float32(np.inf)
-        hi = np.float32(-np.inf)
-        n_missing = 0
-        seen = False
-        for p in range(start, end):
-            x = xrow[samples[p]]
-            values[p] = x
-            if np.isnan(x):
-                n_missing += 1
-            elif not seen:
-                lo = x
-                hi = x
-                seen = True
-            elif x < lo:
-                lo = x
-            elif x > hi:
-                hi = x
-        return lo, hi, n_missing
+        return dense_min_max(source[0][feature], samples, start, end, values)
     end_negative, start_positive = extract_nnz(source, sparse_state, feature, samples, start, end, values)
     if end_negative != start_positive:
         lo = np.float32(0.0)
@@ -381,15 +386,15 @@ def find_min_max(source, sparse_state, sparse, feature, samples, start, end, val
 
 
 @njit(cache=True, nogil=True, inline="always")
-def partition_samples(sparse_state, sparse, values, samples, start, end, threshold, missing_go_to_left):
+def partition_samples(index_to_samples, bounds, sparse, values, samples, start, end, threshold, missing_go_to_left):
     """Samples with ``x <= threshold`` first, after :func:`find_min_max`; returns the split position.
 
     Dense: scikit-learn's ``partition_samples`` over ``values[start:end]``,
     a NaN going left when ``missing_go_to_left``. Sparse: its
     ``_partition``, within the negative or the positive part only (a zero
-    threshold is the zeros block's end).
+    threshold is the zeros block's end), with the sparse partitioner's
+    ``index_to_samples`` and ``bounds`` (:func:`sparse_partitioner`).
     """
-    index_to_samples, bounds = sparse_state[0], sparse_state[2]
     if sparse:
         if threshold < 0.0:
             p, q = start, bounds[0]
@@ -422,7 +427,7 @@ def partition_final(source, sparse_state, sparse, feature, samples, start, end, 
     """
     if sparse:
         extract_nnz(source, sparse_state, feature, samples, start, end, values)
-        partition_samples(sparse_state, True, values, samples, start, end, threshold, False)
+        partition_samples(sparse_state[0], sparse_state[2], True, values, samples, start, end, threshold, False)
         return
     xrow = source[0][feature]
     p = start

@@ -37,6 +37,7 @@ from ._criterion import (
     update_left,
 )
 from ._partitioner import (
+    dense_min_max,
     find_min_max,
     partition_final,
     partition_samples,
@@ -144,8 +145,11 @@ def in_place_feature(partitioner, search_best, f, samples, values, criterion, no
     elif search_best:
         n_missing = sort_dense_feature(source[0][f], samples, start, end, values)
         lo, hi = values[start], values[max(end - n_missing - 1, start)]
+    elif sparse:
+        lo, hi, n_missing = find_min_max(source, sparse_state, True, f, samples, start, end, values)
     else:
-        lo, hi, n_missing = find_min_max(source, sparse_state, sparse, f, samples, start, end, values)
+        # dense: the row alone (the partitioner's tuples counted per drawn feature cost more)
+        lo, hi, n_missing = dense_min_max(source[0][f], samples, start, end, values)
     # all NaN, or constant without NaN (constant values and NaN still
     # split the values from the NaN)
     if end - start == n_missing or (hi <= lo + np.float32(FEATURE_THRESHOLD) and n_missing == 0):
@@ -176,7 +180,10 @@ def in_place_feature(partitioner, search_best, f, samples, values, criterion, no
         missing_go_to_left = n_missing > 0 and rand_int(0, 2, rng_state) == 1
         if threshold == np.float64(hi):
             threshold = np.float64(lo)
-        pos = partition_samples(sparse_state, sparse, values, samples, start, end, threshold, missing_go_to_left)
+        index_to_samples, bounds = sparse_state[0], sparse_state[2]
+        pos = partition_samples(
+            index_to_samples, bounds, sparse, values, samples, start, end, threshold, missing_go_to_left
+        )
         if pos - start < min_samples_leaf or end - pos < min_samples_leaf:
             return False, -np.inf, -1, 0.0, False
         wl, wr, proxy, value_left, value_right = _random_candidate(
