@@ -60,9 +60,7 @@ def _grow_best(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
         sorted_idx = presorted[w[presorted] > 0].reshape(presorted.shape[0], -1)
     exact_sums = not params["sklearn_order"] or _sums_are_exact(y_reg, w, crit)
     rows = presorted_rows(Xt, sorted_idx)
-    return _grow(
-        PRESORTED, rows, dense_source(np.empty((0, 0), dtype=np.float32)), y_reg, y_enc, w, crit, K, params, exact_sums
-    )
+    return _grow(PRESORTED, rows, dense_source(), y_reg, y_enc, w, crit, K, params, exact_sums)
 
 
 def _rules(params):
@@ -144,7 +142,7 @@ def _grow_random(tree, X, y_reg, y_enc, w, crit, K, params, presorted):
 
 def _grow_in_place(X, y_reg, y_enc, w, crit, K, params, search_best):
     """scikit-learn's in-place splitters, on dense X or a CSC matrix."""
-    source = sparse_source(X) if issparse(X) else dense_source(np.ascontiguousarray(X.T))
+    source = sparse_source(X) if issparse(X) else dense_source(X)
     splitter = IN_PLACE_BEST if search_best else IN_PLACE_RANDOM
     return _grow(splitter, no_presorted_rows(), source, y_reg, y_enc, w, crit, K, params, False)
 

@@ -47,8 +47,20 @@ EXTRACT_NNZ_SWITCH = np.float32(0.1)
 ROW_GATHER_SWITCH = 0.5
 
 
-def dense_source(Xt):
-    """The partitioner source of dense X transposed (float32, features x samples)."""
+def _no_dense():
+    """The dense slot of a source without dense X, of the same (F) layout, so
+    that numba compiles one builder for every source."""
+    return np.zeros((2, 2), dtype=np.float32).T
+
+
+def dense_source(X=None):
+    """The partitioner source of dense X (n_samples x n_features; none: an empty source).
+
+    Held as the transpose of a C-ordered float32 copy: a feature is a row
+    of it, read at ``X[samples[p], f]`` as scikit-learn reads X, so that the
+    features of a node share the cache lines of its samples' rows.
+    """
+    Xt = _no_dense() if X is None else np.ascontiguousarray(X, dtype=np.float32).T
     empty_index = np.empty(0, dtype=np.int32)
     empty_data = np.empty(0, dtype=np.float32)
     return (Xt, empty_data, empty_index, empty_index, empty_index, empty_index, empty_data)
@@ -65,7 +77,7 @@ def sparse_source(X_csc):
     X_csr = X_csc.tocsr()
     X_csr.sort_indices()
     return (
-        np.empty((0, 0), dtype=np.float32),
+        _no_dense(),
         np.ascontiguousarray(X_csc.data, dtype=np.float32),
         np.ascontiguousarray(X_csc.indices, dtype=np.int32),
         np.ascontiguousarray(X_csc.indptr, dtype=np.int32),

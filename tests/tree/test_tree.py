@@ -494,7 +494,7 @@ def test_grow_tree_respects_stopping_rules():
     y = (X[:, 0] + rng.normal(size=200)).reshape(-1, 1)
     Xt = np.ascontiguousarray(X.T)
     rows = presorted_rows(Xt, np.argsort(Xt, axis=1, kind="stable"))
-    no_source = dense_source(np.empty((0, 0), np.float32))
+    no_source = dense_source()
     # max_depth 3, min_samples_split 2, min_samples_leaf 10, all features, seed 0
     rules = (3, 2, 10, 0.0, 0.0, 3, 0)
     y_enc = np.zeros((1, 1), np.int32)
