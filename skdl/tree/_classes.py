@@ -272,9 +272,9 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator):
                 # float64 is walked as it is (the walks read each value as
                 # float32), checked in one parallel pass instead of cast; a
                 # value the check refuses gets scikit-learn's own error below
-                X = validate_data(self, X, dtype=None, reset=False, ensure_all_finite=False)
-                if rows_fit_float32(np.ascontiguousarray(X), allow_nan):
-                    return np.ascontiguousarray(X)
+                X = np.ascontiguousarray(validate_data(self, X, dtype=None, reset=False, ensure_all_finite=False))
+                if rows_fit_float32(X, allow_nan):
+                    return X
             X = validate_data(self, X, accept_sparse="csr", reset=False, **strict)
         if issparse(X):
             return X
